@@ -1,0 +1,103 @@
+/**
+ * Every setting of the platform, read once from the environment and validated.
+ * Both processes (web and sandbox-service) load it; a bad value stops the process at
+ * boot with the variable named. Documented in README.md and .env.example.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** 0 picks any free port (tests). */
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.coerce.number().int().positive();
+const bytes = z.coerce.number().int().positive();
+
+const schema = z.object({
+  /** Port of the web app (Next.js). */
+  PORT: port.default(3000),
+  /** Port of the sandbox service (socket.io). */
+  SANDBOX_PORT: port.default(4000),
+  /**
+   * Address the browser uses to reach the sandbox service. Empty: the page's own host
+   * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
+   */
+  SANDBOX_PUBLIC_URL: z.url().optional(),
+  /** Folder for local state: the generated secret (and later the SQLite file). */
+  DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
+  /**
+   * HMAC secret shared by web and service to sign learner cookies and sandbox tokens.
+   * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.
+   */
+  DOJO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * Name of this platform instance. Every Docker object carries it as a label, and the
+   * reaper only touches its own instance's objects, so a test run and a dev server can
+   * share one engine without removing each other's sandboxes.
+   */
+  DOJO_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and '-'").default("default"),
+  /** Docker engine address: unix:///path/to.sock or tcp://host:port. */
+  DOCKER_HOST: z.string().regex(/^(unix|tcp):\/\//, "must start with unix:// or tcp://").default("unix:///var/run/docker.sock"),
+  /** Lifetime of a sandbox token handed to the browser; it fetches a new one on every (re)connect. */
+  TOKEN_TTL_SECONDS: seconds.default(300),
+  /** A sandbox with no terminal attached for this long is removed. */
+  SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
+  /** A sandbox is removed this long after it was created, attached or not. */
+  SANDBOX_MAX_LIFETIME_SECONDS: seconds.default(2 * 60 * 60),
+  /** How often timers and the reaper look at every sandbox. */
+  SANDBOX_SWEEP_INTERVAL_SECONDS: seconds.default(30),
+  /** Image of the `shell` template, built by images/build.sh. */
+  SHELL_IMAGE: z.string().min(1).default("dojo/lab-shell:latest"),
+  SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),
+  SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
+  SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
+  /** Output kept per terminal for replay after a reload or reconnect. */
+  TERMINAL_SCROLLBACK_BYTES: bytes.default(128 * 1024),
+  /** Largest socket.io message the service accepts; bigger ones close that socket. */
+  SOCKET_MAX_MESSAGE_BYTES: bytes.default(64 * 1024),
+});
+
+/** Every variable the platform reads (documented one by one in .env.example). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
+export type Config = Omit<z.infer<typeof schema>, "DOJO_SECRET"> & { DOJO_SECRET: string };
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const config = parsed.data;
+  return { ...config, DOJO_SECRET: config.DOJO_SECRET ?? readOrCreateSecret(config.DOJO_DATA_DIR) };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, "secret");
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // no secret yet: create one below
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  // "wx" fails if another process created it meanwhile; then theirs wins.
+  try {
+    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch {
+    return readFileSync(file, "utf8").trim();
+  }
+}
+
+let cached: Config | undefined;
+/** The process's configuration, loaded on first use. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

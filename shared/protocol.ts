@@ -1,0 +1,157 @@
+/**
+ * The socket.io protocol between the browser and sandbox-service: event names, payload
+ * schemas (validated by the service on every message) and the types both sides use.
+ * Browser-safe: no Node imports here.
+ *
+ * Flow of one lesson page:
+ *   connect (auth: { token })            the token names the learner, lesson and template
+ *   → sandbox:open {}            ack      creates or re-attaches the learner's sandbox;
+ *     ← sandbox:status ...                progress while it starts
+ *   → terminal:open {id,size,since} ack   attaches to a terminal; replays what `since` lacks
+ *     ← terminal:output {id,data,offset}  output bytes; `offset` is the byte position of data[0]
+ *   → terminal:input / terminal:resize    keystrokes and viewport size
+ *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
+ *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
+ */
+import { z } from "zod";
+
+export const EVENTS = {
+  sandboxOpen: "sandbox:open",
+  sandboxReset: "sandbox:reset",
+  sandboxStatus: "sandbox:status",
+  sandboxEnded: "sandbox:ended",
+  terminalOpen: "terminal:open",
+  terminalInput: "terminal:input",
+  terminalResize: "terminal:resize",
+  terminalOutput: "terminal:output",
+  terminalExit: "terminal:exit",
+  protocolError: "protocol:error",
+} as const;
+
+/** Largest keystroke/paste chunk; the browser splits longer pastes into pieces of this size. */
+export const MAX_INPUT_CHARS = 8 * 1024;
+
+const terminalId = z.string().regex(/^[a-z0-9-]{1,32}$/, "a terminal id is 1-32 lowercase letters, digits or '-'");
+export const terminalSizeSchema = z.object({
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(1).max(500),
+});
+export type TerminalSize = z.infer<typeof terminalSizeSchema>;
+
+/** Where a browser's copy of a terminal ends: which shell (`instance`) and how many bytes in. */
+export const terminalPositionSchema = z.object({
+  instance: z.string().min(1).max(64),
+  offset: z.number().int().min(0),
+});
+export type TerminalPosition = z.infer<typeof terminalPositionSchema>;
+
+export const sandboxOpenSchema = z.object({
+  /** The sandbox this page was showing, if any: refused if it is not the learner's. */
+  sandboxId: z.string().regex(/^[a-f0-9]{12,64}$/).optional(),
+}).strict();
+
+export const sandboxResetSchema = z.object({}).strict();
+
+export const terminalOpenSchema = z.object({
+  terminalId,
+  size: terminalSizeSchema,
+  /** What the browser already shows; omitted after a page load (everything is replayed). */
+  since: terminalPositionSchema.optional(),
+}).strict();
+
+export const terminalInputSchema = z.object({
+  terminalId,
+  data: z.string().min(1).max(MAX_INPUT_CHARS),
+}).strict();
+
+export const terminalResizeSchema = z.object({ terminalId, size: terminalSizeSchema }).strict();
+
+export type SandboxOpenRequest = z.infer<typeof sandboxOpenSchema>;
+export type SandboxResetRequest = z.infer<typeof sandboxResetSchema>;
+export type TerminalOpenRequest = z.infer<typeof terminalOpenSchema>;
+export type TerminalInput = z.infer<typeof terminalInputSchema>;
+export type TerminalResize = z.infer<typeof terminalResizeSchema>;
+
+export type ErrorCode =
+  | "bad_request"
+  | "forbidden"
+  | "not_found"
+  | "engine_unavailable"
+  | "sandbox_failed"
+  | "internal";
+
+export interface ProtocolErrorBody {
+  code: ErrorCode;
+  /** A sentence for the learner. */
+  message: string;
+}
+
+export type Ack<T> = { ok: true; value: T } | { ok: false; error: ProtocolErrorBody };
+
+export interface SandboxInfo {
+  id: string;
+  name: string;
+  hostname: string;
+  template: string;
+  createdAt: string;
+  /** When the maximum lifetime removes it. */
+  expiresAt: string;
+}
+
+export type SandboxPhase = "creating" | "starting" | "ready";
+export interface SandboxStatus {
+  phase: SandboxPhase;
+  message: string;
+}
+
+export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone";
+export interface SandboxEnded {
+  sandboxId: string;
+  reason: SandboxEndReason;
+  message: string;
+}
+
+export interface TerminalOpened {
+  /** Identifies the shell process; a new one after `exit` or a service restart. */
+  instance: string;
+  /** True when the browser must clear its screen before writing the replay. */
+  reset: boolean;
+  /** The replay: output the browser is missing, starting at byte `offset`. */
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface TerminalOutput {
+  terminalId: string;
+  instance: string;
+  /** Byte position of data[0] in this shell's output since it started. */
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface TerminalExit {
+  terminalId: string;
+  instance: string;
+  message: string;
+}
+
+export interface ServerToClientEvents {
+  [EVENTS.sandboxStatus]: (status: SandboxStatus) => void;
+  [EVENTS.sandboxEnded]: (ended: SandboxEnded) => void;
+  [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
+  [EVENTS.terminalExit]: (exit: TerminalExit) => void;
+  [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  [EVENTS.sandboxOpen]: (request: SandboxOpenRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
+  [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
+  [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
+  [EVENTS.terminalInput]: (input: TerminalInput) => void;
+  [EVENTS.terminalResize]: (resize: TerminalResize) => void;
+}
+
+/** The `data.code` the service puts on a refused connection (socket.io `connect_error`). */
+export interface ConnectErrorData {
+  code: "unauthorized";
+}

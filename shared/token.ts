@@ -1,0 +1,90 @@
+/**
+ * Signed values shared by web and service: the learner cookie and the short-lived
+ * sandbox token. HMAC-SHA256 with the platform secret; every signature is bound to a
+ * purpose, so a learner cookie can never be replayed as a sandbox token or the reverse.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+
+const learnerId = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
+const lessonSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+const templateName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
+
+export const sandboxClaimsSchema = z.object({
+  /** The learner this token speaks for. */
+  sub: learnerId,
+  /** The lesson whose sandbox the token may open. */
+  lesson: lessonSlug,
+  /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
+  template: templateName,
+  /** Expiry, seconds since the epoch. */
+  exp: z.number().int(),
+});
+export type SandboxClaims = z.infer<typeof sandboxClaimsSchema>;
+
+export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired";
+
+export class TokenError extends Error {
+  constructor(readonly reason: TokenFailure) {
+    super(TOKEN_FAILURE_MESSAGES[reason]);
+  }
+}
+
+/** Sentences the browser shows when the service refuses a connection. */
+export const TOKEN_FAILURE_MESSAGES: Record<TokenFailure, string> = {
+  missing: "No sandbox token was sent. Reload the page to get one.",
+  malformed: "The sandbox token is not readable. Reload the page to get a new one.",
+  bad_signature: "The sandbox token was not issued by this platform.",
+  expired: "The sandbox token has expired. Reload the page to get a new one.",
+};
+
+function hmac(secret: string, purpose: string, data: string): string {
+  return createHmac("sha256", secret).update(`${purpose}\n${data}`).digest("base64url");
+}
+
+function sameSignature(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function newLearnerId(): string {
+  return randomBytes(16).toString("base64url");
+}
+
+export function signSandboxToken(claims: SandboxClaims, secret: string): string {
+  const body = Buffer.from(JSON.stringify(sandboxClaimsSchema.parse(claims))).toString("base64url");
+  return `${body}.${hmac(secret, "sandbox-token", body)}`;
+}
+
+/** Returns the claims of a valid token; throws TokenError saying what is wrong otherwise. */
+export function verifySandboxToken(token: unknown, secret: string, nowMs: number): SandboxClaims {
+  if (token === undefined || token === null || token === "") throw new TokenError("missing");
+  if (typeof token !== "string" || token.length > 2048) throw new TokenError("malformed");
+  const [body, signature, extra] = token.split(".");
+  if (!body || !signature || extra !== undefined) throw new TokenError("malformed");
+  if (!sameSignature(signature, hmac(secret, "sandbox-token", body))) throw new TokenError("bad_signature");
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+  } catch {
+    throw new TokenError("malformed");
+  }
+  const claims = sandboxClaimsSchema.safeParse(json);
+  if (!claims.success) throw new TokenError("malformed");
+  if (claims.data.exp * 1000 <= nowMs) throw new TokenError("expired");
+  return claims.data;
+}
+
+/** Cookie value naming an anonymous learner: `<id>.<signature>`. */
+export function signLearnerCookie(id: string, secret: string): string {
+  return `${learnerId.parse(id)}.${hmac(secret, "learner-cookie", id)}`;
+}
+
+/** The learner id in a cookie value, or null when it is absent, malformed or forged. */
+export function readLearnerCookie(value: string | undefined, secret: string): string | null {
+  if (!value) return null;
+  const [id, signature, extra] = value.split(".");
+  if (!id || !signature || extra !== undefined || !learnerId.safeParse(id).success) return null;
+  return sameSignature(signature, hmac(secret, "learner-cookie", id)) ? id : null;
+}
