@@ -1,0 +1,134 @@
+/** SandboxEngine on a Docker Engine, through dockerode. */
+import Docker from "dockerode";
+import type { Duplex } from "node:stream";
+import {
+  EngineUnavailableError,
+  type ContainerInfo,
+  type ContainerSpec,
+  type ContainerState,
+  type SandboxEngine,
+  type TtyProcess,
+  type TtySpec,
+} from "./engine";
+
+/** Connection errors that mean "no engine there", as opposed to a request Docker refused. */
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+
+function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && UNREACHABLE_CODES.has(code);
+}
+
+function statusCode(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+/** Runs a Docker call, turning "engine not there" into EngineUnavailableError. */
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw isUnreachable(error) ? new EngineUnavailableError(error) : error;
+  }
+}
+
+export function dockerOptionsFromHost(dockerHost: string): Docker.DockerOptions {
+  const url = new URL(dockerHost);
+  if (url.protocol === "unix:") return { socketPath: url.pathname };
+  return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
+}
+
+export class DockerEngine implements SandboxEngine {
+  private readonly docker: Docker;
+
+  constructor(dockerHost: string) {
+    this.docker = new Docker(dockerOptionsFromHost(dockerHost));
+  }
+
+  async ping(): Promise<void> {
+    await call(() => this.docker.ping());
+  }
+
+  async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
+    const container = await call(() =>
+      this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Hostname: spec.hostname,
+        Labels: spec.labels,
+        Cmd: spec.cmd,
+        Env: spec.env,
+        HostConfig: spec.hostConfig,
+      }),
+    );
+    try {
+      await call(() => container.start());
+    } catch (error) {
+      await this.remove(container.id).catch(() => undefined);
+      throw error;
+    }
+    return { id: container.id, name: spec.name, state: "running", labels: spec.labels };
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | null> {
+    try {
+      const info = await call(() => this.docker.getContainer(id).inspect());
+      return {
+        id: info.Id,
+        name: info.Name.replace(/^\//, ""),
+        state: info.State.Status as ContainerState,
+        labels: info.Config.Labels ?? {},
+      };
+    } catch (error) {
+      if (statusCode(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
+    const containers = await call(() => this.docker.listContainers({ all: true, filters }));
+    return containers.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? "").replace(/^\//, ""),
+      state: c.State as ContainerState,
+      labels: c.Labels ?? {},
+    }));
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await call(() => this.docker.getContainer(id).remove({ force: true, v: true }));
+    } catch (error) {
+      // 404: already gone; 409: removal already in progress. Both mean "it is going away".
+      const status = statusCode(error);
+      if (status === 404 || status === 409) return;
+      throw error;
+    }
+  }
+
+  async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {
+    const exec = await call(() =>
+      this.docker.getContainer(containerId).exec({
+        Cmd: spec.cmd,
+        Env: spec.env,
+        WorkingDir: spec.workingDir,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+      }),
+    );
+    const stream = (await call(() => exec.start({ hijack: true, stdin: true, Tty: true }))) as Duplex;
+    const resize: TtyProcess["resize"] = async ({ cols, rows }) => {
+      try {
+        await exec.resize({ h: rows, w: cols });
+      } catch {
+        // The process has exited or the container is gone; the stream's end reports that.
+      }
+    };
+    await resize(spec.size);
+    return { stream, resize };
+  }
+}

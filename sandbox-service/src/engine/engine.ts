@@ -1,0 +1,66 @@
+/**
+ * The sandbox driver contract. Everything above this layer (sessions, terminals, the
+ * reaper) talks to containers only through this interface; `docker-engine.ts` is the one
+ * implementation and the only module in the project that imports dockerode.
+ */
+import type { Duplex } from "node:stream";
+import type { TerminalSize } from "../../../shared/protocol";
+
+export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
+
+export interface ContainerInfo {
+  id: string;
+  /** Without Docker's leading slash. */
+  name: string;
+  state: ContainerState;
+  labels: Record<string, string>;
+}
+
+/** What to create; built by a template (templates/), never by socket input. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  hostname: string;
+  labels: Record<string, string>;
+  /** Docker's HostConfig, already restricted by the template. */
+  hostConfig: Record<string, unknown>;
+  cmd?: string[];
+  env?: string[];
+}
+
+export interface TtySpec {
+  cmd: string[];
+  env: string[];
+  workingDir?: string;
+  size: TerminalSize;
+}
+
+/** An interactive process with a terminal inside a container. */
+export interface TtyProcess {
+  /** Raw terminal bytes both ways. Ends when the process exits or the container goes. */
+  stream: Duplex;
+  /** Best effort: fails silently once the process has exited. */
+  resize(size: TerminalSize): Promise<void>;
+}
+
+export interface SandboxEngine {
+  /** Resolves when the engine answers; rejects with EngineUnavailableError otherwise. */
+  ping(): Promise<void>;
+  /** Creates and starts a container. On a failed start the container is removed again. */
+  createAndStart(spec: ContainerSpec): Promise<ContainerInfo>;
+  /** The container, or null when it does not exist (any more). */
+  inspect(id: string): Promise<ContainerInfo | null>;
+  /** Containers (running or not) carrying every given label. */
+  list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
+  remove(id: string): Promise<void>;
+  /** Starts `spec.cmd` with a TTY inside a running container and attaches to it. */
+  openTty(containerId: string, spec: TtySpec): Promise<TtyProcess>;
+}
+
+/** The engine cannot be reached (not running, socket missing, connection refused). */
+export class EngineUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super("The Docker engine is not reachable.", { cause });
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * In-memory SandboxEngine for unit tests of the logic above the driver (timers, ownership,
+ * reconciliation). Containers are records; TTYs are pass-through streams the test can
+ * read from and write to. Never used outside *.test.ts.
+ */
+import { randomBytes } from "node:crypto";
+import { Duplex, PassThrough } from "node:stream";
+import { EngineUnavailableError, type ContainerInfo, type ContainerSpec, type SandboxEngine, type TtyProcess, type TtySpec } from "../engine";
+
+export class FakeTty {
+  /** What the shell "prints": write here in tests. */
+  readonly output = new PassThrough();
+  /** What the browser typed. */
+  readonly typed: string[] = [];
+  readonly sizes: Array<{ cols: number; rows: number }> = [];
+  readonly stream: Duplex;
+
+  constructor() {
+    const typed = this.typed;
+    const output = this.output;
+    this.stream = new Duplex({
+      read() {},
+      write(chunk, _encoding, done) {
+        typed.push(String(chunk));
+        done();
+      },
+    });
+    output.on("data", (chunk) => this.stream.push(chunk));
+    output.on("end", () => this.stream.push(null));
+  }
+
+  process(): TtyProcess {
+    return { stream: this.stream, resize: async (size) => void this.sizes.push(size) };
+  }
+}
+
+export class FakeEngine implements SandboxEngine {
+  readonly containers = new Map<string, ContainerInfo & { spec?: ContainerSpec }>();
+  readonly ttys: FakeTty[] = [];
+  reachable = true;
+  /** Resolve this to let a pending createAndStart finish (for concurrency tests). */
+  gate: Promise<void> = Promise.resolve();
+
+  async ping(): Promise<void> {
+    this.check();
+  }
+
+  async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
+    this.check();
+    await this.gate;
+    const info = { id: randomBytes(32).toString("hex"), name: spec.name, state: "running" as const, labels: spec.labels, spec };
+    this.containers.set(info.id, info);
+    return info;
+  }
+
+  async inspect(id: string): Promise<ContainerInfo | null> {
+    this.check();
+    return this.containers.get(id) ?? null;
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    this.check();
+    return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
+  }
+
+  async remove(id: string): Promise<void> {
+    this.check();
+    this.containers.delete(id);
+  }
+
+  async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {
+    this.check();
+    if (!this.containers.has(containerId)) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    const tty = new FakeTty();
+    tty.sizes.push(spec.size);
+    this.ttys.push(tty);
+    return tty.process();
+  }
+
+  /** Adds a container as if another process (or a previous run) had created it. */
+  addContainer(labels: Record<string, string>, state: ContainerInfo["state"] = "running"): string {
+    const id = randomBytes(32).toString("hex");
+    this.containers.set(id, { id, name: `dojo-shell-${id.slice(0, 8)}`, state, labels });
+    return id;
+  }
+
+  private check(): void {
+    if (!this.reachable) throw new EngineUnavailableError();
+  }
+}

@@ -1,0 +1,23 @@
+/** The sandbox-service process. */
+import { ConfigError, loadConfig } from "../../shared/config";
+import { consoleLogger as log } from "./log/logger";
+import { startSandboxService } from "./service";
+
+try {
+  const config = loadConfig();
+  const service = await startSandboxService(config);
+  log.info(`sandbox service listening on port ${service.port}`, { instance: config.DOJO_INSTANCE, docker: config.DOCKER_HOST });
+  const stop = async (signal: string) => {
+    log.info(`${signal}: stopping (sandboxes keep running and are re-adopted on the next start)`);
+    await service.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

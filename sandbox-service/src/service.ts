@@ -1,0 +1,109 @@
+/**
+ * The composition root: the one place that builds the service's parts and wires them.
+ * main.ts runs it as a process; integration tests run it in-process.
+ */
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server } from "socket.io";
+import type { Config } from "../../shared/config";
+import { EVENTS } from "../../shared/protocol";
+import { DockerEngine } from "./engine/docker-engine";
+import type { SandboxEngine } from "./engine/engine";
+import { consoleLogger, type Logger } from "./log/logger";
+import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
+import { authMiddleware } from "./socket/auth";
+import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
+import { createTemplates } from "./templates/registry";
+
+export interface ServiceOverrides {
+  engine?: SandboxEngine;
+  log?: Logger;
+  now?: () => number;
+  /** Milliseconds between sweeps; defaults to SANDBOX_SWEEP_INTERVAL_SECONDS. */
+  sweepIntervalMs?: number;
+}
+
+export interface RunningService {
+  port: number;
+  manager: SandboxManager;
+  /** One reconcile + timers pass, as the periodic sweep does it. */
+  sweep(): Promise<void>;
+  /** Stops serving. Sandboxes keep running and are re-adopted by the next start. */
+  close(): Promise<void>;
+}
+
+export async function startSandboxService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  const log = overrides.log ?? consoleLogger;
+  const now = overrides.now ?? Date.now;
+  const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);
+  const manager = new SandboxManager(
+    engine,
+    createTemplates(config),
+    {
+      instance: config.DOJO_INSTANCE,
+      idleTimeoutMs: config.SANDBOX_IDLE_TIMEOUT_SECONDS * 1000,
+      maxLifetimeMs: config.SANDBOX_MAX_LIFETIME_SECONDS * 1000,
+      scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
+      reapGraceMs: 60_000,
+    },
+    log,
+    now,
+  );
+
+  const http: HttpServer = createServer((req, res) => {
+    if (req.url === "/healthz") {
+      engine.ping().then(
+        () => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok","engine":"up"}'),
+        () => res.writeHead(503, { "content-type": "application/json" }).end('{"status":"degraded","engine":"down"}'),
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+
+  const io = new Server(http, {
+    maxHttpBufferSize: config.SOCKET_MAX_MESSAGE_BYTES,
+    // Any origin may connect: access rests on the signed token, which only our own pages obtain.
+    cors: { origin: true },
+    serveClient: false,
+  });
+  io.use(authMiddleware(config.DOJO_SECRET, now, log));
+  io.on("connection", (socket) => handleLearnerConnection(socket, manager, log));
+  manager.on("ended", (sandbox, reason) => {
+    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
+  });
+
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      try {
+        const { adopted, reaped } = await manager.reconcile();
+        if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
+        await manager.applyTimers();
+      } catch (error) {
+        log.warn("sweep failed; retrying at the next one", { error });
+      } finally {
+        sweeping = undefined;
+      }
+    })();
+    return sweeping;
+  };
+
+  await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
+  const port = (http.address() as AddressInfo).port;
+  await sweep();
+  const timer = setInterval(sweep, overrides.sweepIntervalMs ?? config.SANDBOX_SWEEP_INTERVAL_SECONDS * 1000);
+  timer.unref();
+
+  return {
+    port,
+    manager,
+    sweep,
+    async close() {
+      clearInterval(timer);
+      await sweeping;
+      manager.shutdown();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Everything one authenticated browser socket may do. The socket is bound to the owner
+ * named by its token (learner + lesson + template); it can only ever reach that owner's
+ * sandbox, whatever ids it sends.
+ */
+import type { Socket } from "socket.io";
+import {
+  EVENTS,
+  sandboxOpenSchema,
+  sandboxResetSchema,
+  terminalInputSchema,
+  terminalOpenSchema,
+  terminalResizeSchema,
+  type SandboxInfo,
+  type TerminalOpened,
+} from "../../../shared/protocol";
+import type { Logger } from "../log/logger";
+import { UserFacingError } from "../sessions/errors";
+import type { SandboxOwner } from "../sessions/labels";
+import type { Sandbox } from "../sessions/sandbox";
+import { SandboxState } from "../sessions/sandbox";
+import type { SandboxManager } from "../sessions/sandbox-manager";
+import { socketViewer } from "../terminal/socket-viewer";
+import type { Terminal } from "../terminal/terminal";
+import type { SocketData } from "./auth";
+import { onMessage, onRequest } from "./handlers";
+
+export function sandboxRoom(sandboxId: string): string {
+  return `sandbox:${sandboxId}`;
+}
+
+export function handleLearnerConnection(socket: Socket, manager: SandboxManager, log: Logger): void {
+  const { claims } = socket.data as SocketData;
+  const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
+  let sandbox: Sandbox | undefined;
+  const attachments = new Map<string, { terminal: Terminal; viewerId: string }>();
+
+  const info = (s: Sandbox): SandboxInfo => ({
+    id: s.id,
+    name: s.name,
+    hostname: s.hostname,
+    template: s.owner.template,
+    createdAt: s.createdAt.toISOString(),
+    expiresAt: manager.expiresAt(s).toISOString(),
+  });
+
+  const progress = (status: Parameters<Parameters<SandboxManager["open"]>[1]>[0]) => socket.emit(EVENTS.sandboxStatus, status);
+
+  const detachAll = () => {
+    for (const { terminal, viewerId } of attachments.values()) terminal.detach(viewerId);
+    attachments.clear();
+    if (sandbox) {
+      manager.detach(sandbox, socket.id);
+      void socket.leave(sandboxRoom(sandbox.id));
+    }
+  };
+
+  const bind = (next: Sandbox): SandboxInfo => {
+    if (sandbox !== next) detachAll();
+    sandbox = next;
+    void socket.join(sandboxRoom(next.id));
+    progress({ phase: "ready", message: "Your sandbox is ready." });
+    return info(next);
+  };
+
+  const readySandbox = (): Sandbox => {
+    if (!sandbox || sandbox.state !== SandboxState.Ready) {
+      throw new UserFacingError("not_found", "There is no sandbox open on this page. Reload the page to start one.");
+    }
+    return sandbox;
+  };
+
+  onRequest(socket, log, EVENTS.sandboxOpen, sandboxOpenSchema, async ({ sandboxId }) => {
+    if (sandboxId) {
+      const asked = manager.findById(sandboxId);
+      if (asked && asked.owner.learner !== owner.learner) {
+        log.warn("learner asked for another learner's sandbox", { learner: owner.learner, sandbox: sandboxId.slice(0, 12) });
+        throw new UserFacingError("forbidden", "That sandbox belongs to another learner.");
+      }
+      if (asked && asked.owner.lesson !== owner.lesson) {
+        throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
+      }
+    }
+    return bind(await manager.open(owner, progress));
+  });
+
+  onRequest(socket, log, EVENTS.sandboxReset, sandboxResetSchema, async () => bind(await manager.reset(owner, progress)));
+
+  onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
+    const current = readySandbox();
+    progress({ phase: "starting", message: "Opening a shell…" });
+    const terminal = await manager.openTerminal(current, terminalId, size);
+    if (sandbox !== current) throw new UserFacingError("not_found", "This sandbox has been replaced. Reload the page.");
+    const previous = attachments.get(terminalId);
+    if (previous) previous.terminal.detach(previous.viewerId);
+    const viewer = socketViewer(socket, terminalId, terminal);
+    // attach() returns the replay and starts the live stream in one synchronous step.
+    const replay = terminal.attach(viewer, size, since?.instance === terminal.instance ? since.offset : undefined);
+    // An exited terminal stays in the map (input to it is dropped) until the next open replaces it.
+    attachments.set(terminalId, { terminal, viewerId: viewer.id });
+    manager.attach(current, socket.id);
+    return { instance: terminal.instance, reset: replay.reset, offset: replay.offset, data: replay.data };
+  });
+
+  onMessage(socket, log, EVENTS.terminalInput, terminalInputSchema, ({ terminalId, data }) => {
+    const attachment = attachments.get(terminalId);
+    if (!attachment) throw new UserFacingError("not_found", "That terminal is not open. Reload the page.");
+    attachment.terminal.input(data);
+  });
+
+  onMessage(socket, log, EVENTS.terminalResize, terminalResizeSchema, ({ terminalId, size }) => {
+    const attachment = attachments.get(terminalId);
+    if (attachment) attachment.terminal.resize(attachment.viewerId, size);
+  });
+
+  socket.on("disconnect", detachAll);
+}

@@ -1,0 +1,14 @@
+import type { Config } from "../../../shared/config";
+import { TEMPLATE_NAMES, type TemplateName } from "../../../shared/templates";
+import { shellTemplate } from "./shell";
+import type { SandboxTemplate } from "./template";
+
+export type TemplateRegistry = ReadonlyMap<string, SandboxTemplate>;
+
+/** One implementation per name in shared/templates.ts; the type makes a missing one a compile error. */
+export function createTemplates(config: Config): TemplateRegistry {
+  const templates: Record<TemplateName, SandboxTemplate> = {
+    shell: shellTemplate(config),
+  };
+  return new Map(TEMPLATE_NAMES.map((name) => [name, templates[name]]));
+}

@@ -1,0 +1,87 @@
+/** Timers, restarts and the reaper, against the real engine. */
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { sandboxLabels } from "../src/sessions/labels";
+import { containersOf, engine, newLearnerId, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+
+const instances: string[] = [];
+function config(env: Record<string, string> = {}) {
+  const c = testConfig(env);
+  instances.push(c.DOJO_INSTANCE);
+  return c;
+}
+afterAll(async () => {
+  for (const instance of instances) await removeInstance(instance);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("sandbox lifecycle", () => {
+  it("removes a sandbox once no terminal has been attached for the idle timeout", async () => {
+    const c = config({ SANDBOX_IDLE_TIMEOUT_SECONDS: "1" });
+    const service = await startService(c);
+    const learner = await readyLearner(service.port);
+    await sleep(1200);
+    await service.sweep();
+    expect(await engine.inspect(learner.sandbox.id)).not.toBeNull(); // attached: not idle
+    learner.close();
+    await sleep(1200);
+    await service.sweep();
+    expect(await engine.inspect(learner.sandbox.id)).toBeNull();
+    await service.close();
+  });
+
+  it("removes a sandbox at its maximum lifetime and tells the learner why", async () => {
+    const c = config({ SANDBOX_MAX_LIFETIME_SECONDS: "2" });
+    const service = await startService(c);
+    const learner = await readyLearner(service.port);
+    await sleep(2100);
+    await service.sweep();
+    await expect.poll(() => learner.ended).toEqual([
+      { sandboxId: learner.sandbox.id, reason: "lifetime", message: "Your sandbox reached its maximum lifetime and was removed." },
+    ]);
+    expect(await engine.inspect(learner.sandbox.id)).toBeNull();
+    learner.close();
+    await service.close();
+  });
+
+  it("after a restart, the learner gets the same sandbox back", async () => {
+    const c = config();
+    const sub = newLearnerId();
+    const first = await startService(c);
+    const before = await readyLearner(first.port, { sub });
+    await before.run("echo survived > /root/proof");
+    before.close();
+    await first.close();
+
+    const second = await startService(c);
+    const after = await readyLearner(second.port, { sub });
+    expect(after.sandbox.id).toBe(before.sandbox.id);
+    expect(await after.run("cat /root/proof")).toBe("survived");
+    after.close();
+    await second.close();
+  });
+
+  it("on start, reaps what a previous run left behind and nobody owns, and leaves everything else alone", async () => {
+    const c = config();
+    const long = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    const owner = { learner: newLearnerId(), lesson: "inside-a-container", template: "shell" };
+    const create = (name: string, labels: Record<string, string>) =>
+      engine.createAndStart({ name, hostname: name, image: "dojo/busybox:latest", cmd: ["sleep", "3600"], labels, hostConfig: { NetworkMode: "none" } });
+    const suffix = randomBytes(3).toString("hex");
+    const expired = await create(`dojo-expired-${suffix}`, sandboxLabels(c.DOJO_INSTANCE, owner, long));
+    const unowned = await create(`dojo-unowned-${suffix}`, { "dojo.managed": "true", "dojo.instance": c.DOJO_INSTANCE });
+    const unlabelled = await create(`not-ours-${suffix}`, {});
+    const otherInstance = await create(`dojo-other-${suffix}`, sandboxLabels(`${c.DOJO_INSTANCE}-x`, owner, long));
+
+    const service = await startService(c);
+    expect(await engine.inspect(expired.id)).toBeNull();
+    expect(await engine.inspect(unowned.id)).toBeNull();
+    expect(await engine.inspect(unlabelled.id)).toMatchObject({ state: "running" });
+    expect(await engine.inspect(otherInstance.id)).toMatchObject({ state: "running" });
+    expect(await containersOf(c.DOJO_INSTANCE)).toEqual([]);
+    await service.close();
+    await engine.remove(unlabelled.id);
+    await engine.remove(otherInstance.id);
+  });
+});

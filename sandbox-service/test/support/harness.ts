@@ -1,0 +1,142 @@
+/**
+ * Runs the real sandbox service in-process against the real Docker engine, under an
+ * instance name of its own, and removes every container of that instance afterwards.
+ */
+import { randomBytes } from "node:crypto";
+import { io, type Socket } from "socket.io-client";
+import { loadConfig, type Config } from "../../../shared/config";
+import {
+  EVENTS,
+  type Ack,
+  type ClientToServerEvents,
+  type SandboxEnded,
+  type SandboxInfo,
+  type ServerToClientEvents,
+  type TerminalOpened,
+  type TerminalSize,
+} from "../../../shared/protocol";
+import { signSandboxToken, type SandboxClaims } from "../../../shared/token";
+import { DockerEngine } from "../../src/engine/docker-engine";
+import { silentLogger } from "../../src/log/logger";
+import { startSandboxService, type RunningService, type ServiceOverrides } from "../../src/service";
+import { instanceSelector } from "../../src/sessions/labels";
+
+export const SECRET = "integration-test-secret-0123456789";
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    DOJO_SECRET: SECRET,
+    DOJO_INSTANCE: `it-${randomBytes(4).toString("hex")}`,
+    SANDBOX_PORT: "0",
+    DOCKER_HOST: process.env.DOCKER_HOST,
+    ...env,
+  });
+}
+
+export const engine = new DockerEngine(process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock");
+
+export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  // Sweeps are driven by the tests (service.sweep()), never by a timer.
+  return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, ...overrides });
+}
+
+export async function containersOf(instance: string) {
+  return engine.list(instanceSelector(instance));
+}
+
+export async function removeInstance(instance: string): Promise<void> {
+  for (const container of await containersOf(instance)) await engine.remove(container.id);
+}
+
+export function newLearnerId(): string {
+  return `learner-${randomBytes(8).toString("hex")}`;
+}
+
+export function token(claims: Partial<SandboxClaims> = {}, secret = SECRET): string {
+  return signSandboxToken(
+    { sub: newLearnerId(), lesson: "inside-a-container", template: "shell", exp: Math.floor(Date.now() / 1000) + 300, ...claims },
+    secret,
+  );
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A browser stand-in: one socket, the output it received, helpers to wait for text. */
+export class TestLearner {
+  readonly socket: ClientSocket;
+  output = "";
+  readonly ended: SandboxEnded[] = [];
+  readonly protocolErrors: string[] = [];
+
+  constructor(port: number, auth: { token?: string }) {
+    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
+    this.socket.on(EVENTS.terminalOutput, (o) => (this.output += Buffer.from(o.data).toString("utf8")));
+    this.socket.on(EVENTS.sandboxEnded, (e) => this.ended.push(e));
+    this.socket.on(EVENTS.protocolError, (e) => this.protocolErrors.push(e.message));
+  }
+
+  /** Resolves on connect; rejects with the service's refusal message. */
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.connected) return resolve();
+      this.socket.once("connect", () => resolve());
+      this.socket.once("connect_error", (error) => reject(error));
+    });
+  }
+
+  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return (this.socket as unknown as Socket).timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  async openSandbox(sandboxId?: string): Promise<SandboxInfo> {
+    const answer = await this.request<SandboxInfo>(EVENTS.sandboxOpen, sandboxId ? { sandboxId } : {});
+    if (!answer.ok) throw new Error(answer.error.message);
+    return answer.value;
+  }
+
+  async openTerminal(size: TerminalSize = { cols: 80, rows: 24 }, since?: { instance: string; offset: number }): Promise<TerminalOpened> {
+    const answer = await this.request<TerminalOpened>(EVENTS.terminalOpen, { terminalId: "main", size, ...(since ? { since } : {}) });
+    if (!answer.ok) throw new Error(answer.error.message);
+    this.output += Buffer.from(answer.value.data).toString("utf8");
+    return answer.value;
+  }
+
+  type(data: string): void {
+    this.socket.emit(EVENTS.terminalInput, { terminalId: "main", data });
+  }
+
+  /** Waits until the output matches, or fails with the output seen so far. */
+  async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
+    const matches = () => (typeof pattern === "string" ? this.output.includes(pattern) : pattern.test(this.output));
+    const deadline = Date.now() + timeoutMs;
+    while (!matches()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.output;
+  }
+
+  /** Runs a command and returns its output line(s) between two markers. */
+  async run(command: string): Promise<string> {
+    const id = randomBytes(3).toString("hex");
+    // Markers are split in the command line so only the shell's output contains them whole.
+    this.type(`echo "<<${id}""-start>>"; ${command}; echo "<<${id}""-end>>"\r`);
+    const output = await this.waitFor(new RegExp(`<<${id}-start>>[\\s\\S]*<<${id}-end>>`));
+    const body = output.slice(output.lastIndexOf(`<<${id}-start>>`) + `<<${id}-start>>`.length, output.lastIndexOf(`<<${id}-end>>`));
+    return body.replace(/\r/g, "").trim();
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+/** Connects a learner and opens their sandbox and shell, ready for input. */
+export async function readyLearner(port: number, claims: Partial<SandboxClaims> = {}): Promise<TestLearner & { sandbox: SandboxInfo }> {
+  const learner = new TestLearner(port, { token: token(claims) }) as TestLearner & { sandbox: SandboxInfo };
+  await learner.connected();
+  learner.sandbox = await learner.openSandbox();
+  await learner.openTerminal();
+  await learner.waitFor("# ");
+  return learner;
+}
