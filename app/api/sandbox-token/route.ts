@@ -1,0 +1,52 @@
+/**
+ * POST { lesson } → { token, sandboxUrl, expiresAt }: a short-lived token that lets this
+ * browser open its learner's sandbox for that lesson. Called on every (re)connect.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { findLesson } from "@/lib/lessons/loader";
+import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
+import { sandboxUrlFor } from "@/lib/sandbox-url";
+import { config } from "@/shared/config";
+import { signSandboxToken } from "@/shared/token";
+
+export const dynamic = "force-dynamic";
+
+const requestSchema = z.object({ lesson: z.string().max(64) });
+
+function refuse(status: number, error: string) {
+  return NextResponse.json({ error }, { status });
+}
+
+export async function POST(request: NextRequest) {
+  const settings = config();
+
+  // validate the body
+  const body = requestSchema.safeParse(await request.json().catch(() => null));
+  if (!body.success) return refuse(400, "The request must name a lesson.");
+
+  // the lesson must exist; its frontmatter decides the sandbox template
+  const lesson = await findLesson(body.data.lesson);
+  if (!lesson) return refuse(404, `There is no lesson called "${body.data.lesson}".`);
+
+  // who is asking
+  const secure = request.nextUrl.protocol === "https:";
+  const learner = identifyLearner(request.cookies.get(LEARNER_COOKIE)?.value, settings.DOJO_SECRET);
+  if (learner.kind === "forged") {
+    const response = refuse(401, "Your learner cookie was not issued by this platform, so it has been cleared. Reload the page to continue as a new learner.");
+    response.cookies.delete(LEARNER_COOKIE);
+    return response;
+  }
+
+  // sign the token
+  const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
+  const token = signSandboxToken({ sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp }, settings.DOJO_SECRET);
+  const sandboxUrl = sandboxUrlFor(
+    { host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"), protocol: request.nextUrl.protocol.replace(":", "") },
+    settings.SANDBOX_PUBLIC_URL,
+    settings.SANDBOX_PORT,
+  );
+  const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString() });
+  if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
+  return response;
+}

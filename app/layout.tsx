@@ -1,0 +1,26 @@
+import "@fontsource/inter/400.css";
+import "@fontsource/inter/600.css";
+import "./globals.css";
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+export const metadata: Metadata = {
+  title: { default: "Container Dojo", template: "%s · Container Dojo" },
+  description: "Learn Docker by doing it, in a disposable container of your own.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <Link href="/" className="brand">
+            Container Dojo
+          </Link>
+        </header>
+        {children}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,180 @@
+"use client";
+/**
+ * xterm.js bound to the learner's sandbox. Shows what is happening while the sandbox
+ * starts, exposes `data-status` (connecting | starting | connected | reconnecting | error |
+ * ended) for tests, and handles copy/paste the way people expect from a desktop terminal:
+ * selecting copies, Ctrl+Shift+C / Ctrl+Shift+V copy and paste, right-click pastes.
+ */
+import "@xterm/xterm/css/xterm.css";
+import { useEffect, useRef, useState } from "react";
+import type { Terminal } from "@xterm/xterm";
+import type { SandboxInfo } from "../../shared/protocol";
+import { copyText, readClipboard } from "./clipboard";
+import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
+
+export interface TerminalHandle {
+  /** Types a command into the shell and runs it; false if the terminal is not connected. */
+  run(command: string): boolean;
+  reset(): void;
+}
+
+interface Props {
+  lesson: string;
+  onReady?: (handle: TerminalHandle | null) => void;
+}
+
+const THEME = {
+  background: "#0f1419",
+  foreground: "#e6e1cf",
+  cursor: "#f29718",
+  selectionBackground: "#33415e",
+};
+
+export function SandboxTerminal({ lesson, onReady }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<ConnectionStatus>("connecting");
+  const [message, setMessage] = useState("Connecting to your sandbox…");
+  const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
+  const connection = useRef<SandboxConnection | null>(null);
+  const [hint, setHint] = useState("");
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    let disposed = false;
+    let term: Terminal | undefined;
+    let observer: ResizeObserver | undefined;
+
+    void (async () => {
+      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+        import("@xterm/addon-web-links"),
+      ]);
+      if (disposed) return;
+      term = new Terminal({
+        cursorBlink: true,
+        fontFamily: "'DejaVu Sans Mono', ui-monospace, Menlo, Consolas, monospace",
+        fontSize: 14,
+        scrollback: 5000,
+        theme: THEME,
+        macOptionIsMeta: true,
+      });
+      const fit = new FitAddon();
+      term.loadAddon(fit);
+      term.loadAddon(new WebLinksAddon());
+      term.open(element);
+      fit.fit();
+
+      let waitingForEnter = false;
+      const conn = new SandboxConnection(lesson, { cols: term.cols, rows: term.rows }, {
+        status: (next, text) => {
+          setStatus(next);
+          setMessage(text);
+        },
+        write: ({ reset, data }) => {
+          if (reset) term!.reset();
+          if (data.length) term!.write(data);
+        },
+        sandbox: (info) => setSandbox(info),
+        exited: (text) => {
+          waitingForEnter = true;
+          term!.write(`\r\n\x1b[2m[${text} Press Enter to start a new shell.]\x1b[0m\r\n`);
+        },
+        ended: () => setSandbox(null),
+      });
+      connection.current = conn;
+
+      term.onData((data) => {
+        if (!waitingForEnter) return void conn.input(data);
+        if (data === "\r") {
+          waitingForEnter = false;
+          conn.restartShell();
+        }
+      });
+      term.onResize(({ cols, rows }) => conn.resize({ cols, rows }));
+      term.onSelectionChange(() => {
+        const selected = term!.getSelection();
+        if (selected) void copyText(selected);
+      });
+      term.attachCustomKeyEventHandler((event) => {
+        if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+        if (event.code === "KeyC") {
+          void copyText(term!.getSelection());
+          return false;
+        }
+        // Ctrl+Shift+V: let the browser deliver a native paste event, which xterm turns into input.
+        return event.code !== "KeyV";
+      });
+      element.addEventListener("contextmenu", (event) => {
+        event.preventDefault();
+        readClipboard().then(
+          (text) => text && term!.paste(text),
+          () => setHint("Your browser blocked reading the clipboard; paste with Ctrl+Shift+V instead."),
+        );
+      });
+      observer = new ResizeObserver(() => fit.fit());
+      observer.observe(element);
+
+      onReady?.({
+        run: (command) => {
+          const sent = conn.input(command + "\r");
+          term!.focus();
+          return sent;
+        },
+        reset: () => conn.reset(),
+      });
+      term.focus();
+      await conn.start().catch(() => undefined);
+    })();
+
+    return () => {
+      disposed = true;
+      onReady?.(null);
+      observer?.disconnect();
+      connection.current?.stop();
+      connection.current = null;
+      term?.dispose();
+    };
+  }, [lesson, onReady]);
+
+  const showOverlay = status !== "connected";
+  return (
+    <div className="terminal-panel" data-status={status} data-testid="terminal">
+      <div className="terminal-toolbar">
+        <span className={`status-dot status-${status}`} aria-hidden />
+        <span className="terminal-state" data-testid="terminal-state">
+          {status === "connected" ? `Connected to ${sandbox?.hostname ?? "your sandbox"}` : message}
+        </span>
+        <button type="button" className="button-small" onClick={() => connection.current?.reset()} disabled={status !== "connected"}>
+          Reset sandbox
+        </button>
+      </div>
+      <div className="terminal-body">
+        <div ref={host} className="terminal-host" />
+        {showOverlay && (
+          <div className="terminal-overlay" role="status">
+            {status === "ended" ? (
+              <>
+                <p>{message}</p>
+                <button type="button" className="button" onClick={() => connection.current?.reopen()}>
+                  Start a new sandbox
+                </button>
+              </>
+            ) : (
+              <p>
+                {status !== "error" && <span className="spinner" aria-hidden />}
+                {message}
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+      {hint && (
+        <p className="terminal-hint" onClick={() => setHint("")}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * The browser's connection to its sandbox: fetches a token from the web app, connects to
+ * the sandbox service, opens (or re-attaches to) the learner's sandbox and its terminal,
+ * and keeps doing so across disconnects. UI-agnostic: it reports through callbacks.
+ */
+import { io, type Socket } from "socket.io-client";
+import {
+  EVENTS,
+  MAX_INPUT_CHARS,
+  type Ack,
+  type ClientToServerEvents,
+  type ConnectErrorData,
+  type SandboxEnded,
+  type SandboxInfo,
+  type ServerToClientEvents,
+  type TerminalOpened,
+  type TerminalSize,
+} from "../../shared/protocol";
+import { TerminalStream, type Write } from "./terminal-stream";
+
+/** Exposed as `data-status` on the terminal for tests and styling. */
+export type ConnectionStatus = "connecting" | "starting" | "connected" | "reconnecting" | "error" | "ended";
+
+export interface ConnectionEvents {
+  status(status: ConnectionStatus, message: string): void;
+  write(write: Write): void;
+  sandbox(info: SandboxInfo): void;
+  exited(message: string): void;
+  ended(ended: SandboxEnded): void;
+}
+
+interface TokenAnswer {
+  token: string;
+  sandboxUrl: string;
+}
+
+/** Retry delay after a failure the learner cannot fix (engine down, service busy). */
+const RETRY_MS = 3000;
+/** Creating a sandbox can take a few seconds on a busy machine; past this we retry. */
+const REQUEST_TIMEOUT_MS = 60_000;
+const TERMINAL_ID = "main";
+
+type DojoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** socket.io hands binary payloads to the browser as ArrayBuffer. */
+function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
+
+export class SandboxConnection {
+  private socket: DojoSocket | undefined;
+  private readonly stream = new TerminalStream();
+  private sandboxId: string | undefined;
+  private terminalOpen = false;
+  private resetting = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly lesson: string,
+    private size: TerminalSize,
+    private readonly on: ConnectionEvents,
+  ) {}
+
+  async start(): Promise<void> {
+    this.on.status("connecting", "Connecting to your sandbox…");
+    const first = await this.tokenUntilAnswered();
+    if (this.stopped) return;
+    let pending: TokenAnswer | undefined = first;
+    const socket: DojoSocket = io(first.sandboxUrl, {
+      transports: ["websocket"],
+      reconnectionDelayMax: 5000,
+      // Called before every (re)connect: a fresh token each time, so expiry never strands a tab.
+      auth: (done) => {
+        const use = pending;
+        pending = undefined;
+        if (use) return done({ token: use.token });
+        this.tokenUntilAnswered().then(
+          (answer) => done({ token: answer.token }),
+          () => undefined, // stopped while waiting
+        );
+      },
+    });
+    this.socket = socket;
+
+    socket.on("connect", () => this.openSandbox());
+    socket.on("disconnect", (reason) => {
+      this.terminalOpen = false;
+      if (this.stopped) return;
+      this.on.status("reconnecting", "Connection lost. Reconnecting…");
+      // A server-side disconnect is not retried by socket.io on its own.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", (error) => {
+      if (socket.active) {
+        this.on.status("reconnecting", "Cannot reach the sandbox service. Retrying…");
+        return;
+      }
+      // Refused by the service (token problem): socket.io gives up; we retry with a new token.
+      const data = (error as Error & { data?: ConnectErrorData }).data;
+      this.on.status("error", data?.code === "unauthorized" ? error.message : "The sandbox service refused the connection.");
+      this.retry(() => socket.connect());
+    });
+    socket.on(EVENTS.sandboxStatus, (status) => {
+      if (!this.terminalOpen) this.on.status("starting", status.message);
+    });
+    socket.on(EVENTS.terminalOutput, (output) => {
+      const data = this.stream.output({ ...output, data: bytes(output.data) });
+      if (data) this.on.write({ reset: false, data });
+    });
+    socket.on(EVENTS.terminalExit, (exit) => {
+      if (exit.terminalId !== TERMINAL_ID || exit.instance !== this.stream.position()?.instance) return;
+      this.terminalOpen = false;
+      this.on.exited(exit.message);
+    });
+    socket.on(EVENTS.sandboxEnded, (ended) => {
+      if (ended.sandboxId !== this.sandboxId) return;
+      this.terminalOpen = false;
+      this.sandboxId = undefined;
+      this.stream.clear();
+      if (ended.reason === "reset") {
+        // Another tab reset it: follow along to the new sandbox.
+        if (!this.resetting) this.openSandbox();
+        return;
+      }
+      this.on.status("ended", ended.message);
+      this.on.ended(ended);
+    });
+    socket.on(EVENTS.protocolError, (error) => console.warn(`sandbox service: ${error.message}`));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.disconnect();
+  }
+
+  /** Sends keystrokes; false when no terminal is open to receive them. */
+  input(data: string): boolean {
+    if (!this.terminalOpen || !this.socket) return false;
+    for (let i = 0; i < data.length; i += MAX_INPUT_CHARS) {
+      this.socket.emit(EVENTS.terminalInput, { terminalId: TERMINAL_ID, data: data.slice(i, i + MAX_INPUT_CHARS) });
+    }
+    return true;
+  }
+
+  resize(size: TerminalSize): void {
+    this.size = size;
+    if (this.terminalOpen) this.socket?.emit(EVENTS.terminalResize, { terminalId: TERMINAL_ID, size });
+  }
+
+  /** A new shell after the last one exited. */
+  restartShell(): void {
+    this.openTerminal();
+  }
+
+  /** A new sandbox after the last one ended (idle, lifetime). */
+  reopen(): void {
+    this.openSandbox();
+  }
+
+  /** Throws the sandbox away and starts a fresh one. */
+  reset(): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    this.resetting = true;
+    this.terminalOpen = false;
+    this.on.status("starting", "Resetting your sandbox…");
+    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxReset, {}, (timeout, answer) => {
+      this.resetting = false;
+      this.stream.clear();
+      this.afterSandboxAnswer(timeout, answer);
+    });
+  }
+
+  private openSandbox(): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    clearTimeout(this.retryTimer);
+    this.on.status("starting", "Starting your sandbox…");
+    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}, (timeout, answer) =>
+      this.afterSandboxAnswer(timeout, answer),
+    );
+  }
+
+  private afterSandboxAnswer(timeout: Error | null, answer: Ack<SandboxInfo>): void {
+    if (timeout) return this.failed("Your sandbox took too long to start. Trying again…");
+    if (!answer.ok) {
+      if (answer.error.code === "forbidden") this.sandboxId = undefined;
+      return this.failed(answer.error.message);
+    }
+    if (answer.value.id !== this.sandboxId) this.stream.clear();
+    this.sandboxId = answer.value.id;
+    this.on.sandbox(answer.value);
+    this.openTerminal();
+  }
+
+  private openTerminal(): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    this.stream.opening();
+    const request = { terminalId: TERMINAL_ID, size: this.size, since: this.stream.position() };
+    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.terminalOpen, request, (timeout, answer: Ack<TerminalOpened>) => {
+      if (timeout || !answer.ok) this.stream.cancelOpening();
+      if (timeout) return this.failed("The shell took too long to start. Trying again…");
+      if (!answer.ok) return this.failed(answer.error.message);
+      for (const write of this.stream.opened({ ...answer.value, data: bytes(answer.value.data) })) this.on.write(write);
+      this.terminalOpen = true;
+      this.on.status("connected", "");
+      // The window may have changed size while the shell was starting.
+      if (this.size !== request.size) socket.emit(EVENTS.terminalResize, { terminalId: TERMINAL_ID, size: this.size });
+    });
+  }
+
+  /** Shows why, and starts over from opening the sandbox a little later. */
+  private failed(message: string): void {
+    this.on.status("error", message);
+    this.retry(() => this.openSandbox());
+  }
+
+  private retry(action: () => void): void {
+    clearTimeout(this.retryTimer);
+    if (!this.stopped) this.retryTimer = setTimeout(action, RETRY_MS);
+  }
+
+  /** A token from the web app, asking again until it answers (it may be restarting). */
+  private async tokenUntilAnswered(): Promise<TokenAnswer> {
+    for (;;) {
+      try {
+        const response = await fetch("/api/sandbox-token", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ lesson: this.lesson }),
+        });
+        const body = (await response.json()) as Partial<TokenAnswer> & { error?: string };
+        if (response.ok && body.token && body.sandboxUrl) return { token: body.token, sandboxUrl: body.sandboxUrl };
+        this.on.status("error", body.error ?? "The platform could not issue a sandbox token.");
+      } catch {
+        this.on.status("reconnecting", "Cannot reach the platform. Retrying…");
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      if (this.stopped) throw new Error("stopped");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { TerminalOutput } from "../../shared/protocol";
+import { TerminalStream } from "./terminal-stream";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array | null) => (b ? new TextDecoder().decode(b) : null);
+const out = (instance: string, offset: number, data: string): TerminalOutput => ({ terminalId: "main", instance, offset, data: bytes(data) });
+
+function applied(stream: TerminalStream, answer: { instance: string; reset: boolean; offset: number; data: string }) {
+  return stream.opened({ ...answer, data: bytes(answer.data) }).map((w) => (w.reset ? "<reset>" : text(w.data)));
+}
+
+describe("TerminalStream", () => {
+  it("writes a first replay after clearing the screen", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    expect(applied(stream, { instance: "a", reset: true, offset: 0, data: "prompt$ " })).toEqual(["<reset>", "prompt$ "]);
+    expect(stream.position()).toEqual({ instance: "a", offset: 8 });
+  });
+
+  it("never writes the same bytes twice", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "hello" });
+    expect(text(stream.output(out("a", 0, "hello")))).toBeNull();
+    expect(text(stream.output(out("a", 3, "lo world")))).toBe(" world");
+    expect(stream.position()?.offset).toBe(11);
+  });
+
+  it("on reconnect, writes only what it missed", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "abc" });
+    stream.opening();
+    expect(applied(stream, { instance: "a", reset: false, offset: 3, data: "def" })).toEqual(["def"]);
+  });
+
+  it("holds output that races the open answer, then applies it without duplicates", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    expect(stream.output(out("a", 4, "5678"))).toBeNull();
+    expect(applied(stream, { instance: "a", reset: true, offset: 0, data: "123456" })).toEqual(["<reset>", "123456", "78"]);
+  });
+
+  it("ignores output of a previous shell", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "b", reset: true, offset: 0, data: "new" });
+    expect(stream.output(out("a", 100, "old"))).toBeNull();
+  });
+
+  it("clears the screen when the shell changed", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "old" });
+    stream.opening();
+    expect(applied(stream, { instance: "b", reset: true, offset: 0, data: "new" })).toEqual(["<reset>", "new"]);
+  });
+
+  it("lets output flow again after a failed open", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "x" });
+    stream.opening();
+    stream.cancelOpening();
+    expect(text(stream.output(out("a", 1, "y")))).toBe("y");
+  });
+});

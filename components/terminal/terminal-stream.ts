@@ -1,0 +1,76 @@
+/**
+ * The browser's side of replay without duplicates. It remembers which shell it shows and
+ * how many bytes of its output it has written; anything the service sends again (a replay
+ * overlapping live output, or output racing a terminal:open answer) is written only once.
+ * Pure logic: no DOM, no socket.
+ */
+import type { TerminalOpened, TerminalOutput, TerminalPosition } from "../../shared/protocol";
+
+export type Write = { reset: boolean; data: Uint8Array };
+
+export class TerminalStream {
+  private instance: string | undefined;
+  private end = 0;
+  /** Output that arrived while a terminal:open was pending, applied after its answer. */
+  private queued: TerminalOutput[] | undefined;
+
+  /** What to send as `since` in terminal:open. */
+  position(): TerminalPosition | undefined {
+    return this.instance === undefined ? undefined : { instance: this.instance, offset: this.end };
+  }
+
+  /** Call before sending terminal:open. */
+  opening(): void {
+    this.queued = [];
+  }
+
+  /** terminal:open failed: output flows again as before. */
+  cancelOpening(): void {
+    this.queued = undefined;
+  }
+
+  /** The terminal:open answer: the writes to apply, in order. */
+  opened(answer: TerminalOpened): Write[] {
+    const writes: Write[] = [];
+    if (answer.reset || answer.instance !== this.instance) {
+      this.instance = answer.instance;
+      this.end = answer.offset;
+      writes.push({ reset: true, data: new Uint8Array(0) });
+    }
+    const replay = this.accept(answer.offset, answer.data);
+    if (replay) writes.push({ reset: false, data: replay });
+    const queued = this.queued ?? [];
+    this.queued = undefined;
+    for (const output of queued) {
+      const data = this.output(output);
+      if (data) writes.push({ reset: false, data });
+    }
+    return writes;
+  }
+
+  /** Live output: the bytes to write, or null when they are old, queued, or another shell's. */
+  output(output: TerminalOutput): Uint8Array | null {
+    if (this.queued) {
+      this.queued.push(output);
+      return null;
+    }
+    if (output.instance !== this.instance) return null;
+    return this.accept(output.offset, output.data);
+  }
+
+  /** Forget everything (a new sandbox: nothing known about its shells). */
+  clear(): void {
+    this.instance = undefined;
+    this.end = 0;
+    this.queued = undefined;
+  }
+
+  private accept(offset: number, data: Uint8Array): Uint8Array | null {
+    const stop = offset + data.length;
+    if (stop <= this.end) return null;
+    // A gap (offset > end) cannot be filled any more; write what we have.
+    const fresh = offset < this.end ? data.subarray(this.end - offset) : data;
+    this.end = stop;
+    return fresh;
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LessonError, loadLessons, parseLesson } from "./loader";
+
+const valid = `---
+title: Hello containers
+summary: A short lesson used by the loader tests.
+duration: 10
+template: shell
+steps:
+  - id: make-file
+    title: Make a file
+    check: test -f /tmp/x
+    solve: touch /tmp/x
+---
+Body text.
+`;
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(LessonError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a LessonError");
+}
+
+describe("parseLesson", () => {
+  it("reads slug and order from the file name and validates the frontmatter", () => {
+    const lesson = parseLesson("03-hello-containers.mdx", valid);
+    expect(lesson.meta).toMatchObject({ slug: "hello-containers", order: 3, title: "Hello containers", duration: 10, template: "shell" });
+    expect(lesson.meta.steps.map((s) => s.id)).toEqual(["make-file"]);
+    expect(lesson.body.trim()).toBe("Body text.");
+  });
+
+  it("names the file and the field that is wrong", () => {
+    const message = messageOf(() => parseLesson("04-broken.mdx", valid.replace("duration: 10", "duration: soon")));
+    expect(message).toContain("lessons/04-broken.mdx");
+    expect(message).toContain("`duration`");
+  });
+
+  it("refuses an unknown sandbox template", () => {
+    expect(messageOf(() => parseLesson("05-x.mdx", valid.replace("template: shell", "template: mainframe")))).toContain("`template`");
+  });
+
+  it("refuses unknown fields, so typos do not pass silently", () => {
+    expect(messageOf(() => parseLesson("05-x.mdx", valid.replace("template: shell", "template: shell\ntitel: oops")))).toContain("titel");
+  });
+
+  it("refuses a bad file name", () => {
+    expect(messageOf(() => parseLesson("hello.mdx", valid))).toContain("NN-slug.mdx");
+  });
+
+  it("refuses duplicate step ids", () => {
+    const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n");
+    expect(messageOf(() => parseLesson("06-x.mdx", twice))).toContain('"make-file"');
+  });
+});
+
+describe("loadLessons", () => {
+  it("loads the course's own lessons in order", async () => {
+    const lessons = await loadLessons();
+    expect(lessons.length).toBeGreaterThanOrEqual(2);
+    expect(lessons.map((l) => l.meta.order)).toEqual([...lessons.map((l) => l.meta.order)].sort((a, b) => a - b));
+  });
+
+  it("refuses two lessons with the same slug", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dojo-lessons-"));
+    writeFileSync(path.join(dir, "01-same.mdx"), valid);
+    writeFileSync(path.join(dir, "02-same.mdx"), valid);
+    await expect(loadLessons(dir)).rejects.toThrow(/slug "same"/);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Reads lessons from the top-level lessons/ folder: `NN-slug.mdx`, where NN orders the
+ * course and slug is the URL. Frontmatter is validated; a broken lesson throws a
+ * LessonError naming its file and field, which fails `next build` and `npm run lint:lessons`.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import matter from "gray-matter";
+import { frontmatterSchema, type LessonFrontmatter } from "./schema";
+
+export const LESSONS_DIR = path.join(process.cwd(), "lessons");
+
+const FILE_NAME = /^(\d{2})-([a-z0-9][a-z0-9-]*)\.mdx$/;
+
+export interface LessonMeta extends LessonFrontmatter {
+  slug: string;
+  order: number;
+  /** Path relative to the project, for error messages. */
+  file: string;
+}
+
+export interface Lesson {
+  meta: LessonMeta;
+  /** MDX body without the frontmatter. */
+  body: string;
+}
+
+export class LessonError extends Error {}
+
+export function parseLesson(fileName: string, source: string): Lesson {
+  const file = `lessons/${fileName}`;
+  const name = FILE_NAME.exec(fileName);
+  if (!name) throw new LessonError(`${file}: file name must look like NN-slug.mdx (two digits, then lowercase words joined by '-')`);
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(source);
+  } catch (error) {
+    throw new LessonError(`${file}: frontmatter is not valid YAML (${(error as Error).message})`);
+  }
+  const result = frontmatterSchema.safeParse(parsed.data);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `field \`${i.path.join(".") || "(root)"}\`: ${i.message}`);
+    throw new LessonError(`${file}: ${problems.join("; ")}`);
+  }
+  const ids = result.data.steps.map((s) => s.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new LessonError(`${file}: field \`steps\`: step id "${duplicate}" is used twice`);
+  return { meta: { ...result.data, slug: name[2]!, order: Number(name[1]), file }, body: parsed.content };
+}
+
+/** Every lesson, in course order. Throws on the first broken one. */
+export async function loadLessons(dir = LESSONS_DIR): Promise<Lesson[]> {
+  // Lessons are read at build and request time from the project folder, not bundled.
+  const files = (await readdir(/* turbopackIgnore: true */ dir)).filter((f) => f.endsWith(".mdx")).sort();
+  const lessons = await Promise.all(files.map(async (f) => parseLesson(f, await readFile(path.join(/* turbopackIgnore: true */ dir, f), "utf8"))));
+  const slugs = lessons.map((l) => l.meta.slug);
+  const duplicate = slugs.find((s, i) => slugs.indexOf(s) !== i);
+  if (duplicate) throw new LessonError(`lessons/: two lessons use the slug "${duplicate}"`);
+  return lessons.sort((a, b) => a.meta.order - b.meta.order);
+}
+
+export async function findLesson(slug: string, dir = LESSONS_DIR): Promise<Lesson | undefined> {
+  return (await loadLessons(dir)).find((l) => l.meta.slug === slug);
+}

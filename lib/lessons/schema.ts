@@ -1,0 +1,26 @@
+/** The frontmatter every lesson must have. A lesson that does not match fails the build. */
+import { z } from "zod";
+import { TEMPLATE_NAMES } from "../../shared/templates";
+
+const stepSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "lowercase letters, digits and '-'"),
+  title: z.string().min(3).max(120),
+  /** Shell script run in the sandbox; exit status 0 means the step is done. */
+  check: z.string().min(1),
+  /** Shell script that does the step (lesson tests run it to prove the check can pass). */
+  solve: z.string().min(1),
+});
+
+export const frontmatterSchema = z
+  .object({
+    title: z.string().min(3).max(100),
+    summary: z.string().min(10).max(300),
+    /** Minutes a learner needs. */
+    duration: z.number().int().min(1).max(240),
+    template: z.enum(TEMPLATE_NAMES),
+    steps: z.array(stepSchema).default([]),
+  })
+  .strict();
+
+export type LessonFrontmatter = z.infer<typeof frontmatterSchema>;
+export type LessonStep = z.infer<typeof stepSchema>;
