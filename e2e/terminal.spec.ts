@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { LessonPage } from "./lesson-page";
+
+test("the catalog lists the lessons from lessons/", async ({ page }) => {
+  await page.goto("/");
+  const cards = page.getByTestId("lesson-card");
+  await expect(cards.first()).toContainText("A first look at a container");
+  await expect(cards.first()).toContainText("15 min");
+  expect(await cards.count()).toBeGreaterThanOrEqual(2);
+});
+
+test("a lesson opens a live shell in the learner's own container", async ({ page }) => {
+  const lesson = new LessonPage(page);
+  await page.goto("/lessons/inside-a-container");
+  // While it starts, the learner sees what is happening, not a blank box.
+  await expect(lesson.terminal.getByRole("status")).toContainText(/sandbox|Connecting/);
+  await lesson.waitConnected();
+  await lesson.type("echo $((6*7))");
+  await lesson.expectLine("42");
+});
+
+test("reloading reconnects to the same container, replaying output once", async ({ page }) => {
+  const lesson = new LessonPage(page);
+  await lesson.open("inside-a-container");
+  await lesson.run("touch /tmp/keep && echo marker-$((1000+337))");
+  await page.reload();
+  await lesson.waitConnected();
+  const screen = await lesson.run("ls /tmp/keep");
+  expect(screen).toContain("/tmp/keep");
+  expect(screen).not.toContain("No such file");
+  // The earlier output came back with the replay, exactly once.
+  expect(screen.match(/marker-1337/g)).toHaveLength(1);
+});
+
+test("another learner gets a different container", async ({ browser }) => {
+  const first = new LessonPage(await (await browser.newContext()).newPage());
+  const second = new LessonPage(await (await browser.newContext()).newPage());
+  await first.open("inside-a-container");
+  await second.open("inside-a-container");
+  const hostOf = async (lesson: LessonPage) => {
+    await lesson.run('echo "ho""st=$(hostname)"');
+    return /host=(\S+)/.exec(await lesson.screen())?.[1];
+  };
+  const [a, b] = [await hostOf(first), await hostOf(second)];
+  expect(a).toBeTruthy();
+  expect(b).toBeTruthy();
+  expect(a).not.toBe(b);
+});
+
+test("an unknown lesson is a 404 page", async ({ page }) => {
+  const response = await page.goto("/lessons/no-such-lesson");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

@@ -1,0 +1,40 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end tests against the real platform: `npm start` (web + sandbox-service + real
+ * Docker engine) on ports of their own and a DOJO_INSTANCE of their own, so a platform
+ * you are running yourself on the default ports is left alone.
+ */
+const WEB_PORT = 3100;
+const SANDBOX_PORT = 4100;
+
+export default defineConfig({
+  testDir: "e2e",
+  globalTeardown: "./e2e/global-teardown.ts",
+  timeout: 60_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${WEB_PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--disable-gpu", "--disable-quic", "--disable-sync", "--disable-background-networking"],
+    },
+  },
+  webServer: {
+    command: "npm start",
+    url: `http://localhost:${SANDBOX_PORT}/healthz`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(WEB_PORT),
+      SANDBOX_PORT: String(SANDBOX_PORT),
+      DOJO_INSTANCE: "e2e",
+    },
+  },
+});

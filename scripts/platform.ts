@@ -1,0 +1,67 @@
+/**
+ * Runs web (Next.js) and sandbox-service side by side, prefixes their output, prints the
+ * URL once both answer, and stops both when either exits or on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { ConfigError, loadConfig } from "../shared/config";
+
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const mode = process.argv[2] === "development" ? "development" : "production";
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(2);
+}
+// Both children must agree on the secret; loadConfig created it if it did not exist yet.
+const env = { ...process.env, DOJO_SECRET: config.DOJO_SECRET, NEXT_TELEMETRY_DISABLED: "1" };
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on("line", (line) => console.log(`[${name}] ${line}`));
+  }
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[${name}] exited (${signal ?? code}); stopping the platform.`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(code: number) {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).status < 500;
+  } catch {
+    return false;
+  }
+}
+
+run("sandbox", "npx", ["tsx", "sandbox-service/src/main.ts"]);
+run("web", "npx", ["next", mode === "development" ? "dev" : "start", "-p", String(config.PORT)]);
+process.once("SIGINT", () => stop(0));
+process.once("SIGTERM", () => stop(0));
+
+const webUrl = `http://localhost:${config.PORT}`;
+for (let i = 0; i < 600 && !stopping; i++) {
+  if ((await answers(webUrl)) && (await answers(`http://localhost:${config.SANDBOX_PORT}/healthz`))) {
+    console.log(`\n  Container Dojo is ready: ${webUrl}\n`);
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
