@@ -52,3 +52,41 @@ test("an unknown lesson is a 404 page", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test.describe("copy and paste", () => {
+  test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+  test("selecting copies; Ctrl+Shift+V and right-click paste", async ({ page }) => {
+    const lesson = new LessonPage(page);
+    await lesson.open("inside-a-container");
+    await lesson.run('echo "copy""-me-please"');
+
+    // Double-click the word in the output line (xterm's screen layer takes the click): the selection lands on the clipboard.
+    const line = lesson.rows.locator(":scope > div", { hasText: /^copy-me-please\s*$/ });
+    await line.dblclick({ position: { x: 30, y: 5 }, force: true });
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe("copy-me-please");
+
+    await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((3*3))"));
+    await lesson.terminal.locator(".xterm-helper-textarea").focus();
+    await page.keyboard.press("Control+Shift+V");
+    await page.keyboard.press("Enter");
+    await lesson.expectLine("pasted-9");
+
+    await page.evaluate(() => navigator.clipboard.writeText("echo right-$((5*5))"));
+    await lesson.terminal.locator(".xterm-screen").click({ button: "right" });
+    await page.keyboard.press("Enter");
+    await lesson.expectLine("right-25");
+  });
+});
+
+test("a forged learner cookie is refused in a sentence and cleared", async ({ page, context }) => {
+  await context.addCookies([{ name: "dojo_learner", value: "learner-forged-0123456.bad-signature", url: "http://localhost:3100" }]);
+  const lesson = new LessonPage(page);
+  await page.goto("/lessons/inside-a-container");
+  await expect(lesson.terminal).toHaveAttribute("data-status", "error");
+  await expect(lesson.terminal.getByRole("status")).toContainText("Your learner cookie was not issued by this platform");
+  expect((await context.cookies()).find((c) => c.name === "dojo_learner")).toBeUndefined();
+  // A reload continues as a new learner.
+  await page.reload();
+  await lesson.waitConnected();
+});

@@ -3,22 +3,19 @@
  * URL once both answer, and stops both when either exits or on Ctrl-C.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { ConfigError, loadConfig } from "../shared/config";
-
-if (existsSync(".env")) process.loadEnvFile(".env");
+import { config, ConfigError } from "../shared/config";
 
 const mode = process.argv[2] === "development" ? "development" : "production";
-let config;
+let settings;
 try {
-  config = loadConfig();
+  settings = config();
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(2);
 }
-// Both children must agree on the secret; loadConfig created it if it did not exist yet.
-const env = { ...process.env, DOJO_SECRET: config.DOJO_SECRET, NEXT_TELEMETRY_DISABLED: "1" };
+// Both children must agree on the secret; config() created it if it did not exist yet.
+const env = { ...process.env, DOJO_SECRET: settings.DOJO_SECRET, NEXT_TELEMETRY_DISABLED: "1" };
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -53,13 +50,13 @@ async function answers(url: string): Promise<boolean> {
 }
 
 run("sandbox", "npx", ["tsx", "sandbox-service/src/main.ts"]);
-run("web", "npx", ["next", mode === "development" ? "dev" : "start", "-p", String(config.PORT)]);
+run("web", "npx", ["next", mode === "development" ? "dev" : "start", "-p", String(settings.PORT)]);
 process.once("SIGINT", () => stop(0));
 process.once("SIGTERM", () => stop(0));
 
-const webUrl = `http://localhost:${config.PORT}`;
+const webUrl = `http://localhost:${settings.PORT}`;
 for (let i = 0; i < 600 && !stopping; i++) {
-  if ((await answers(webUrl)) && (await answers(`http://localhost:${config.SANDBOX_PORT}/healthz`))) {
+  if ((await answers(webUrl)) && (await answers(`http://localhost:${settings.SANDBOX_PORT}/healthz`))) {
     console.log(`\n  Container Dojo is ready: ${webUrl}\n`);
     break;
   }

@@ -22,10 +22,13 @@ bash scripts/docker-engine.sh
 step "Sandbox images"
 bash images/build.sh
 
+step "Database"
+npm run --silent db:migrate
+
 if [ "$mode" = production ]; then
   stale=yes
   if [ -f .next/BUILD_ID ]; then
-    stale=$(find app components lib shared lessons next.config.ts package-lock.json tsconfig.json -newer .next/BUILD_ID -print -quit 2>/dev/null)
+    stale=$(find app components lib shared lessons prisma next.config.ts package-lock.json tsconfig.json -newer .next/BUILD_ID -print -quit 2>/dev/null)
   fi
   if [ -n "$stale" ]; then
     step "Building the web app"

@@ -4,7 +4,7 @@
  * boot with the variable named. Documented in README.md and .env.example.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -23,8 +23,10 @@ const schema = z.object({
    * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
    */
   SANDBOX_PUBLIC_URL: z.url().optional(),
-  /** Folder for local state: the generated secret (and later the SQLite file). */
+  /** Folder for local state: the generated secret. */
   DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
+  /** The database. `file:PATH` is SQLite (relative to the working directory). */
+  DATABASE_URL: z.string().regex(/^file:./, "must be a file: URL (SQLite)").default("file:.dojo/dojo.db"),
   /**
    * HMAC secret shared by web and service to sign learner cookies and sandbox tokens.
    * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.
@@ -96,8 +98,13 @@ function readOrCreateSecret(dataDir: string): string {
 }
 
 let cached: Config | undefined;
-/** The process's configuration, loaded on first use. */
+/**
+ * The process's configuration, loaded on first use. A `.env` file in the working
+ * directory fills in variables the environment does not set, for every process alike
+ * (web, service, Prisma CLI).
+ */
 export function config(): Config {
+  if (!cached && existsSync(".env")) process.loadEnvFile(".env");
   cached ??= loadConfig();
   return cached;
 }

@@ -1,12 +1,12 @@
 /** The sandbox-service process. */
-import { ConfigError, loadConfig } from "../../shared/config";
+import { config, ConfigError } from "../../shared/config";
 import { consoleLogger as log } from "./log/logger";
 import { startSandboxService } from "./service";
 
 try {
-  const config = loadConfig();
-  const service = await startSandboxService(config);
-  log.info(`sandbox service listening on port ${service.port}`, { instance: config.DOJO_INSTANCE, docker: config.DOCKER_HOST });
+  const settings = config();
+  const service = await startSandboxService(settings);
+  log.info(`sandbox service listening on port ${service.port}`, { instance: settings.DOJO_INSTANCE, docker: settings.DOCKER_HOST });
   const stop = async (signal: string) => {
     log.info(`${signal}: stopping (sandboxes keep running and are re-adopted on the next start)`);
     await service.close();

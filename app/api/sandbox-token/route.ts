@@ -5,7 +5,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { findLesson } from "@/lib/lessons/loader";
+import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
+import { recordLearnerSeen } from "@/lib/learners";
 import { sandboxUrlFor } from "@/lib/sandbox-url";
 import { config } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
@@ -37,6 +39,8 @@ export async function POST(request: NextRequest) {
     response.cookies.delete(LEARNER_COOKIE);
     return response;
   }
+
+  await recordLearnerSeen(db(), learner.id);
 
   // sign the token
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
