@@ -90,3 +90,14 @@ test("a forged learner cookie is refused in a sentence and cleared", async ({ pa
   await page.reload();
   await lesson.waitConnected();
 });
+
+test("a flood of output does not freeze the tab, and Ctrl-C stops it", async ({ page }) => {
+  const lesson = new LessonPage(page);
+  await lesson.open("inside-a-container");
+  await lesson.type("yes flood-line");
+  await expect(lesson.rows).toContainText("flood-line");
+  await page.waitForTimeout(1500);
+  await page.keyboard.press("Control+C");
+  await lesson.type('echo "after-""flood"');
+  await lesson.expectLine("after-flood");
+});

@@ -10,6 +10,7 @@
  *   → terminal:open {id,size,since} ack   attaches to a terminal; replays what `since` lacks
  *     ← terminal:output {id,data,offset}  output bytes; `offset` is the byte position of data[0]
  *   → terminal:input / terminal:resize    keystrokes and viewport size
+ *   → terminal:ack {id, offset}           "I have rendered everything before offset" (flow control)
  *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  */
@@ -23,6 +24,7 @@ export const EVENTS = {
   terminalOpen: "terminal:open",
   terminalInput: "terminal:input",
   terminalResize: "terminal:resize",
+  terminalAck: "terminal:ack",
   terminalOutput: "terminal:output",
   terminalExit: "terminal:exit",
   protocolError: "protocol:error",
@@ -30,6 +32,23 @@ export const EVENTS = {
 
 /** Largest keystroke/paste chunk; the browser splits longer pastes into pieces of this size. */
 export const MAX_INPUT_CHARS = 8 * 1024;
+
+/**
+ * Flow control: output is paced by what the browser has rendered, so `yes` or
+ * `cat /dev/urandom` cannot grow the service's memory or freeze the tab, and Ctrl-C takes
+ * effect within about HIGH_WATERMARK bytes of output.
+ *
+ * The browser acknowledges (terminal:ack) after xterm.js has processed each ACK_EVERY
+ * bytes. The service stops reading the shell's output once a viewer has more than
+ * HIGH_WATERMARK unacknowledged bytes and resumes below LOW_WATERMARK. ACK_EVERY must stay
+ * well below HIGH_WATERMARK: if a viewer could sit above the high mark without having
+ * crossed an ack point, the shell would stay paused forever.
+ */
+export const FLOW = {
+  ACK_EVERY: 32 * 1024,
+  HIGH_WATERMARK: 512 * 1024,
+  LOW_WATERMARK: 128 * 1024,
+} as const;
 
 const terminalId = z.string().regex(/^[a-z0-9-]{1,32}$/, "a terminal id is 1-32 lowercase letters, digits or '-'");
 export const terminalSizeSchema = z.object({
@@ -66,11 +85,14 @@ export const terminalInputSchema = z.object({
 
 export const terminalResizeSchema = z.object({ terminalId, size: terminalSizeSchema }).strict();
 
+export const terminalAckSchema = z.object({ terminalId, offset: z.number().int().min(0) }).strict();
+
 export type SandboxOpenRequest = z.infer<typeof sandboxOpenSchema>;
 export type SandboxResetRequest = z.infer<typeof sandboxResetSchema>;
 export type TerminalOpenRequest = z.infer<typeof terminalOpenSchema>;
 export type TerminalInput = z.infer<typeof terminalInputSchema>;
 export type TerminalResize = z.infer<typeof terminalResizeSchema>;
+export type TerminalAck = z.infer<typeof terminalAckSchema>;
 
 export type ErrorCode =
   | "bad_request"
@@ -149,6 +171,7 @@ export interface ClientToServerEvents {
   [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
   [EVENTS.terminalInput]: (input: TerminalInput) => void;
   [EVENTS.terminalResize]: (resize: TerminalResize) => void;
+  [EVENTS.terminalAck]: (ack: TerminalAck) => void;
 }
 
 /** The `data.code` the service puts on a refused connection (socket.io `connect_error`). */

@@ -72,9 +72,9 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           setStatus(next);
           setMessage(text);
         },
-        write: ({ reset, data }) => {
+        write: ({ reset, data, end }) => {
           if (reset) term!.reset();
-          if (data.length) term!.write(data);
+          if (data.length) term!.write(data, () => conn.rendered(end));
         },
         sandbox: (info) => setSandbox(info),
         exited: (text) => {

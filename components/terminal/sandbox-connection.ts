@@ -6,6 +6,7 @@
 import { io, type Socket } from "socket.io-client";
 import {
   EVENTS,
+  FLOW,
   MAX_INPUT_CHARS,
   type Ack,
   type ClientToServerEvents,
@@ -23,6 +24,7 @@ export type ConnectionStatus = "connecting" | "starting" | "connected" | "reconn
 
 export interface ConnectionEvents {
   status(status: ConnectionStatus, message: string): void;
+  /** Apply to the screen, then call `rendered(write.end)` once the terminal has processed it. */
   write(write: Write): void;
   sandbox(info: SandboxInfo): void;
   exited(message: string): void;
@@ -55,6 +57,8 @@ export class SandboxConnection {
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** Output offset last acknowledged to the service (flow control). */
+  private acked = 0;
 
   constructor(
     private readonly lesson: string,
@@ -105,8 +109,8 @@ export class SandboxConnection {
       if (!this.terminalOpen) this.on.status("starting", status.message);
     });
     socket.on(EVENTS.terminalOutput, (output) => {
-      const data = this.stream.output({ ...output, data: bytes(output.data) });
-      if (data) this.on.write({ reset: false, data });
+      const write = this.stream.output({ ...output, data: bytes(output.data) });
+      if (write) this.on.write(write);
     });
     socket.on(EVENTS.terminalExit, (exit) => {
       if (exit.terminalId !== TERMINAL_ID || exit.instance !== this.stream.position()?.instance) return;
@@ -142,6 +146,13 @@ export class SandboxConnection {
       this.socket.emit(EVENTS.terminalInput, { terminalId: TERMINAL_ID, data: data.slice(i, i + MAX_INPUT_CHARS) });
     }
     return true;
+  }
+
+  /** The screen has processed output up to `end`: lets the service send more (see FLOW). */
+  rendered(end: number): void {
+    if (end - this.acked < FLOW.ACK_EVERY || !this.terminalOpen) return;
+    this.acked = end;
+    this.socket?.emit(EVENTS.terminalAck, { terminalId: TERMINAL_ID, offset: end });
   }
 
   resize(size: TerminalSize): void {
@@ -204,8 +215,10 @@ export class SandboxConnection {
       if (timeout || !answer.ok) this.stream.cancelOpening();
       if (timeout) return this.failed("The shell took too long to start. Trying again…");
       if (!answer.ok) return this.failed(answer.error.message);
-      for (const write of this.stream.opened({ ...answer.value, data: bytes(answer.value.data) })) this.on.write(write);
+      // Acks count from where this attachment starts: the service counts the replay as unacknowledged.
+      this.acked = answer.value.offset;
       this.terminalOpen = true;
+      for (const write of this.stream.opened({ ...answer.value, data: bytes(answer.value.data) })) this.on.write(write);
       this.on.status("connected", "");
       // The window may have changed size while the shell was starting.
       if (this.size !== request.size) socket.emit(EVENTS.terminalResize, { terminalId: TERMINAL_ID, size: this.size });

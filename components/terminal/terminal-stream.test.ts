@@ -3,11 +3,11 @@ import type { TerminalOutput } from "../../shared/protocol";
 import { TerminalStream } from "./terminal-stream";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-const text = (b: Uint8Array | null) => (b ? new TextDecoder().decode(b) : null);
+const text = (w: { data: Uint8Array } | null) => (w ? new TextDecoder().decode(w.data) : null);
 const out = (instance: string, offset: number, data: string): TerminalOutput => ({ terminalId: "main", instance, offset, data: bytes(data) });
 
 function applied(stream: TerminalStream, answer: { instance: string; reset: boolean; offset: number; data: string }) {
-  return stream.opened({ ...answer, data: bytes(answer.data) }).map((w) => (w.reset ? "<reset>" : text(w.data)));
+  return stream.opened({ ...answer, data: bytes(answer.data) }).map((w) => (w.reset ? "<reset>" : text(w)));
 }
 
 describe("TerminalStream", () => {
@@ -23,7 +23,9 @@ describe("TerminalStream", () => {
     stream.opening();
     applied(stream, { instance: "a", reset: true, offset: 0, data: "hello" });
     expect(text(stream.output(out("a", 0, "hello")))).toBeNull();
-    expect(text(stream.output(out("a", 3, "lo world")))).toBe(" world");
+    const write = stream.output(out("a", 3, "lo world"));
+    expect(text(write)).toBe(" world");
+    expect(write?.end).toBe(11);
     expect(stream.position()?.offset).toBe(11);
   });
 

@@ -6,7 +6,8 @@
  */
 import type { TerminalOpened, TerminalOutput, TerminalPosition } from "../../shared/protocol";
 
-export type Write = { reset: boolean; data: Uint8Array };
+/** Something to do to the screen: clear it (`reset`) and/or write `data`, which ends at output offset `end`. */
+export type Write = { reset: boolean; data: Uint8Array; end: number };
 
 export class TerminalStream {
   private instance: string | undefined;
@@ -35,27 +36,28 @@ export class TerminalStream {
     if (answer.reset || answer.instance !== this.instance) {
       this.instance = answer.instance;
       this.end = answer.offset;
-      writes.push({ reset: true, data: new Uint8Array(0) });
+      writes.push({ reset: true, data: new Uint8Array(0), end: this.end });
     }
     const replay = this.accept(answer.offset, answer.data);
-    if (replay) writes.push({ reset: false, data: replay });
+    if (replay) writes.push({ reset: false, data: replay, end: this.end });
     const queued = this.queued ?? [];
     this.queued = undefined;
     for (const output of queued) {
-      const data = this.output(output);
-      if (data) writes.push({ reset: false, data });
+      const write = this.output(output);
+      if (write) writes.push(write);
     }
     return writes;
   }
 
-  /** Live output: the bytes to write, or null when they are old, queued, or another shell's. */
-  output(output: TerminalOutput): Uint8Array | null {
+  /** Live output: what to write, or null when it is old, queued, or another shell's. */
+  output(output: TerminalOutput): Write | null {
     if (this.queued) {
       this.queued.push(output);
       return null;
     }
     if (output.instance !== this.instance) return null;
-    return this.accept(output.offset, output.data);
+    const data = this.accept(output.offset, output.data);
+    return data ? { reset: false, data, end: this.end } : null;
   }
 
   /** Forget everything (a new sandbox: nothing known about its shells). */

@@ -122,7 +122,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const start = (async () => {
       try {
         const tty = await this.engine.openTty(sandbox.id, { ...template.shell, size });
-        const terminal = new Terminal(tty, size, this.options.scrollbackBytes);
+        const terminal = new Terminal(tty, size, { scrollbackBytes: this.options.scrollbackBytes });
         if (sandbox.state !== SandboxState.Ready) {
           terminal.close();
           throw new UserFacingError("not_found", "This sandbox has been removed.");

@@ -8,6 +8,7 @@ import {
   EVENTS,
   sandboxOpenSchema,
   sandboxResetSchema,
+  terminalAckSchema,
   terminalInputSchema,
   terminalOpenSchema,
   terminalResizeSchema,
@@ -111,6 +112,11 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
   onMessage(socket, log, EVENTS.terminalResize, terminalResizeSchema, ({ terminalId, size }) => {
     const attachment = attachments.get(terminalId);
     if (attachment) attachment.terminal.resize(attachment.viewerId, size);
+  });
+
+  onMessage(socket, log, EVENTS.terminalAck, terminalAckSchema, ({ terminalId, offset }) => {
+    const attachment = attachments.get(terminalId);
+    if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
   });
 
   socket.on("disconnect", detachAll);

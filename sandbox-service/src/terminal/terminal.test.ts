@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FLOW } from "../../../shared/protocol";
 import { FakeTty } from "../engine/testing/fake-engine";
 import { Terminal, type TerminalViewer } from "./terminal";
 
@@ -14,14 +15,16 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe("Terminal", () => {
   it("sends output to every viewer with its byte offset", async () => {
     const tty = new FakeTty();
-    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, 1024);
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024 });
     const a = viewer("a");
     const b = viewer("b");
     terminal.attach(a.v, { cols: 80, rows: 24 });
     tty.output.write("hello ");
     await tick();
+    await tick();
     terminal.attach(b.v, { cols: 80, rows: 24 });
     tty.output.write("world");
+    await tick();
     await tick();
     expect(a.received).toEqual([{ offset: 0, text: "hello " }, { offset: 6, text: "world" }]);
     expect(b.received).toEqual([{ offset: 6, text: "world" }]);
@@ -29,7 +32,7 @@ describe("Terminal", () => {
 
   it("replays what a returning viewer missed, and nothing more", async () => {
     const tty = new FakeTty();
-    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, 1024);
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024 });
     tty.output.write("abcdef");
     await tick();
     const replay = terminal.attach(viewer("a").v, { cols: 80, rows: 24 }, 4);
@@ -39,7 +42,7 @@ describe("Terminal", () => {
 
   it("takes the smallest size among its viewers", async () => {
     const tty = new FakeTty();
-    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, 1024);
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024 });
     terminal.attach(viewer("wide").v, { cols: 200, rows: 50 });
     terminal.attach(viewer("narrow").v, { cols: 90, rows: 60 });
     expect(tty.sizes.at(-1)).toEqual({ cols: 90, rows: 50 });
@@ -51,7 +54,7 @@ describe("Terminal", () => {
 
   it("passes input to the shell and tells viewers when it exits", async () => {
     const tty = new FakeTty();
-    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, 1024);
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024 });
     const a = viewer("a");
     terminal.attach(a.v, { cols: 80, rows: 24 });
     terminal.input("ls\r");
@@ -63,5 +66,68 @@ describe("Terminal", () => {
     expect(terminal.isOpen).toBe(false);
     terminal.input("ignored");
     expect(tty.typed).toEqual(["ls\r"]);
+  });
+});
+
+describe("Terminal flow control", () => {
+  const KiB = 1024;
+  function flooded(stallMs = 10_000) {
+    const tty = new FakeTty();
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 4096 * KiB, stallMs });
+    return { tty, terminal };
+  }
+  const bytesOf = (v: ReturnType<typeof viewer>) => v.received.reduce((n, r) => n + r.text.length, 0);
+
+  it("coalesces chunks that arrive together into one message", async () => {
+    const { tty, terminal } = flooded();
+    const a = viewer("a");
+    terminal.attach(a.v, { cols: 80, rows: 24 });
+    tty.stream.push(Buffer.from("one "));
+    tty.stream.push(Buffer.from("two"));
+    await tick();
+    await tick();
+    expect(a.received).toEqual([{ offset: 0, text: "one two" }]);
+  });
+
+  it("pauses the shell while a viewer is more than the high watermark behind, and resumes once it catches up", async () => {
+    const { tty, terminal } = flooded();
+    const a = viewer("a");
+    terminal.attach(a.v, { cols: 80, rows: 24 });
+    const chunk = Buffer.alloc(64 * KiB, 120);
+    for (let i = 0; i < 12; i++) {
+      tty.stream.push(chunk);
+      await tick();
+    }
+    await tick();
+    expect(terminal.isPaused).toBe(true);
+    const sentWhilePaused = bytesOf(a);
+    expect(sentWhilePaused).toBeGreaterThan(FLOW.HIGH_WATERMARK);
+    expect(sentWhilePaused).toBeLessThanOrEqual(FLOW.HIGH_WATERMARK + 2 * 64 * KiB);
+    // Nothing more reaches the viewer until it acknowledges.
+    tty.stream.push(chunk);
+    await tick();
+    await tick();
+    expect(bytesOf(a)).toBe(sentWhilePaused);
+    terminal.ack("a", sentWhilePaused - FLOW.LOW_WATERMARK);
+    expect(terminal.isPaused).toBe(false);
+  });
+
+  it("detaches a viewer that stays behind, so it cannot stall the other tabs", async () => {
+    const { tty, terminal } = flooded(50);
+    const frozen = viewer("frozen");
+    const live = viewer("live");
+    terminal.attach(frozen.v, { cols: 80, rows: 24 });
+    terminal.attach(live.v, { cols: 80, rows: 24 });
+    for (let i = 0; i < 12; i++) {
+      tty.stream.push(Buffer.alloc(64 * KiB, 121));
+      await tick();
+      terminal.ack("live", bytesOf(live));
+    }
+    expect(terminal.isPaused).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(frozen.exits).toEqual(["This tab fell behind the terminal's output. Press Enter to catch up."]);
+    expect(live.exits).toEqual([]);
+    expect(terminal.isPaused).toBe(false);
+    expect(terminal.viewerCount).toBe(1);
   });
 });

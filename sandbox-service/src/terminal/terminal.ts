@@ -1,17 +1,26 @@
 /**
  * One shell with a TTY in a sandbox, shared by every browser tab that shows it.
- * Output goes to a bounded scrollback and to every attached viewer; input from any viewer
- * goes to the shell. The TTY takes the smallest size among the viewers, so nobody sees
- * lines wrapped for someone else's wider window.
+ *
+ * - Output goes to a bounded scrollback and to every attached viewer. Chunks that arrive
+ *   together are coalesced (flushed on setImmediate: no added latency for a keystroke echo,
+ *   far fewer messages under a flood).
+ * - Flow control: each viewer acknowledges what it has rendered. While any viewer is more
+ *   than FLOW.HIGH_WATERMARK bytes behind, the shell's output stream is paused (the shell
+ *   then blocks on its TTY, so nothing piles up in the service); it resumes once every
+ *   viewer is under FLOW.LOW_WATERMARK. A viewer that stays behind for `stallMs` is
+ *   detached so one frozen tab cannot stall the others; it re-attaches with a replay.
+ * - The TTY takes the smallest size among viewers, so nobody sees lines wrapped for
+ *   someone else's wider window.
  */
 import { randomBytes } from "node:crypto";
-import type { TerminalSize } from "../../../shared/protocol";
+import { FLOW, type TerminalSize } from "../../../shared/protocol";
 import type { TtyProcess } from "../engine/engine";
 import { Scrollback, type ReplaySlice } from "./scrollback";
 
 export interface TerminalViewer {
   readonly id: string;
   output(offset: number, data: Buffer): void;
+  /** The viewer is detached: the shell exited, or this viewer fell too far behind. */
   exited(message: string): void;
 }
 
@@ -20,21 +29,47 @@ export enum TerminalState {
   Exited = "exited",
 }
 
+interface Attached {
+  viewer: TerminalViewer;
+  size: TerminalSize;
+  /** Output offset up to which this viewer has been sent data. */
+  sent: number;
+  /** Output offset up to which this viewer has rendered. */
+  acked: number;
+}
+
+export interface TerminalOptions {
+  scrollbackBytes: number;
+  /** How long a viewer may hold the shell paused before it is detached. */
+  stallMs?: number;
+}
+
+const DEFAULT_STALL_MS = 10_000;
+/** Largest single output message; bigger batches are split. */
+const MAX_BATCH_BYTES = 64 * 1024;
+
 export class Terminal {
   /** Distinguishes this shell from an earlier one with the same terminal id. */
   readonly instance = randomBytes(6).toString("hex");
   private state = TerminalState.Open;
   private readonly scrollback: Scrollback;
-  private readonly viewers = new Map<string, { viewer: TerminalViewer; size: TerminalSize }>();
+  private readonly viewers = new Map<string, Attached>();
   private appliedSize: TerminalSize;
   private readonly exitListeners: Array<() => void> = [];
+  private flushScheduled = false;
+  /** Output offset up to which flush() has run. */
+  private flushedTo = 0;
+  private paused = false;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly stallMs: number;
 
   constructor(
     private readonly tty: TtyProcess,
     initialSize: TerminalSize,
-    scrollbackBytes: number,
+    options: TerminalOptions,
   ) {
-    this.scrollback = new Scrollback(scrollbackBytes);
+    this.scrollback = new Scrollback(options.scrollbackBytes);
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     this.appliedSize = initialSize;
     tty.stream.on("data", (chunk: Buffer) => this.onOutput(chunk));
     tty.stream.once("end", () => this.onExit("The shell has exited."));
@@ -50,6 +85,11 @@ export class Terminal {
     return this.viewers.size;
   }
 
+  /** True while output is held back because a viewer is behind. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   onExited(listener: () => void): void {
     this.exitListeners.push(listener);
   }
@@ -59,13 +99,19 @@ export class Terminal {
    * Synchronous on purpose: no output can slip between the replay and the live stream.
    */
   attach(viewer: TerminalViewer, size: TerminalSize, since?: number): ReplaySlice {
-    this.viewers.set(viewer.id, { viewer, size });
+    const replay = this.scrollback.since(since);
+    const end = this.scrollback.end;
+    // The replay itself is in flight: it counts as sent, and acked only once rendered.
+    this.viewers.set(viewer.id, { viewer, size, sent: end, acked: replay.offset });
     this.applySmallestSize();
-    return this.scrollback.since(since);
+    this.updateFlow();
+    return replay;
   }
 
   detach(viewerId: string): void {
-    if (this.viewers.delete(viewerId)) this.applySmallestSize();
+    if (!this.viewers.delete(viewerId)) return;
+    this.applySmallestSize();
+    this.updateFlow();
   }
 
   input(data: string): void {
@@ -79,6 +125,14 @@ export class Terminal {
     this.applySmallestSize();
   }
 
+  /** The viewer has rendered everything before `offset`. */
+  ack(viewerId: string, offset: number): void {
+    const entry = this.viewers.get(viewerId);
+    if (!entry) return;
+    entry.acked = Math.max(entry.acked, Math.min(offset, entry.sent));
+    this.updateFlow();
+  }
+
   /** Ends the shell (closing its stream hangs it up). */
   close(): void {
     this.tty.stream.destroy();
@@ -86,14 +140,69 @@ export class Terminal {
   }
 
   private onOutput(chunk: Buffer): void {
-    const offset = this.scrollback.end;
     this.scrollback.append(chunk);
-    for (const { viewer } of this.viewers.values()) viewer.output(offset, chunk);
+    // A burst (several reads in one turn of the event loop) is sent on at once, before the
+    // bounded scrollback could drop bytes not yet sent to a viewer.
+    if (this.scrollback.end - this.flushedTo >= MAX_BATCH_BYTES) return this.flush();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Sends every viewer the bytes it has not been sent yet. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const end = this.scrollback.end;
+    this.flushedTo = end;
+    for (const entry of this.viewers.values()) {
+      if (entry.sent >= end) continue;
+      const missing = this.scrollback.since(entry.sent);
+      // A viewer so far behind that its bytes left the scrollback restarts from what is kept.
+      let offset = missing.offset;
+      for (let i = 0; i < missing.data.length; i += MAX_BATCH_BYTES) {
+        const piece = missing.data.subarray(i, i + MAX_BATCH_BYTES);
+        entry.viewer.output(offset, piece);
+        offset += piece.length;
+      }
+      if (missing.reset) entry.acked = missing.offset;
+      entry.sent = end;
+    }
+    this.updateFlow();
+  }
+
+  private updateFlow(): void {
+    if (this.state !== TerminalState.Open) return;
+    let worst = 0;
+    for (const entry of this.viewers.values()) worst = Math.max(worst, entry.sent - entry.acked);
+    if (!this.paused && worst > FLOW.HIGH_WATERMARK) {
+      this.paused = true;
+      this.tty.stream.pause();
+      this.stallTimer = setTimeout(() => this.dropStalledViewers(), this.stallMs);
+    } else if (this.paused && worst <= FLOW.LOW_WATERMARK) {
+      this.paused = false;
+      clearTimeout(this.stallTimer);
+      this.tty.stream.resume();
+    }
+  }
+
+  private dropStalledViewers(): void {
+    for (const [id, entry] of this.viewers) {
+      if (entry.sent - entry.acked > FLOW.LOW_WATERMARK) {
+        this.viewers.delete(id);
+        entry.viewer.exited("This tab fell behind the terminal's output. Press Enter to catch up.");
+      }
+    }
+    this.applySmallestSize();
+    this.updateFlow();
   }
 
   private onExit(message: string): void {
     if (this.state === TerminalState.Exited) return;
+    // The shell's last words (e.g. "logout") go out before the notice that it ended.
+    if (this.flushScheduled) this.flush();
     this.state = TerminalState.Exited;
+    clearTimeout(this.stallTimer);
     for (const { viewer } of this.viewers.values()) viewer.exited(message);
     this.viewers.clear();
     for (const listener of this.exitListeners) listener();

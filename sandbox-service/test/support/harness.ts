@@ -65,12 +65,23 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class TestLearner {
   readonly socket: ClientSocket;
   output = "";
+  /** Output bytes received (replay included). */
+  received = 0;
+  /** Acknowledge output as a browser does after rendering it (flow control); off = a frozen tab. */
+  autoAck = true;
+  /** Keep only this many characters of `output` (floods would otherwise fill the test's memory). */
+  keepOutputChars = 1_000_000;
   readonly ended: SandboxEnded[] = [];
   readonly protocolErrors: string[] = [];
 
   constructor(port: number, auth: { token?: string }) {
     this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
-    this.socket.on(EVENTS.terminalOutput, (o) => (this.output += Buffer.from(o.data).toString("utf8")));
+    this.socket.on(EVENTS.terminalOutput, (o) => {
+      const data = Buffer.from(o.data);
+      this.received += data.length;
+      this.output = (this.output + data.toString("utf8")).slice(-this.keepOutputChars);
+      if (this.autoAck) this.socket.emit(EVENTS.terminalAck, { terminalId: o.terminalId, offset: o.offset + data.length });
+    });
     this.socket.on(EVENTS.sandboxEnded, (e) => this.ended.push(e));
     this.socket.on(EVENTS.protocolError, (e) => this.protocolErrors.push(e.message));
   }
