@@ -2,22 +2,32 @@
 # Make sure a Docker engine answers on this machine: reuse a running one, otherwise
 # install Debian's docker.io (when we are root on Debian) and start dockerd.
 # Idempotent: safe to run before every start and in CI.
+#
+# When this script starts dockerd itself, Docker's data lives on a btrfs filesystem in a
+# sparse file (DOJO_DOCKER_DISK_GB, default 32) with quotas on: the btrfs storage driver
+# can then cap each sandbox's disk (SANDBOX_DISK_MB), which overlay2 on ext4 cannot, and
+# all of Docker together can never fill the host's disk. DOJO_DOCKER_BTRFS=0 opts out.
+# An engine that is already running is used as it is.
 set -euo pipefail
 
 log() { printf '[docker-engine] %s\n' "$*"; }
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
+}
+
 if engine_answers; then
-  log "Docker engine is running."
+  log "Docker engine is running ($(docker info -f '{{.Driver}}' 2>/dev/null) storage)."
   exit 0
 fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "Installing Debian's docker.io (about 20 s)…"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/dev/null \
-      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker.io >/dev/null; }
+    apt_install docker.io
   else
     log "No Docker engine found. Install Docker (https://docs.docker.com/engine/install/) and start it, then try again."
     exit 1
@@ -29,10 +39,37 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+data_root=/var/lib/dojo/docker
+image=/var/lib/dojo/docker-btrfs.img
+
+# Prints the dockerd options for a quota-capable btrfs data root, or nothing if that fails.
+btrfs_data_root() {
+  [ "${DOJO_DOCKER_BTRFS:-1}" = 1 ] || return 0
+  command -v mkfs.btrfs >/dev/null 2>&1 || apt_install btrfs-progs || return 0
+  mkdir -p "$data_root"
+  if ! mountpoint -q "$data_root"; then
+    if [ ! -f "$image" ]; then
+      truncate -s "${DOJO_DOCKER_DISK_GB:-32}G" "$image"
+      mkfs.btrfs -q "$image" >/dev/null || { rm -f "$image"; return 0; }
+    fi
+    mount -o loop "$image" "$data_root" 2>/dev/null || return 0
+  fi
+  btrfs quota enable "$data_root" 2>/dev/null || return 0
+  echo "--data-root $data_root --storage-driver btrfs"
+}
+
+options=$(btrfs_data_root || true)
+if [ -n "$options" ]; then
+  log "Docker data on btrfs with quotas ($image): each sandbox gets a disk limit."
+else
+  log "btrfs data root unavailable; starting dockerd with its defaults (no per-sandbox disk limit)."
+fi
+
 log_file=${DOJO_DOCKERD_LOG:-/var/log/dockerd.log}
 log "Starting dockerd (log: $log_file)…"
 # setsid: the daemon must outlive the shell (and the npm process) that started it.
-setsid dockerd >"$log_file" 2>&1 < /dev/null &
+# shellcheck disable=SC2086
+setsid dockerd $options >"$log_file" 2>&1 < /dev/null &
 
 for _ in $(seq 1 60); do
   if engine_answers; then

@@ -53,6 +53,11 @@ const schema = z.object({
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),
   SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
+  /**
+   * Disk per sandbox, where the storage driver can enforce it (see README). On btrfs the
+   * limit counts the image's own files too (about 300 MB for the shell image).
+   */
+  SANDBOX_DISK_MB: z.coerce.number().int().min(64).default(1536),
   /** Output kept per terminal for replay after a reload or reconnect. */
   TERMINAL_SCROLLBACK_BYTES: bytes.default(128 * 1024),
   /** Largest socket.io message the service accepts; bigger ones close that socket. */

@@ -13,6 +13,7 @@
  *   → terminal:ack {id, offset}           "I have rendered everything before offset" (flow control)
  *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
+ *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
  */
 import { z } from "zod";
 
@@ -21,6 +22,7 @@ export const EVENTS = {
   sandboxReset: "sandbox:reset",
   sandboxStatus: "sandbox:status",
   sandboxEnded: "sandbox:ended",
+  sandboxNotice: "sandbox:notice",
   terminalOpen: "terminal:open",
   terminalInput: "terminal:input",
   terminalResize: "terminal:resize",
@@ -133,6 +135,11 @@ export interface SandboxEnded {
   message: string;
 }
 
+export interface SandboxNotice {
+  sandboxId: string;
+  message: string;
+}
+
 export interface TerminalOpened {
   /** Identifies the shell process; a new one after `exit` or a service restart. */
   instance: string;
@@ -160,6 +167,7 @@ export interface TerminalExit {
 export interface ServerToClientEvents {
   [EVENTS.sandboxStatus]: (status: SandboxStatus) => void;
   [EVENTS.sandboxEnded]: (ended: SandboxEnded) => void;
+  [EVENTS.sandboxNotice]: (notice: SandboxNotice) => void;
   [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
   [EVENTS.terminalExit]: (exit: TerminalExit) => void;
   [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;

@@ -82,6 +82,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           term!.write(`\r\n\x1b[2m[${text} Press Enter to start a new shell.]\x1b[0m\r\n`);
         },
         ended: () => setSandbox(null),
+        notice: (text) => setHint(text),
       });
       connection.current = conn;
 
@@ -150,6 +151,11 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           Reset sandbox
         </button>
       </div>
+      {hint && (
+        <p className="terminal-hint" role="alert" data-testid="terminal-notice" onClick={() => setHint("")} title="Click to dismiss">
+          {hint}
+        </p>
+      )}
       <div className="terminal-body">
         <div ref={host} className="terminal-host" />
         {showOverlay && (
@@ -170,11 +176,6 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           </div>
         )}
       </div>
-      {hint && (
-        <p className="terminal-hint" onClick={() => setHint("")}>
-          {hint}
-        </p>
-      )}
     </div>
   );
 }

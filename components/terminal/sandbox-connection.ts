@@ -29,6 +29,7 @@ export interface ConnectionEvents {
   sandbox(info: SandboxInfo): void;
   exited(message: string): void;
   ended(ended: SandboxEnded): void;
+  notice(message: string): void;
 }
 
 interface TokenAnswer {
@@ -129,6 +130,9 @@ export class SandboxConnection {
       }
       this.on.status("ended", ended.message);
       this.on.ended(ended);
+    });
+    socket.on(EVENTS.sandboxNotice, (notice) => {
+      if (notice.sandboxId === this.sandboxId) this.on.notice(notice.message);
     });
     socket.on(EVENTS.protocolError, (error) => console.warn(`sandbox service: ${error.message}`));
   }

@@ -10,6 +10,7 @@ import { EVENTS } from "../../shared/protocol";
 import { DockerEngine } from "./engine/docker-engine";
 import type { SandboxEngine } from "./engine/engine";
 import { consoleLogger, type Logger } from "./log/logger";
+import { instanceSelector } from "./sessions/labels";
 import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
 import { authMiddleware } from "./socket/auth";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
@@ -52,9 +53,10 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
 
   const http: HttpServer = createServer((req, res) => {
     if (req.url === "/healthz") {
+      const reply = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       engine.ping().then(
-        () => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok","engine":"up"}'),
-        () => res.writeHead(503, { "content-type": "application/json" }).end('{"status":"degraded","engine":"down"}'),
+        () => reply(200, { status: "ok", engine: "up", diskLimits: engine.diskLimits ?? "unknown" }),
+        () => reply(503, { status: "degraded", engine: "down" }),
       );
       return;
     }
@@ -71,6 +73,15 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   io.on("connection", (socket) => handleLearnerConnection(socket, manager, log));
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
+  });
+  const stopWatchingMemory = engine.watchOutOfMemory(instanceSelector(config.DOJO_INSTANCE), (containerId) => {
+    const sandbox = manager.findById(containerId);
+    if (!sandbox) return;
+    log.info("out of memory in sandbox", { name: sandbox.name });
+    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
+      sandboxId: sandbox.id,
+      message: `A process in your sandbox tried to use more than its ${config.SANDBOX_MEMORY_MB} MiB of memory, so the kernel stopped it ("Killed").`,
+    });
   });
 
   let sweeping: Promise<void> | undefined;
@@ -101,6 +112,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     sweep,
     async close() {
       clearInterval(timer);
+      stopWatchingMemory();
       await sweeping;
       manager.shutdown();
       await new Promise<void>((resolve) => io.close(() => resolve()));

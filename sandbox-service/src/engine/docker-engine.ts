@@ -39,8 +39,12 @@ export function dockerOptionsFromHost(dockerHost: string): Docker.DockerOptions 
   return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
 }
 
+/** Docker's answer when the storage driver cannot limit a container's size. */
+const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota/i;
+
 export class DockerEngine implements SandboxEngine {
   private readonly docker: Docker;
+  diskLimits: boolean | undefined;
 
   constructor(dockerHost: string) {
     this.docker = new Docker(dockerOptionsFromHost(dockerHost));
@@ -51,17 +55,7 @@ export class DockerEngine implements SandboxEngine {
   }
 
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
-    const container = await call(() =>
-      this.docker.createContainer({
-        name: spec.name,
-        Image: spec.image,
-        Hostname: spec.hostname,
-        Labels: spec.labels,
-        Cmd: spec.cmd,
-        Env: spec.env,
-        HostConfig: spec.hostConfig,
-      }),
-    );
+    const container = await this.create(spec);
     try {
       await call(() => container.start());
     } catch (error) {
@@ -69,6 +63,29 @@ export class DockerEngine implements SandboxEngine {
       throw error;
     }
     return { id: container.id, name: spec.name, state: "running", labels: spec.labels };
+  }
+
+  /** Creates with a disk limit when asked and possible; learns once whether it is possible. */
+  private async create(spec: ContainerSpec): Promise<Docker.Container> {
+    const limit = spec.diskLimitMb !== undefined && this.diskLimits !== false;
+    const options = {
+      name: spec.name,
+      Image: spec.image,
+      Hostname: spec.hostname,
+      Labels: spec.labels,
+      Cmd: spec.cmd,
+      Env: spec.env,
+      HostConfig: limit ? { ...spec.hostConfig, StorageOpt: { size: `${spec.diskLimitMb}M` } } : spec.hostConfig,
+    };
+    try {
+      const container = await call(() => this.docker.createContainer(options));
+      if (limit) this.diskLimits = true;
+      return container;
+    } catch (error) {
+      if (!limit || statusCode(error) === 404 || !NO_DISK_LIMITS.test(String((error as Error).message))) throw error;
+      this.diskLimits = false;
+      return this.create(spec);
+    }
   }
 
   async inspect(id: string): Promise<ContainerInfo | null> {
@@ -106,6 +123,44 @@ export class DockerEngine implements SandboxEngine {
       if (status === 404 || status === 409) return;
       throw error;
     }
+  }
+
+  watchOutOfMemory(labels: Record<string, string>, onOom: (containerId: string) => void): () => void {
+    let stopped = false;
+    let current: NodeJS.ReadableStream | undefined;
+    const filters = { type: ["container" as const], event: ["oom"], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+    const watch = async () => {
+      while (!stopped) {
+        try {
+          const stream = await this.docker.getEvents({ filters });
+          current = stream;
+          let pending = "";
+          stream.on("data", (chunk: Buffer) => {
+            pending += chunk.toString("utf8");
+            let newline: number;
+            while ((newline = pending.indexOf("\n")) >= 0) {
+              const line = pending.slice(0, newline);
+              pending = pending.slice(newline + 1);
+              const id = (JSON.parse(line) as { id?: string }).id;
+              if (id) onOom(id);
+            }
+          });
+          await new Promise((resolve) => {
+            stream.once("end", resolve);
+            stream.once("error", resolve);
+            stream.once("close", resolve);
+          });
+        } catch {
+          // Engine away: try again shortly.
+        }
+        if (!stopped) await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    };
+    void watch();
+    return () => {
+      stopped = true;
+      (current as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
+    };
   }
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {

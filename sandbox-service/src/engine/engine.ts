@@ -26,6 +26,12 @@ export interface ContainerSpec {
   hostConfig: Record<string, unknown>;
   cmd?: string[];
   env?: string[];
+  /**
+   * Size limit of the container's writable layer, where the storage driver can enforce it
+   * (btrfs, zfs, overlay2 on xfs with pquota). Elsewhere the engine creates the container
+   * without it and reports `diskLimits: false`.
+   */
+  diskLimitMb?: number;
 }
 
 export interface TtySpec {
@@ -46,6 +52,8 @@ export interface TtyProcess {
 export interface SandboxEngine {
   /** Resolves when the engine answers; rejects with EngineUnavailableError otherwise. */
   ping(): Promise<void>;
+  /** Whether ContainerSpec.diskLimitMb is enforced; undefined until a create has found out. */
+  readonly diskLimits: boolean | undefined;
   /** Creates and starts a container. On a failed start the container is removed again. */
   createAndStart(spec: ContainerSpec): Promise<ContainerInfo>;
   /** The container, or null when it does not exist (any more). */
@@ -56,6 +64,12 @@ export interface SandboxEngine {
   remove(id: string): Promise<void>;
   /** Starts `spec.cmd` with a TTY inside a running container and attaches to it. */
   openTty(containerId: string, spec: TtySpec): Promise<TtyProcess>;
+  /**
+   * Calls `onOom(containerId)` whenever the kernel kills a process for exceeding the memory
+   * limit of a container carrying every given label. Keeps watching across engine restarts
+   * until the returned function is called.
+   */
+  watchOutOfMemory(labels: Record<string, string>, onOom: (containerId: string) => void): () => void;
 }
 
 /** The engine cannot be reached (not running, socket missing, connection refused). */

@@ -59,6 +59,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byOwner = new Map<string, Sandbox>();
   private readonly byId = new Map<string, Sandbox>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
+  private warnedNoDiskLimits = false;
 
   constructor(
     private readonly engine: SandboxEngine,
@@ -248,6 +249,10 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         sandbox.state = SandboxState.Ready;
         this.byId.set(sandbox.id, sandbox);
         this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), name: sandbox.name, lesson: owner.lesson });
+        if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
+          this.warnedNoDiskLimits = true;
+          this.log.warn("the storage driver cannot limit sandbox disk space; a learner can fill the engine's disk (see README)");
+        }
         return sandbox;
       } catch (error) {
         sandbox.state = SandboxState.Gone;

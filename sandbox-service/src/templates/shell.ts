@@ -1,7 +1,8 @@
 /**
  * `shell`: a plain Debian box (images/shell). Unprivileged: every capability dropped but
  * the few a root shell needs to manage its own files and processes, no privilege
- * escalation, no network, no Docker socket, no host paths, bounded memory, CPU and pids.
+ * escalation, no network, no Docker socket, no host paths, bounded memory, CPU, pids and
+ * (where the storage driver allows) disk.
  */
 import type { Config } from "../../../shared/config";
 import type { SandboxTemplate } from "./template";
@@ -19,6 +20,7 @@ export function shellTemplate(config: Config): SandboxTemplate {
       labels,
       image: config.SHELL_IMAGE,
       cmd: ["sleep", "infinity"],
+      diskLimitMb: config.SANDBOX_DISK_MB,
       hostConfig: {
         NetworkMode: "none",
         Memory: memoryBytes,

@@ -38,6 +38,7 @@ export class FakeEngine implements SandboxEngine {
   readonly containers = new Map<string, ContainerInfo & { spec?: ContainerSpec }>();
   readonly ttys: FakeTty[] = [];
   reachable = true;
+  diskLimits: boolean | undefined = true;
   /** Resolve this to let a pending createAndStart finish (for concurrency tests). */
   gate: Promise<void> = Promise.resolve();
 
@@ -75,6 +76,13 @@ export class FakeEngine implements SandboxEngine {
     tty.sizes.push(spec.size);
     this.ttys.push(tty);
     return tty.process();
+  }
+
+  readonly oomWatchers = new Set<(id: string) => void>();
+
+  watchOutOfMemory(_labels: Record<string, string>, onOom: (containerId: string) => void): () => void {
+    this.oomWatchers.add(onOom);
+    return () => this.oomWatchers.delete(onOom);
   }
 
   /** Adds a container as if another process (or a previous run) had created it. */
