@@ -35,6 +35,10 @@ export default defineConfig({
       PORT: String(WEB_PORT),
       SANDBOX_PORT: String(SANDBOX_PORT),
       DOJO_INSTANCE: "e2e",
+      // Timers run every 2 s, and the expiry warning shows from the start, so the
+      // "give me more time" path can be tested without waiting two hours.
+      SANDBOX_SWEEP_INTERVAL_SECONDS: "2",
+      SANDBOX_EXPIRY_WARNING_SECONDS: "7190",
     },
   },
 });

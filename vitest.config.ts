@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "node_modules/**", "e2e/**", ".next/**"],
+          exclude: ["**/*.int.test.ts", "**/node_modules/**", "e2e/**", ".next/**"],
         },
       },
       {
@@ -19,7 +19,7 @@ export default defineConfig({
           // Against the real Docker engine: one file at a time, generous timeouts.
           name: "integration",
           include: ["**/*.int.test.ts"],
-          exclude: ["node_modules/**", ".next/**"],
+          exclude: ["**/node_modules/**", ".next/**"],
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,

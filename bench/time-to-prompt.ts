@@ -20,7 +20,7 @@ import { signSandboxToken } from "../shared/token";
 import { DockerEngine } from "../sandbox-service/src/engine/docker-engine";
 import { silentLogger } from "../sandbox-service/src/log/logger";
 import { startSandboxService } from "../sandbox-service/src/service";
-import { instanceSelector, sandboxLabels } from "../sandbox-service/src/sessions/labels";
+import { instanceSelector, sandboxLabels } from "../sandbox-service/src/sessions/identity";
 import { createTemplates } from "../sandbox-service/src/templates/registry";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -39,8 +39,7 @@ function stats(samples: number[]) {
 async function floorOnce(): Promise<number> {
   const started = performance.now();
   const name = `dojo-bench-${randomBytes(4).toString("hex")}`;
-  const owner = { learner: `bench-${randomBytes(8).toString("hex")}`, lesson: "bench", template: "shell" };
-  const container = await engine.createAndStart(shell.containerSpec({ name, hostname: name, labels: sandboxLabels(instance, owner, new Date()) }));
+  const container = await engine.createAndStart(shell.containerSpec({ name, hostname: name, labels: sandboxLabels(instance, "shell", new Date()) }));
   const tty = await engine.openTty(container.id, { ...shell.shell, size: { cols: 80, rows: 24 } });
   await new Promise<void>((resolve) => {
     let seen = "";

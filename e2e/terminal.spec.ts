@@ -101,3 +101,13 @@ test("a flood of output does not freeze the tab, and Ctrl-C stops it", async ({ 
   await lesson.type('echo "after-""flood"');
   await lesson.expectLine("after-flood");
 });
+
+test("before the maximum lifetime the learner is warned and can get more time", async ({ page }) => {
+  const lesson = new LessonPage(page);
+  await lesson.open("inside-a-container");
+  const banner = page.getByTestId("terminal-expiry");
+  await expect(banner).toContainText("Your sandbox will be removed at");
+  await banner.getByRole("button", { name: "Give me more time" }).click();
+  await expect(banner).toBeHidden();
+  await expect(page.getByTestId("terminal-notice")).toContainText("Extended: your sandbox now stays until");
+});

@@ -4,9 +4,10 @@
 # Idempotent: safe to run before every start and in CI.
 #
 # When this script starts dockerd itself, Docker's data lives on a btrfs filesystem in a
-# sparse file (DOJO_DOCKER_DISK_GB, default 32) with quotas on: the btrfs storage driver
-# can then cap each sandbox's disk (SANDBOX_DISK_MB), which overlay2 on ext4 cannot, and
-# all of Docker together can never fill the host's disk. DOJO_DOCKER_BTRFS=0 opts out.
+# sparse file (DOJO_DOCKER_DISK_GB, default 32) with simple quotas on: the btrfs storage
+# driver can then cap each sandbox's disk (SANDBOX_DISK_MB), which overlay2 on ext4
+# cannot, and all of Docker together can never fill the host's disk. Simple quotas need
+# Linux 6.7+; without them dockerd starts with its defaults. DOJO_DOCKER_BTRFS=0 opts out.
 # An engine that is already running is used as it is.
 set -euo pipefail
 
@@ -54,7 +55,13 @@ btrfs_data_root() {
     fi
     mount -o loop "$image" "$data_root" 2>/dev/null || return 0
   fi
-  btrfs quota enable "$data_root" 2>/dev/null || return 0
+  # Simple quotas only: full qgroups slow every container create to seconds under churn.
+  local mode
+  mode=$(cat "/sys/fs/btrfs/$(findmnt -no UUID "$data_root")/qgroups/mode" 2>/dev/null || echo none)
+  if [ "$mode" != squota ]; then
+    [ "$mode" = none ] || btrfs quota disable "$data_root"
+    python3 "$(dirname "$0")/btrfs-simple-quota.py" "$data_root" 2>/dev/null || { umount "$data_root"; return 0; }
+  fi
   echo "--data-root $data_root --storage-driver btrfs"
 }
 
@@ -62,7 +69,7 @@ options=$(btrfs_data_root || true)
 if [ -n "$options" ]; then
   log "Docker data on btrfs with quotas ($image): each sandbox gets a disk limit."
 else
-  log "btrfs data root unavailable; starting dockerd with its defaults (no per-sandbox disk limit)."
+  log "btrfs with simple quotas unavailable; starting dockerd with its defaults (no per-sandbox disk limit)."
 fi
 
 log_file=${DOJO_DOCKERD_LOG:-/var/log/dockerd.log}

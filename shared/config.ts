@@ -46,6 +46,18 @@ const schema = z.object({
   SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
   /** A sandbox is removed this long after it was created, attached or not. */
   SANDBOX_MAX_LIFETIME_SECONDS: seconds.default(2 * 60 * 60),
+  /** The learner is warned this long before the maximum lifetime, and may extend it. */
+  SANDBOX_EXPIRY_WARNING_SECONDS: seconds.default(5 * 60),
+  /** Time one extension adds. */
+  SANDBOX_EXTENSION_SECONDS: seconds.default(30 * 60),
+  /** Extensions allowed per sandbox (0: none). */
+  SANDBOX_MAX_EXTENSIONS: z.coerce.number().int().min(0).max(100).default(2),
+  /** Ready `shell` sandboxes kept waiting for learners (0: no pool, every sandbox starts cold). */
+  SANDBOX_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(2),
+  /** Containers on the platform at most (claimed and pooled); past it learners wait in line. */
+  SANDBOX_MAX_TOTAL: z.coerce.number().int().min(1).default(200),
+  /** Sandboxes one learner may hold at once (one per lesson they have open). */
+  SANDBOX_MAX_PER_LEARNER: z.coerce.number().int().min(1).default(3),
   /** How often timers and the reaper look at every sandbox. */
   SANDBOX_SWEEP_INTERVAL_SECONDS: seconds.default(30),
   /** Image of the `shell` template, built by images/build.sh. */
@@ -53,11 +65,8 @@ const schema = z.object({
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),
   SANDBOX_CPUS: z.coerce.number().positive().max(64).default(1),
   SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
-  /**
-   * Disk per sandbox, where the storage driver can enforce it (see README). On btrfs the
-   * limit counts the image's own files too (about 300 MB for the shell image).
-   */
-  SANDBOX_DISK_MB: z.coerce.number().int().min(64).default(1536),
+  /** Disk a sandbox may write, where the storage driver can enforce it (see README). */
+  SANDBOX_DISK_MB: z.coerce.number().int().min(16).default(1024),
   /** Output kept per terminal for replay after a reload or reconnect. */
   TERMINAL_SCROLLBACK_BYTES: bytes.default(128 * 1024),
   /** Largest socket.io message the service accepts; bigger ones close that socket. */

@@ -14,12 +14,15 @@
  *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
+ *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
  */
 import { z } from "zod";
 
 export const EVENTS = {
   sandboxOpen: "sandbox:open",
   sandboxReset: "sandbox:reset",
+  sandboxExtend: "sandbox:extend",
+  sandboxExpiring: "sandbox:expiring",
   sandboxStatus: "sandbox:status",
   sandboxEnded: "sandbox:ended",
   sandboxNotice: "sandbox:notice",
@@ -72,6 +75,7 @@ export const sandboxOpenSchema = z.object({
 }).strict();
 
 export const sandboxResetSchema = z.object({}).strict();
+export const sandboxExtendSchema = z.object({}).strict();
 
 export const terminalOpenSchema = z.object({
   terminalId,
@@ -91,6 +95,7 @@ export const terminalAckSchema = z.object({ terminalId, offset: z.number().int()
 
 export type SandboxOpenRequest = z.infer<typeof sandboxOpenSchema>;
 export type SandboxResetRequest = z.infer<typeof sandboxResetSchema>;
+export type SandboxExtendRequest = z.infer<typeof sandboxExtendSchema>;
 export type TerminalOpenRequest = z.infer<typeof terminalOpenSchema>;
 export type TerminalInput = z.infer<typeof terminalInputSchema>;
 export type TerminalResize = z.infer<typeof terminalResizeSchema>;
@@ -101,6 +106,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "engine_unavailable"
+  | "capacity"
   | "sandbox_failed"
   | "internal";
 
@@ -120,9 +126,11 @@ export interface SandboxInfo {
   createdAt: string;
   /** When the maximum lifetime removes it. */
   expiresAt: string;
+  /** Whether sandbox:extend would add time. */
+  canExtend: boolean;
 }
 
-export type SandboxPhase = "creating" | "starting" | "ready";
+export type SandboxPhase = "queued" | "creating" | "starting" | "ready";
 export interface SandboxStatus {
   phase: SandboxPhase;
   message: string;
@@ -133,6 +141,17 @@ export interface SandboxEnded {
   sandboxId: string;
   reason: SandboxEndReason;
   message: string;
+}
+
+export interface SandboxExpiring {
+  sandboxId: string;
+  expiresAt: string;
+  canExtend: boolean;
+}
+
+export interface SandboxExtended {
+  expiresAt: string;
+  canExtend: boolean;
 }
 
 export interface SandboxNotice {
@@ -168,6 +187,7 @@ export interface ServerToClientEvents {
   [EVENTS.sandboxStatus]: (status: SandboxStatus) => void;
   [EVENTS.sandboxEnded]: (ended: SandboxEnded) => void;
   [EVENTS.sandboxNotice]: (notice: SandboxNotice) => void;
+  [EVENTS.sandboxExpiring]: (expiring: SandboxExpiring) => void;
   [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
   [EVENTS.terminalExit]: (exit: TerminalExit) => void;
   [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
@@ -176,6 +196,7 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   [EVENTS.sandboxOpen]: (request: SandboxOpenRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
+  [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
   [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
   [EVENTS.terminalInput]: (input: TerminalInput) => void;
   [EVENTS.terminalResize]: (resize: TerminalResize) => void;

@@ -37,6 +37,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
   const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
   const connection = useRef<SandboxConnection | null>(null);
   const [hint, setHint] = useState("");
+  const [expiry, setExpiry] = useState<{ expiresAt: string; canExtend: boolean } | null>(null);
 
   useEffect(() => {
     const element = host.current;
@@ -81,8 +82,12 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           waitingForEnter = true;
           term!.write(`\r\n\x1b[2m[${text} Press Enter to start a new shell.]\x1b[0m\r\n`);
         },
-        ended: () => setSandbox(null),
+        ended: () => {
+          setSandbox(null);
+          setExpiry(null);
+        },
         notice: (text) => setHint(text),
+        expiring: (next) => setExpiry(next),
       });
       connection.current = conn;
 
@@ -154,6 +159,18 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
       {hint && (
         <p className="terminal-hint" role="alert" data-testid="terminal-notice" onClick={() => setHint("")} title="Click to dismiss">
           {hint}
+        </p>
+      )}
+      {expiry && (
+        <p className="terminal-hint" role="alert" data-testid="terminal-expiry">
+          Your sandbox will be removed at {new Date(expiry.expiresAt).toLocaleTimeString()} (its maximum lifetime).{" "}
+          {expiry.canExtend ? (
+            <button type="button" className="button-small" onClick={() => connection.current?.extend()}>
+              Give me more time
+            </button>
+          ) : (
+            "Save anything you want to keep."
+          )}
         </p>
       )}
       <div className="terminal-body">

@@ -30,6 +30,8 @@ export interface ConnectionEvents {
   exited(message: string): void;
   ended(ended: SandboxEnded): void;
   notice(message: string): void;
+  /** The maximum lifetime is near (or was just moved by an extension). */
+  expiring(expiry: { expiresAt: string; canExtend: boolean } | null): void;
 }
 
 interface TokenAnswer {
@@ -131,6 +133,9 @@ export class SandboxConnection {
       this.on.status("ended", ended.message);
       this.on.ended(ended);
     });
+    socket.on(EVENTS.sandboxExpiring, (expiring) => {
+      if (expiring.sandboxId === this.sandboxId) this.on.expiring(expiring);
+    });
     socket.on(EVENTS.sandboxNotice, (notice) => {
       if (notice.sandboxId === this.sandboxId) this.on.notice(notice.message);
     });
@@ -172,6 +177,16 @@ export class SandboxConnection {
   /** A new sandbox after the last one ended (idle, lifetime). */
   reopen(): void {
     this.openSandbox();
+  }
+
+  /** Adds time before the maximum lifetime removes the sandbox. */
+  extend(): void {
+    this.socket?.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxExtend, {}, (timeout, answer) => {
+      if (timeout) return this.on.notice("Extending your sandbox took too long. Try again.");
+      if (!answer.ok) return this.on.notice(answer.error.message);
+      this.on.expiring(null);
+      this.on.notice(`Extended: your sandbox now stays until ${new Date(answer.value.expiresAt).toLocaleTimeString()}.`);
+    });
   }
 
   /** Throws the sandbox away and starts a fresh one. */

@@ -10,11 +10,12 @@ import { EVENTS } from "../../shared/protocol";
 import { DockerEngine } from "./engine/docker-engine";
 import type { SandboxEngine } from "./engine/engine";
 import { consoleLogger, type Logger } from "./log/logger";
-import { instanceSelector } from "./sessions/labels";
+import { instanceSelector } from "./sessions/identity";
 import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
 import { authMiddleware } from "./socket/auth";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
 import { createTemplates } from "./templates/registry";
+import { WarmPool } from "./pool/warm-pool";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -27,6 +28,7 @@ export interface ServiceOverrides {
 export interface RunningService {
   port: number;
   manager: SandboxManager;
+  pool: WarmPool;
   /** One reconcile + timers pass, as the periodic sweep does it. */
   sweep(): Promise<void>;
   /** Stops serving. Sandboxes keep running and are re-adopted by the next start. */
@@ -37,15 +39,32 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   const log = overrides.log ?? consoleLogger;
   const now = overrides.now ?? Date.now;
   const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);
-  const manager = new SandboxManager(
+  const templates = createTemplates(config);
+  // The pool asks the manager whether there is room; the manager claims from the pool.
+  let manager: SandboxManager | undefined;
+  const pool = new WarmPool(
     engine,
-    createTemplates(config),
+    templates,
+    { instance: config.DOJO_INSTANCE, sizes: new Map([["shell", config.SANDBOX_POOL_SIZE]]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES },
+    log,
+    () => manager!.hasRoom() && manager!.queueLength === 0,
+    now,
+  );
+  manager = new SandboxManager(
+    engine,
+    templates,
+    pool,
     {
       instance: config.DOJO_INSTANCE,
       idleTimeoutMs: config.SANDBOX_IDLE_TIMEOUT_SECONDS * 1000,
       maxLifetimeMs: config.SANDBOX_MAX_LIFETIME_SECONDS * 1000,
       scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
       reapGraceMs: 60_000,
+      maxTotal: config.SANDBOX_MAX_TOTAL,
+      maxPerLearner: config.SANDBOX_MAX_PER_LEARNER,
+      expiryWarningMs: config.SANDBOX_EXPIRY_WARNING_SECONDS * 1000,
+      extensionMs: config.SANDBOX_EXTENSION_SECONDS * 1000,
+      maxExtensions: config.SANDBOX_MAX_EXTENSIONS,
     },
     log,
     now,
@@ -71,6 +90,13 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   });
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
   io.on("connection", (socket) => handleLearnerConnection(socket, manager, log));
+  manager.on("expiring", (sandbox) => {
+    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
+      sandboxId: sandbox.id,
+      expiresAt: sandbox.expiresAt.toISOString(),
+      canExtend: manager.canExtend(sandbox),
+    });
+  });
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
@@ -91,6 +117,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         const { adopted, reaped } = await manager.reconcile();
         if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
         await manager.applyTimers();
+        await pool.fill();
       } catch (error) {
         log.warn("sweep failed; retrying at the next one", { error });
       } finally {
@@ -109,6 +136,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   return {
     port,
     manager,
+    pool,
     sweep,
     async close() {
       clearInterval(timer);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningService } from "../src/service";
 import { engine, readyLearner, removeInstance, startService, testConfig, type TestLearner } from "./support/harness";
 
-const config = testConfig({ SANDBOX_MEMORY_MB: "256", SANDBOX_PIDS_LIMIT: "128", SANDBOX_DISK_MB: "600" });
+const config = testConfig({ SANDBOX_MEMORY_MB: "256", SANDBOX_PIDS_LIMIT: "128", SANDBOX_DISK_MB: "200" });
 let service: RunningService;
 let bystander: TestLearner;
 
@@ -45,7 +45,7 @@ describe("isolation", () => {
 
   it("filling the disk hits the sandbox's limit", async () => {
     const attacker = await readyLearner(service.port);
-    const output = await attacker.run("dd if=/dev/zero of=/root/fill bs=1M count=800 2>&1 | head -n 1; ls -s --block-size=M /root/fill");
+    const output = await attacker.run("dd if=/dev/zero of=/root/fill bs=1M count=400 2>&1 | head -n 1; ls -s --block-size=M /root/fill");
     if (engine.diskLimits === false) {
       // Reported, not faked: this engine's storage driver cannot enforce a size (see README).
       expect(process.env.DOJO_REQUIRE_DISK_LIMITS, "CI sets up an engine with disk limits").toBeUndefined();
@@ -54,7 +54,7 @@ describe("isolation", () => {
     }
     expect(output).toMatch(/Disk quota exceeded|No space left on device/);
     const size = Number(/(\d+)M \/root\/fill/.exec(output)?.[1]);
-    expect(size).toBeLessThanOrEqual(600);
+    expect(size).toBeLessThanOrEqual(200);
     attacker.close();
   });
 

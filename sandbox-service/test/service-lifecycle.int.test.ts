@@ -1,7 +1,7 @@
 /** Timers, restarts and the reaper, against the real engine. */
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { sandboxLabels } from "../src/sessions/labels";
+import { containerName, sandboxLabels } from "../src/sessions/identity";
 import { containersOf, engine, newLearnerId, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
 
 const instances: string[] = [];
@@ -65,14 +65,14 @@ describe("sandbox lifecycle", () => {
   it("on start, reaps what a previous run left behind and nobody owns, and leaves everything else alone", async () => {
     const c = config();
     const long = new Date(Date.now() - 3 * 60 * 60 * 1000);
-    const owner = { learner: newLearnerId(), lesson: "inside-a-container", template: "shell" };
+    const claim = { learner: newLearnerId(), lesson: "inside-a-container", claimedAt: long, expiresAt: new Date(long.getTime() + 7200_000) };
     const create = (name: string, labels: Record<string, string>) =>
-      engine.createAndStart({ name, hostname: name, image: "dojo/busybox:latest", cmd: ["sleep", "3600"], labels, hostConfig: { NetworkMode: "none" } });
-    const suffix = randomBytes(3).toString("hex");
-    const expired = await create(`dojo-expired-${suffix}`, sandboxLabels(c.DOJO_INSTANCE, owner, long));
-    const unowned = await create(`dojo-unowned-${suffix}`, { "dojo.managed": "true", "dojo.instance": c.DOJO_INSTANCE });
-    const unlabelled = await create(`not-ours-${suffix}`, {});
-    const otherInstance = await create(`dojo-other-${suffix}`, sandboxLabels(`${c.DOJO_INSTANCE}-x`, owner, long));
+      engine.createAndStart({ name, hostname: "leftover", image: "dojo/busybox:latest", cmd: ["sleep", "3600"], labels, hostConfig: { NetworkMode: "none" } });
+    const short = () => randomBytes(4).toString("hex");
+    const expired = await create(containerName({ template: "shell", short: short(), claim }), sandboxLabels(c.DOJO_INSTANCE, "shell", long));
+    const unowned = await create(`dojo-unowned-${short()}`, { "dojo.managed": "true", "dojo.instance": c.DOJO_INSTANCE });
+    const unlabelled = await create(`not-ours-${short()}`, {});
+    const otherInstance = await create(containerName({ template: "shell", short: short(), claim }), sandboxLabels(`${c.DOJO_INSTANCE}-x`, "shell", long));
 
     const service = await startService(c);
     expect(await engine.inspect(expired.id)).toBeNull();

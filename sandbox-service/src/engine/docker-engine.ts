@@ -114,6 +114,10 @@ export class DockerEngine implements SandboxEngine {
     }));
   }
 
+  async rename(id: string, name: string): Promise<void> {
+    await call(() => this.docker.getContainer(id).rename({ name }));
+  }
+
   async remove(id: string): Promise<void> {
     try {
       await call(() => this.docker.getContainer(id).remove({ force: true, v: true }));

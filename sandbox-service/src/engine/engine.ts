@@ -60,6 +60,8 @@ export interface SandboxEngine {
   inspect(id: string): Promise<ContainerInfo | null>;
   /** Containers (running or not) carrying every given label. */
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /** Renames a container (atomically; names are unique per engine). Rejects if it is gone. */
+  rename(id: string, name: string): Promise<void>;
   /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
   remove(id: string): Promise<void>;
   /** Starts `spec.cmd` with a TTY inside a running container and attaches to it. */

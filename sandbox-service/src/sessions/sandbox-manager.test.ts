@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../shared/config";
-import type { SandboxEndReason } from "../../../shared/protocol";
+import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
+import { WarmPool } from "../pool/warm-pool";
 import { createTemplates } from "../templates/registry";
 import { UserFacingError } from "./errors";
-import { sandboxLabels } from "./labels";
-import { SandboxManager } from "./sandbox-manager";
+import { containerName, readIdentity, sandboxLabels } from "./identity";
+import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
 
 const MINUTE = 60_000;
@@ -14,29 +15,64 @@ const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "inside-a-container
 const other = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 const noProgress = () => {};
 
-function setup() {
-  const engine = new FakeEngine();
+function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number } = {}, engine = new FakeEngine()) {
   const clock = { now: Date.UTC(2026, 10, 27, 12) };
   const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
-  const manager = new SandboxManager(
+  const templates = createTemplates(config);
+  let manager: SandboxManager | undefined;
+  const pool = new WarmPool(
     engine,
-    createTemplates(config),
-    { instance: "unit", idleTimeoutMs: 15 * MINUTE, maxLifetimeMs: 120 * MINUTE, scrollbackBytes: 1024, reapGraceMs: MINUTE },
+    templates,
+    { instance: "unit", sizes: new Map([["shell", overrides.poolSize ?? 0]]), scrollbackBytes: 1024 },
+    silentLogger,
+    () => manager!.hasRoom() && manager!.queueLength === 0,
+    () => clock.now,
+  );
+  manager = new SandboxManager(
+    engine,
+    templates,
+    pool,
+    {
+      instance: "unit",
+      idleTimeoutMs: 15 * MINUTE,
+      maxLifetimeMs: 120 * MINUTE,
+      scrollbackBytes: 1024,
+      reapGraceMs: MINUTE,
+      maxTotal: 100,
+      maxPerLearner: 3,
+      expiryWarningMs: 5 * MINUTE,
+      extensionMs: 30 * MINUTE,
+      maxExtensions: 2,
+      ...overrides,
+    },
     silentLogger,
     () => clock.now,
   );
   const ended: Array<[string, SandboxEndReason]> = [];
   manager.on("ended", (sandbox, reason) => ended.push([sandbox.owner.learner, reason]));
-  return { engine, clock, manager, ended };
+  return { engine, clock, manager, pool, ended };
 }
 
-describe("SandboxManager", () => {
-  it("gives each learner a container of their own, labelled with its owner", async () => {
+/** A container as a previous run would have left it. */
+function leftBehind(engine: FakeEngine, at: number, claim?: { learner: string; lesson: string; claimedAt: number; expiresAt: number }, instance = "unit") {
+  const short = Math.random().toString(16).slice(2, 10).padEnd(8, "0");
+  const name = containerName({
+    template: "shell",
+    short,
+    claim: claim && { learner: claim.learner, lesson: claim.lesson, claimedAt: new Date(claim.claimedAt), expiresAt: new Date(claim.expiresAt) },
+  });
+  return engine.addContainer(name, sandboxLabels(instance, "shell", new Date(at)));
+}
+
+describe("SandboxManager: ownership", () => {
+  it("gives each learner a container of their own, named after its owner", async () => {
     const { engine, manager } = setup();
     const a = await manager.open(owner, noProgress);
     const b = await manager.open(other, noProgress);
     expect(a.id).not.toBe(b.id);
-    expect(engine.containers.get(a.id)?.labels).toMatchObject({ "dojo.learner": owner.learner, "dojo.instance": "unit", "dojo.template": "shell" });
+    const identity = readIdentity(engine.containers.get(a.id)!.name, engine.containers.get(a.id)!.labels);
+    expect(identity?.claim).toMatchObject({ learner: owner.learner, lesson: owner.lesson });
+    expect(engine.containers.get(a.id)?.labels).toMatchObject({ "dojo.instance": "unit", "dojo.template": "shell" });
     expect(engine.containers.get(a.id)?.spec?.hostConfig).toMatchObject({ NetworkMode: "none", CapDrop: ["ALL"] });
   });
 
@@ -58,13 +94,6 @@ describe("SandboxManager", () => {
     expect(engine.containers.size).toBe(1);
   });
 
-  it("reports progress while creating", async () => {
-    const { manager } = setup();
-    const phases: string[] = [];
-    await manager.open(owner, (s) => phases.push(s.message));
-    expect(phases).toEqual(["Creating your sandbox…"]);
-  });
-
   it("replaces a sandbox whose container died", async () => {
     const { engine, manager, ended } = setup();
     const first = await manager.open(owner, noProgress);
@@ -75,6 +104,105 @@ describe("SandboxManager", () => {
     expect(engine.containers.has(first.id)).toBe(false);
   });
 
+  it("reset removes the old container and creates a new one", async () => {
+    const { engine, manager, ended } = setup();
+    const old = await manager.open(owner, noProgress);
+    const fresh = await manager.reset(owner, noProgress);
+    expect(fresh.id).not.toBe(old.id);
+    expect([...engine.containers.keys()]).toEqual([fresh.id]);
+    expect(ended).toEqual([[owner.learner, "reset"]]);
+  });
+
+  it("shares one shell between two tabs opening the same terminal", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    const [a, b] = await Promise.all([
+      manager.openTerminal(sandbox, "main", { cols: 80, rows: 24 }),
+      manager.openTerminal(sandbox, "main", { cols: 100, rows: 30 }),
+    ]);
+    expect(a).toBe(b);
+    expect(engine.ttys).toHaveLength(1);
+  });
+
+  it("explains an unreachable engine in a sentence, and recovers", async () => {
+    const { engine, manager } = setup();
+    engine.reachable = false;
+    const error = await manager.open(owner, noProgress).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserFacingError);
+    expect(error).toMatchObject({ code: "engine_unavailable" });
+    expect((error as Error).message).toMatch(/Docker\) is not reachable/);
+    engine.reachable = true;
+    expect((await manager.open(owner, noProgress)).state).toBe(SandboxState.Ready);
+  });
+});
+
+describe("SandboxManager: warm pool", () => {
+  it("claims a ready sandbox with its shell already running, renames it to its owner, and refills", async () => {
+    const { engine, manager, pool } = setup({ poolSize: 2 });
+    await pool.fill();
+    expect(pool.readyCount("shell")).toBe(2);
+    const pooledIds = [...engine.containers.keys()];
+    const sandbox = await manager.open(owner, noProgress);
+    expect(pooledIds).toContain(sandbox.id);
+    expect(sandbox.terminals.get("main")?.isOpen).toBe(true);
+    expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.learner).toBe(owner.learner);
+    await pool.fill();
+    expect(pool.readyCount("shell")).toBe(2);
+    expect(engine.containers.size).toBe(3);
+  });
+
+  it("never hands a claimed pool sandbox to anyone else, even after a restart", async () => {
+    const engine = new FakeEngine();
+    const before = setup({ poolSize: 1 }, engine);
+    await before.pool.fill();
+    const claimed = await before.manager.open(owner, noProgress);
+    await before.pool.fill();
+    before.manager.shutdown();
+
+    const after = setup({ poolSize: 1 }, engine);
+    expect(await after.manager.reconcile()).toEqual({ adopted: 2, reaped: 0 });
+    expect((await after.manager.open(owner, noProgress)).id).toBe(claimed.id);
+    expect((await after.manager.open(other, noProgress)).id).not.toBe(claimed.id);
+  });
+});
+
+describe("SandboxManager: capacity", () => {
+  it("puts learners in line when the platform is full and lets them in as sandboxes go", async () => {
+    const { manager } = setup({ maxTotal: 1 });
+    const first = await manager.open(owner, noProgress);
+    const statuses: SandboxStatus[] = [];
+    const waiting = manager.open(other, (s) => statuses.push(s));
+    await new Promise((r) => setImmediate(r));
+    expect(statuses[0]).toEqual({
+      phase: "queued",
+      message: "Every sandbox on this platform is in use. You are number 1 in line; yours starts as soon as one is free.",
+    });
+    await manager.remove(first, "idle");
+    expect((await waiting).owner.learner).toBe(other.learner);
+  });
+
+  it("takes a learner who leaves out of the line", async () => {
+    const { manager } = setup({ maxTotal: 1 });
+    await manager.open(owner, noProgress);
+    const leaving = new AbortController();
+    const waiting = manager.open(other, noProgress, leaving.signal);
+    leaving.abort();
+    await expect(waiting).rejects.toThrow("You left the queue.");
+    expect(manager.queueLength).toBe(0);
+  });
+
+  it("limits how many sandboxes one learner holds", async () => {
+    const { manager } = setup({ maxPerLearner: 2 });
+    await manager.open({ ...owner, lesson: "one" }, noProgress);
+    await manager.open({ ...owner, lesson: "two" }, noProgress);
+    await expect(manager.open({ ...owner, lesson: "three" }, noProgress)).rejects.toMatchObject({
+      code: "capacity",
+      message: expect.stringMatching(/^You already have 2 sandboxes running/),
+    });
+  });
+});
+
+describe("SandboxManager: timers", () => {
   it("removes a sandbox after the idle timeout with no terminal attached, not before", async () => {
     const { engine, clock, manager, ended } = setup();
     const sandbox = await manager.open(owner, noProgress);
@@ -93,77 +221,71 @@ describe("SandboxManager", () => {
     expect(ended).toEqual([[owner.learner, "idle"]]);
   });
 
-  it("removes a sandbox at its maximum lifetime even while attached", async () => {
+  it("warns once before the maximum lifetime, extends it durably, and stops extending at the limit", async () => {
     const { engine, clock, manager, ended } = setup();
     const sandbox = await manager.open(owner, noProgress);
     manager.attach(sandbox, "tab-1");
-    clock.now += 120 * MINUTE;
+    const warnings: string[] = [];
+    manager.on("expiring", (s) => warnings.push(s.expiresAt.toISOString()));
+    clock.now += 114 * MINUTE;
     await manager.applyTimers();
-    expect(engine.containers.has(sandbox.id)).toBe(false);
+    expect(warnings).toHaveLength(0);
+    clock.now += 2 * MINUTE;
+    await manager.applyTimers();
+    await manager.applyTimers();
+    expect(warnings).toHaveLength(1);
+
+    const extended = await manager.extend(sandbox);
+    expect(extended.getTime() - clock.now).toBe(34 * MINUTE);
+    // The new expiry is in the container's name, where a restarted service reads it.
+    expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.expiresAt).toEqual(extended);
+    await manager.extend(sandbox);
+    expect(manager.canExtend(sandbox)).toBe(false);
+    await expect(manager.extend(sandbox)).rejects.toMatchObject({ code: "capacity" });
+
+    clock.now = sandbox.expiresAt.getTime();
+    await manager.applyTimers();
     expect(ended).toEqual([[owner.learner, "lifetime"]]);
+    expect(engine.containers.has(sandbox.id)).toBe(false);
   });
+});
 
-  it("reset removes the old container and creates a new one", async () => {
-    const { engine, manager, ended } = setup();
-    const old = await manager.open(owner, noProgress);
-    const fresh = await manager.reset(owner, noProgress);
-    expect(fresh.id).not.toBe(old.id);
-    expect([...engine.containers.keys()]).toEqual([fresh.id]);
-    expect(ended).toEqual([[owner.learner, "reset"]]);
-  });
-
-  it("re-adopts its own running sandboxes after a restart", async () => {
+describe("SandboxManager: reconcile", () => {
+  it("re-adopts its own claimed sandboxes after a restart", async () => {
     const { engine, clock, manager } = setup();
-    const id = engine.addContainer(sandboxLabels("unit", owner, new Date(clock.now - 10 * MINUTE)));
+    const id = leftBehind(engine, clock.now - 10 * MINUTE, { ...owner, claimedAt: clock.now - 10 * MINUTE, expiresAt: clock.now + 60 * MINUTE });
     expect(await manager.reconcile()).toEqual({ adopted: 1, reaped: 0 });
-    expect((await manager.open(owner, noProgress)).id).toBe(id);
+    const sandbox = await manager.open(owner, noProgress);
+    expect(sandbox.id).toBe(id);
+    expect(sandbox.expiresAt.getTime()).toBe(Math.floor((clock.now + 60 * MINUTE) / 1000) * 1000);
   });
 
-  it("reaps what nobody owns: stopped, expired, unreadable or duplicate containers of its instance", async () => {
-    const { engine, clock, manager } = setup();
-    const old = new Date(clock.now - 5 * MINUTE);
-    const keep = engine.addContainer(sandboxLabels("unit", owner, old));
-    const stopped = engine.addContainer(sandboxLabels("unit", other, old), "exited");
-    const expired = engine.addContainer(sandboxLabels("unit", other, new Date(clock.now - 121 * MINUTE)));
-    const unreadable = engine.addContainer({ "dojo.managed": "true", "dojo.instance": "unit" });
-    const duplicate = engine.addContainer(sandboxLabels("unit", owner, old));
-    const otherInstance = engine.addContainer(sandboxLabels("someone-else", other, old));
-    const unlabelled = engine.addContainer({});
-    expect(await manager.reconcile()).toEqual({ adopted: 1, reaped: 4 });
+  it("reaps what nobody owns: stopped, expired, unreadable, duplicate or surplus containers of its instance", async () => {
+    const { engine, clock, manager } = setup({ poolSize: 0 });
+    const old = clock.now - 5 * MINUTE;
+    const live = { claimedAt: old, expiresAt: clock.now + 60 * MINUTE };
+    const keep = leftBehind(engine, old, { ...owner, ...live });
+    const duplicate = leftBehind(engine, old, { ...owner, ...live });
+    const expired = leftBehind(engine, old, { ...other, claimedAt: old, expiresAt: clock.now - 1000 });
+    const stopped = leftBehind(engine, old, { ...other, ...live });
+    engine.containers.get(stopped)!.state = "exited";
+    const surplusPool = leftBehind(engine, old);
+    const unreadable = engine.addContainer("dojo-whatever", { "dojo.managed": "true", "dojo.instance": "unit" });
+    const otherInstance = leftBehind(engine, old, { ...other, ...live }, "someone-else");
+    const unlabelled = engine.addContainer("not-ours", {});
+    expect(await manager.reconcile()).toEqual({ adopted: 1, reaped: 5 });
     expect([...engine.containers.keys()].sort()).toEqual([keep, otherInstance, unlabelled].sort());
-    for (const id of [stopped, expired, unreadable, duplicate]) expect(engine.containers.has(id)).toBe(false);
+    for (const id of [duplicate, expired, stopped, surplusPool, unreadable]) expect(engine.containers.has(id)).toBe(false);
   });
 
   it("leaves a young untracked container alone: it may be one being created right now", async () => {
     const { engine, clock, manager } = setup();
     await manager.open(owner, noProgress);
-    const young = engine.addContainer(sandboxLabels("unit", owner, new Date(clock.now - 5_000)));
+    const young = leftBehind(engine, clock.now - 5_000, { ...owner, claimedAt: clock.now, expiresAt: clock.now + MINUTE * 100 });
     await manager.reconcile();
     expect(engine.containers.has(young)).toBe(true);
     clock.now += 2 * MINUTE;
     await manager.reconcile();
     expect(engine.containers.has(young)).toBe(false);
-  });
-
-  it("explains an unreachable engine in a sentence", async () => {
-    const { engine, manager } = setup();
-    engine.reachable = false;
-    const error = await manager.open(owner, noProgress).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UserFacingError);
-    expect(error).toMatchObject({ code: "engine_unavailable" });
-    expect((error as Error).message).toMatch(/Docker\) is not reachable/);
-    engine.reachable = true;
-    expect((await manager.open(owner, noProgress)).state).toBe(SandboxState.Ready);
-  });
-
-  it("shares one shell between two tabs opening the same terminal", async () => {
-    const { engine, manager } = setup();
-    const sandbox = await manager.open(owner, noProgress);
-    const [a, b] = await Promise.all([
-      manager.openTerminal(sandbox, "main", { cols: 80, rows: 24 }),
-      manager.openTerminal(sandbox, "main", { cols: 100, rows: 30 }),
-    ]);
-    expect(a).toBe(b);
-    expect(engine.ttys).toHaveLength(1);
   });
 });

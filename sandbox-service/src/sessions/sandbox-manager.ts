@@ -1,11 +1,13 @@
 /**
- * Learner ↔ sandbox ownership and the sandbox lifecycle: create or re-attach on open,
- * idle and lifetime timers, reset, and reconciliation with the engine (re-adopting
- * sandboxes after a restart, reaping what nobody owns).
+ * Learner ↔ sandbox ownership and the sandbox lifecycle: claim from the warm pool or
+ * create on open, capacity (a global maximum with a waiting line, a per-learner maximum),
+ * idle and lifetime timers with a warning and extensions, reset, and reconciliation with
+ * the engine (re-adopting sandboxes after a restart, reaping what nobody owns).
  *
  * Invariants:
  * - at most one live sandbox per (learner, lesson) is tracked;
- * - a sandbox is only ever handed to the owner named in its labels;
+ * - a sandbox is handed to a learner only after its container name names that learner
+ *   (sessions/identity), so a crash can never give it to someone else;
  * - every container of this instance that is not tracked is either adopted or removed
  *   by the next reconcile (after a grace period, so a container being created right now
  *   is not mistaken for a leak).
@@ -15,10 +17,12 @@ import { EventEmitter } from "node:events";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
 import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
+import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import type { TemplateRegistry } from "../templates/registry";
 import { Terminal } from "../terminal/terminal";
+import { Admission } from "./admission";
 import { UserFacingError } from "./errors";
-import { instanceSelector, readSandboxLabels, sandboxLabels, type SandboxOwner } from "./labels";
+import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
 import { Sandbox, SandboxState } from "./sandbox";
 
 export interface SandboxManagerOptions {
@@ -32,10 +36,21 @@ export interface SandboxManagerOptions {
    * too long only delays cleaning up after a crash.
    */
   reapGraceMs: number;
+  /** Containers on the platform at most (claimed and pooled); past it learners wait in line. */
+  maxTotal: number;
+  /** Sandboxes one learner may hold at once (one per lesson). */
+  maxPerLearner: number;
+  /** How long before expiry the learner is warned (and may extend). */
+  expiryWarningMs: number;
+  /** How much time one extension adds. */
+  extensionMs: number;
+  /** Extensions allowed per sandbox. */
+  maxExtensions: number;
 }
 
 export interface SandboxManagerEvents {
   ended: [sandbox: Sandbox, reason: SandboxEndReason];
+  expiring: [sandbox: Sandbox];
 }
 
 type Progress = (status: SandboxStatus) => void;
@@ -59,11 +74,13 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byOwner = new Map<string, Sandbox>();
   private readonly byId = new Map<string, Sandbox>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
+  private readonly admission = new Admission();
   private warnedNoDiskLimits = false;
 
   constructor(
     private readonly engine: SandboxEngine,
     private readonly templates: TemplateRegistry,
+    private readonly pool: WarmPool,
     private readonly options: SandboxManagerOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -84,12 +101,27 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return this.byId.get(id);
   }
 
-  expiresAt(sandbox: Sandbox): Date {
-    return new Date(sandbox.createdAt.getTime() + this.options.maxLifetimeMs);
+  /** Whether one more container fits: claimed, being created and pooled all count. */
+  hasRoom(): boolean {
+    return this.byOwner.size + this.pool.size < this.options.maxTotal;
   }
 
-  /** The owner's sandbox: the tracked one if its container still runs, else a new one. */
-  async open(owner: SandboxOwner, progress: Progress): Promise<Sandbox> {
+  /** Learners waiting for capacity. */
+  get queueLength(): number {
+    return this.admission.queueLength;
+  }
+
+  /** Whether this sandbox may still be extended. */
+  canExtend(sandbox: Sandbox): boolean {
+    return sandbox.expiresAt.getTime() + this.options.extensionMs <= this.latestExpiry(sandbox);
+  }
+
+  /**
+   * The owner's sandbox: the tracked one if its container still runs, otherwise a new one
+   * (from the warm pool when one is ready). Waits in line when the platform is full;
+   * `signal` aborts the wait.
+   */
+  async open(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) {
       const pending = this.creating.get(existing);
@@ -100,17 +132,36 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       if (existing.state === SandboxState.Ready && (await this.isRunning(existing))) return existing;
       await this.remove(existing, "gone");
     }
-    return this.create(owner, progress);
+    return this.admitted(owner, progress, signal);
   }
 
-  /** Removes the owner's sandbox (if any) and creates a fresh one. */
-  async reset(owner: SandboxOwner, progress: Progress): Promise<Sandbox> {
+  /** Removes the owner's sandbox (if any) and gives them a fresh one. */
+  async reset(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) {
       await this.creating.get(existing)?.catch(() => undefined);
       await this.remove(existing, "reset");
     }
-    return this.create(owner, progress);
+    return this.admitted(owner, progress, signal);
+  }
+
+  /** Adds one extension to the sandbox's lifetime; refused past the allowed number. */
+  async extend(sandbox: Sandbox): Promise<Date> {
+    if (!this.canExtend(sandbox)) {
+      throw new UserFacingError("capacity", "This sandbox cannot be extended any further. Save what you need; a reset gives you a fresh one.");
+    }
+    const previous = sandbox.expiresAt;
+    sandbox.expiresAt = new Date(previous.getTime() + this.options.extensionMs);
+    try {
+      // The expiry lives in the container name, so it survives a restart of the service.
+      await this.engine.rename(sandbox.id, sandbox.name);
+    } catch (error) {
+      sandbox.expiresAt = previous;
+      throw this.explain(error, "Your sandbox could not be extended.");
+    }
+    sandbox.warnedOfExpiry = false;
+    this.log.info("sandbox extended", { name: sandbox.name, expiresAt: sandbox.expiresAt.toISOString() });
+    return sandbox.expiresAt;
   }
 
   /** The terminal `terminalId` of a ready sandbox, started on first use. */
@@ -128,10 +179,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           terminal.close();
           throw new UserFacingError("not_found", "This sandbox has been removed.");
         }
-        sandbox.terminals.set(terminalId, terminal);
-        terminal.onExited(() => {
-          if (sandbox.terminals.get(terminalId) === terminal) sandbox.terminals.delete(terminalId);
-        });
+        this.addTerminal(sandbox, terminalId, terminal);
         return terminal;
       } catch (error) {
         throw this.explain(error, "Your sandbox is running, but a shell could not be started in it.");
@@ -161,34 +209,40 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     this.emit("ended", sandbox, reason);
     for (const terminal of sandbox.terminals.values()) terminal.close();
     sandbox.terminals.clear();
-    this.log.info("sandbox removed", { id: sandbox.id.slice(0, 12), name: sandbox.name, reason });
+    this.log.info("sandbox removed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, reason });
     try {
       if (sandbox.id) await this.engine.remove(sandbox.id);
     } catch (error) {
       // The container stays untracked; the next reconcile removes it.
-      this.log.warn("could not remove sandbox container; will retry", { name: sandbox.name, error });
+      this.log.warn("could not remove sandbox container; will retry", { hostname: sandbox.hostname, error });
     }
     sandbox.state = SandboxState.Gone;
+    this.admission.admitNext();
   }
 
-  /** Applies the idle timeout and the maximum lifetime to every ready sandbox. */
+  /** Warns before expiry, then applies the maximum lifetime and the idle timeout. */
   async applyTimers(): Promise<void> {
     const now = this.now();
     for (const sandbox of this.list()) {
       if (sandbox.state !== SandboxState.Ready) continue;
-      if (now - sandbox.createdAt.getTime() >= this.options.maxLifetimeMs) {
+      const left = sandbox.expiresAt.getTime() - now;
+      if (left <= 0) {
         await this.remove(sandbox, "lifetime");
       } else if (sandbox.attached.size === 0 && now - sandbox.idleSince >= this.options.idleTimeoutMs) {
         await this.remove(sandbox, "idle");
+      } else if (left <= this.options.expiryWarningMs && !sandbox.warnedOfExpiry) {
+        sandbox.warnedOfExpiry = true;
+        this.emit("expiring", sandbox);
       }
     }
   }
 
   /**
    * Makes the tracked state agree with the engine: forgets sandboxes whose container is
-   * gone, adopts running containers of this instance that a previous run created, and
-   * removes every other container of this instance (stopped, expired, unlabelled, or a
-   * duplicate for an owner who already has one).
+   * gone, adopts running containers of this instance that a previous run created (claimed
+   * ones back to their owners, unclaimed ones into the pool), and removes every other
+   * container of this instance (stopped, expired, unreadable, a duplicate for an owner who
+   * already has one, or a pool surplus).
    */
   async reconcile(): Promise<{ adopted: number; reaped: number }> {
     const containers = await this.engine.list(instanceSelector(this.options.instance));
@@ -201,23 +255,36 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     let reaped = 0;
     for (const container of containers) {
       if (this.byId.has(container.id)) continue;
-      const labels = readSandboxLabels(container.labels);
-      const age = labels ? now - labels.createdAt.getTime() : Infinity;
-      const adoptable =
-        labels !== null &&
-        container.state === "running" &&
-        age < this.options.maxLifetimeMs &&
-        this.templates.has(labels.owner.template) &&
-        !this.byOwner.has(ownerKey(labels.owner));
-      if (adoptable) {
-        this.track(this.adoptedSandbox(container.id, container.name, labels.owner, labels.createdAt));
+      if (this.pool.has(container.id)) {
+        if (!running.has(container.id)) this.pool.drop(container.id);
+        else continue;
+      }
+      const identity = readIdentity(container.name, container.labels);
+      const age = identity ? now - identity.createdAt.getTime() : Infinity;
+      const usable = identity !== null && running.has(container.id) && this.templates.has(identity.template);
+      const claim = identity?.claim;
+      if (usable && claim) {
+        const owner = { learner: claim.learner, lesson: claim.lesson, template: identity.template };
+        if (claim.expiresAt.getTime() > now && !this.byOwner.has(ownerKey(owner))) {
+          const sandbox = new Sandbox(owner, identity.short, identity.createdAt, claim.claimedAt, claim.expiresAt, now);
+          sandbox.id = container.id;
+          sandbox.state = SandboxState.Ready;
+          this.track(sandbox);
+          this.log.info("sandbox adopted", { id: container.id.slice(0, 12), hostname: sandbox.hostname });
+          adopted++;
+          continue;
+        }
+      } else if (usable && (await this.pool.adopt(container.id, identity.template, identity.short, identity.createdAt))) {
         adopted++;
-      } else if (age >= this.options.reapGraceMs) {
+        continue;
+      }
+      if (age >= this.options.reapGraceMs || (claim && claim.expiresAt.getTime() <= now)) {
         this.log.info("reaping container nobody owns", { name: container.name, state: container.state });
         await this.engine.remove(container.id);
         reaped++;
       }
     }
+    if (reaped > 0) this.admission.admitNext();
     return { adopted, reaped };
   }
 
@@ -228,50 +295,114 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     }
     this.byOwner.clear();
     this.byId.clear();
+    this.pool.shutdown();
   }
 
-  private async create(owner: SandboxOwner, progress: Progress): Promise<Sandbox> {
-    const template = this.templateOf(owner);
-    const short = randomBytes(4).toString("hex");
-    const createdAt = new Date(this.now());
-    const sandbox = new Sandbox(owner, `dojo-${template.name}-${short}`, `${template.name}-${short}`, createdAt, this.now());
+  /** Checks the per-learner limit, waits for capacity, then claims or creates. */
+  private async admitted(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
+    this.templateOf(owner);
+    const held = this.list().filter((s) => s.owner.learner === owner.learner).length;
+    if (held >= this.options.maxPerLearner) {
+      throw new UserFacingError(
+        "capacity",
+        `You already have ${held} sandboxes running, the most one learner can have at once. ` +
+          `Those of lessons you have left are removed after ${Math.round(this.options.idleTimeoutMs / 60_000)} minutes without an open terminal.`,
+      );
+    }
+    return this.admission.enter(
+      () => this.byOwner.has(ownerKey(owner)) || this.pool.readyCount(owner.template) > 0 || this.hasRoom(),
+      () => this.reserve(owner, progress),
+      (place) =>
+        progress({
+          phase: "queued",
+          message: `Every sandbox on this platform is in use. You are number ${place} in line; yours starts as soon as one is free.`,
+        }),
+      signal,
+    );
+  }
+
+  /**
+   * Runs synchronously when admitted: registers the sandbox (taking its capacity slot, and a
+   * pooled container if one is ready) before anything awaits, then provisions it.
+   */
+  private reserve(owner: SandboxOwner, progress: Progress): Promise<Sandbox> {
+    const existing = this.byOwner.get(ownerKey(owner));
+    if (existing) return this.creating.get(existing) ?? Promise.resolve(existing);
+    const now = this.now();
+    const claimedAt = wholeSecond(now);
+    const expiresAt = wholeSecond(now + this.options.maxLifetimeMs);
+    const sandbox = new Sandbox(owner, randomBytes(4).toString("hex"), claimedAt, claimedAt, expiresAt, now);
     this.byOwner.set(ownerKey(owner), sandbox);
-    progress({ phase: "creating", message: "Creating your sandbox…" });
-    const creation = (async () => {
-      try {
-        const spec = template.containerSpec({
-          name: sandbox.name,
-          hostname: sandbox.hostname,
-          labels: sandboxLabels(this.options.instance, owner, createdAt),
-        });
-        const container = await this.engine.createAndStart(spec);
-        sandbox.id = container.id;
-        sandbox.state = SandboxState.Ready;
-        this.byId.set(sandbox.id, sandbox);
-        this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), name: sandbox.name, lesson: owner.lesson });
-        if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
-          this.warnedNoDiskLimits = true;
-          this.log.warn("the storage driver cannot limit sandbox disk space; a learner can fill the engine's disk (see README)");
-        }
-        return sandbox;
-      } catch (error) {
+    const provisioning = this.provision(sandbox, this.pool.take(owner.template), progress)
+      .catch((error: unknown) => {
         sandbox.state = SandboxState.Gone;
         if (this.byOwner.get(ownerKey(owner)) === sandbox) this.byOwner.delete(ownerKey(owner));
+        this.admission.admitNext();
         throw this.explain(error, "Your sandbox could not be created.");
-      } finally {
-        this.creating.delete(sandbox);
-      }
-    })();
-    this.creating.set(sandbox, creation);
-    return creation;
+      })
+      .finally(() => this.creating.delete(sandbox));
+    this.creating.set(sandbox, provisioning);
+    return provisioning;
   }
 
-  private adoptedSandbox(id: string, name: string, owner: SandboxOwner, createdAt: Date): Sandbox {
-    const sandbox = new Sandbox(owner, name, name.replace(/^dojo-/, ""), createdAt, this.now());
-    sandbox.id = id;
+  /** Claims a pooled container (trying the next one if a claim fails), else creates one. */
+  private async provision(sandbox: Sandbox, pooled: PooledSandbox | undefined, progress: Progress): Promise<Sandbox> {
+    const template = this.templateOf(sandbox.owner);
+    for (let candidate = pooled; candidate; candidate = this.pool.take(template.name)) {
+      void this.pool.fill();
+      if (await this.claim(sandbox, candidate)) return sandbox;
+    }
+    progress({ phase: "creating", message: "Creating your sandbox…" });
+    const container = await this.engine.createAndStart(
+      template.containerSpec({
+        name: sandbox.name,
+        hostname: sandbox.hostname,
+        labels: sandboxLabels(this.options.instance, template.name, sandbox.createdAt),
+      }),
+    );
+    sandbox.id = container.id;
     sandbox.state = SandboxState.Ready;
-    this.log.info("sandbox adopted", { id: id.slice(0, 12), name });
+    this.byId.set(sandbox.id, sandbox);
+    this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
+      this.warnedNoDiskLimits = true;
+      this.log.warn("the storage driver cannot limit sandbox disk space; a learner can fill the engine's disk (see README)");
+    }
     return sandbox;
+  }
+
+  /** Makes a pooled container the sandbox's: the rename is the durable hand-over. */
+  private async claim(sandbox: Sandbox, pooled: PooledSandbox): Promise<boolean> {
+    sandbox.short = pooled.short;
+    sandbox.createdAt = pooled.createdAt;
+    try {
+      await this.engine.rename(pooled.id, sandbox.name);
+    } catch (error) {
+      pooled.shell?.close();
+      await this.engine.remove(pooled.id).catch(() => undefined);
+      if (error instanceof EngineUnavailableError) throw error;
+      this.log.warn("could not claim a pool sandbox; trying another", { error });
+      sandbox.short = randomBytes(4).toString("hex");
+      sandbox.createdAt = sandbox.claimedAt;
+      return false;
+    }
+    sandbox.id = pooled.id;
+    sandbox.state = SandboxState.Ready;
+    this.byId.set(sandbox.id, sandbox);
+    if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
+    this.log.info("sandbox claimed from the pool", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    return true;
+  }
+
+  private addTerminal(sandbox: Sandbox, terminalId: string, terminal: Terminal): void {
+    sandbox.terminals.set(terminalId, terminal);
+    terminal.onExited(() => {
+      if (sandbox.terminals.get(terminalId) === terminal) sandbox.terminals.delete(terminalId);
+    });
+  }
+
+  private latestExpiry(sandbox: Sandbox): number {
+    return sandbox.claimedAt.getTime() + this.options.maxLifetimeMs + this.options.maxExtensions * this.options.extensionMs;
   }
 
   private track(sandbox: Sandbox): void {

@@ -1,5 +1,5 @@
 import type { Terminal } from "../terminal/terminal";
-import type { SandboxOwner } from "./labels";
+import { containerName, hostnameOf, type SandboxOwner } from "./identity";
 
 /** Lifecycle states only move forward: creating → ready → removing → gone. */
 export enum SandboxState {
@@ -22,14 +22,34 @@ export class Sandbox {
   readonly attached = new Set<string>();
   /** When the last connection detached (ms); the idle timeout counts from here. */
   idleSince: number;
+  /** Whether the learner has been warned that expiresAt is near. */
+  warnedOfExpiry = false;
 
   constructor(
     readonly owner: SandboxOwner,
-    readonly name: string,
-    readonly hostname: string,
-    readonly createdAt: Date,
+    /** Random part of the name and hostname (a claimed pool container's own). */
+    public short: string,
+    /** When the container was created (for a pooled one, before the claim). */
+    public createdAt: Date,
+    /** When the learner got it (creation, or the claim of a pooled sandbox). */
+    readonly claimedAt: Date,
+    /** When the maximum lifetime removes it; moved later by an extension. */
+    public expiresAt: Date,
     now: number,
   ) {
     this.idleSince = now;
+  }
+
+  get hostname(): string {
+    return hostnameOf({ template: this.owner.template, short: this.short });
+  }
+
+  /** The container name for the claim as it stands (owner and expiry). */
+  get name(): string {
+    return containerName({
+      template: this.owner.template,
+      short: this.short,
+      claim: { learner: this.owner.learner, lesson: this.owner.lesson, claimedAt: this.claimedAt, expiresAt: this.expiresAt },
+    });
   }
 }

@@ -6,6 +6,7 @@
 import type { Socket } from "socket.io";
 import {
   EVENTS,
+  sandboxExtendSchema,
   sandboxOpenSchema,
   sandboxResetSchema,
   terminalAckSchema,
@@ -17,7 +18,7 @@ import {
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
 import { UserFacingError } from "../sessions/errors";
-import type { SandboxOwner } from "../sessions/labels";
+import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
 import { SandboxState } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
@@ -41,9 +42,12 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
     name: s.name,
     hostname: s.hostname,
     template: s.owner.template,
-    createdAt: s.createdAt.toISOString(),
-    expiresAt: manager.expiresAt(s).toISOString(),
+    createdAt: s.claimedAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+    canExtend: manager.canExtend(s),
   });
+  // Aborted when the socket goes: a learner waiting in line who closed the tab leaves the line.
+  const gone = new AbortController();
 
   const progress = (status: Parameters<Parameters<SandboxManager["open"]>[1]>[0]) => socket.emit(EVENTS.sandboxStatus, status);
 
@@ -82,10 +86,16 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
         throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
       }
     }
-    return bind(await manager.open(owner, progress));
+    return bind(await manager.open(owner, progress, gone.signal));
   });
 
-  onRequest(socket, log, EVENTS.sandboxReset, sandboxResetSchema, async () => bind(await manager.reset(owner, progress)));
+  onRequest(socket, log, EVENTS.sandboxReset, sandboxResetSchema, async () => bind(await manager.reset(owner, progress, gone.signal)));
+
+  onRequest(socket, log, EVENTS.sandboxExtend, sandboxExtendSchema, async () => {
+    const current = readySandbox();
+    const expiresAt = await manager.extend(current);
+    return { expiresAt: expiresAt.toISOString(), canExtend: manager.canExtend(current) };
+  });
 
   onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
     const current = readySandbox();
@@ -119,5 +129,8 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
     if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
   });
 
-  socket.on("disconnect", detachAll);
+  socket.on("disconnect", () => {
+    gone.abort();
+    detachAll();
+  });
 }

@@ -19,7 +19,7 @@ import { signSandboxToken, type SandboxClaims } from "../../../shared/token";
 import { DockerEngine } from "../../src/engine/docker-engine";
 import { silentLogger } from "../../src/log/logger";
 import { startSandboxService, type RunningService, type ServiceOverrides } from "../../src/service";
-import { instanceSelector } from "../../src/sessions/labels";
+import { instanceSelector } from "../../src/sessions/identity";
 
 export const SECRET = "integration-test-secret-0123456789";
 
@@ -28,6 +28,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DOJO_SECRET: SECRET,
     DOJO_INSTANCE: `it-${randomBytes(4).toString("hex")}`,
     SANDBOX_PORT: "0",
+    // Cold sandboxes unless a test is about the pool: fewer containers, clearer tests.
+    SANDBOX_POOL_SIZE: "0",
     DOCKER_HOST: process.env.DOCKER_HOST,
     ...env,
   });

@@ -64,6 +64,13 @@ export class FakeEngine implements SandboxEngine {
     return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
   }
 
+  async rename(id: string, name: string): Promise<void> {
+    this.check();
+    const container = this.containers.get(id);
+    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    container.name = name;
+  }
+
   async remove(id: string): Promise<void> {
     this.check();
     this.containers.delete(id);
@@ -86,9 +93,9 @@ export class FakeEngine implements SandboxEngine {
   }
 
   /** Adds a container as if another process (or a previous run) had created it. */
-  addContainer(labels: Record<string, string>, state: ContainerInfo["state"] = "running"): string {
+  addContainer(name: string, labels: Record<string, string>, state: ContainerInfo["state"] = "running"): string {
     const id = randomBytes(32).toString("hex");
-    this.containers.set(id, { id, name: `dojo-shell-${id.slice(0, 8)}`, state, labels });
+    this.containers.set(id, { id, name, state, labels });
     return id;
   }
 

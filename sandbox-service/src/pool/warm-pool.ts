@@ -1,0 +1,173 @@
+/**
+ * Ready sandboxes waiting for a learner, per template. Each is a started, unclaimed
+ * container with its shell already running, so a claim shows a prompt at once; claiming
+ * one is O(1) and the pool refills in the background, one sandbox at a time, only while
+ * the platform has room (waiting learners come first).
+ *
+ * Pool sandboxes carry no owner; the manager claims one by renaming it (sessions/identity).
+ * After a restart, unclaimed containers are re-adopted into the pool (with a new shell).
+ */
+import { randomBytes } from "node:crypto";
+import type { SandboxEngine } from "../engine/engine";
+import type { Logger } from "../log/logger";
+import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
+import type { TemplateRegistry } from "../templates/registry";
+import { Terminal } from "../terminal/terminal";
+
+export interface PooledSandbox {
+  id: string;
+  template: string;
+  short: string;
+  createdAt: Date;
+  /** Shell started while waiting; absent or exited means the claimer starts one. */
+  shell?: Terminal;
+}
+
+export interface WarmPoolOptions {
+  instance: string;
+  /** Target number of ready sandboxes per template. */
+  sizes: ReadonlyMap<string, number>;
+  scrollbackBytes: number;
+}
+
+/** The first shell starts at this size; the learner's browser resizes it on attach. */
+const INITIAL_SIZE = { cols: 80, rows: 24 };
+
+export class WarmPool {
+  private readonly ready = new Map<string, PooledSandbox[]>();
+  private readonly members = new Set<string>();
+  private creating = 0;
+  private filling: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly engine: SandboxEngine,
+    private readonly templates: TemplateRegistry,
+    private readonly options: WarmPoolOptions,
+    private readonly log: Logger,
+    /** Whether one more container fits on the platform now. */
+    private readonly hasRoom: () => boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Containers the pool holds or is creating (they count toward the platform's capacity). */
+  get size(): number {
+    return this.members.size + this.creating;
+  }
+
+  readyCount(template: string): number {
+    return this.ready.get(template)?.length ?? 0;
+  }
+
+  has(containerId: string): boolean {
+    return this.members.has(containerId);
+  }
+
+  /** Takes a ready sandbox of this template, if any. The caller claims it (or removes it). */
+  take(template: string): PooledSandbox | undefined {
+    const entry = this.ready.get(template)?.shift();
+    if (entry) this.members.delete(entry.id);
+    return entry;
+  }
+
+  /** Forgets a member whose container is gone (found by reconcile). */
+  drop(containerId: string): void {
+    if (!this.members.delete(containerId)) return;
+    for (const [template, entries] of this.ready) {
+      const kept = entries.filter((entry) => entry.id !== containerId);
+      for (const entry of entries) if (entry.id === containerId) entry.shell?.close();
+      this.ready.set(template, kept);
+    }
+  }
+
+  /** Whether the pool would take one more sandbox of this template. */
+  wants(template: string): boolean {
+    return this.readyCount(template) + this.creating < (this.options.sizes.get(template) ?? 0);
+  }
+
+  /** Re-adopts an unclaimed running container found after a restart; false if not wanted. */
+  async adopt(id: string, template: string, short: string, createdAt: Date): Promise<boolean> {
+    if (!this.wants(template) || this.members.has(id)) return false;
+    this.members.add(id);
+    const entry: PooledSandbox = { id, template, short, createdAt };
+    entry.shell = await this.startShell(entry).catch(() => undefined);
+    this.add(entry);
+    this.log.info("pool sandbox adopted", { id: id.slice(0, 12), template });
+    return true;
+  }
+
+  /**
+   * Creates sandboxes until every template reaches its target or the platform is full.
+   * Single-flight: concurrent calls share one run. Failures (engine down) end the run; the
+   * next sweep tries again.
+   */
+  fill(): Promise<void> {
+    this.filling ??= this.fillNow().finally(() => (this.filling = undefined));
+    return this.filling;
+  }
+
+  /** Closes pool shells; the containers stay and are re-adopted by the next start. */
+  shutdown(): void {
+    this.stopped = true;
+    for (const entries of this.ready.values()) for (const entry of entries) entry.shell?.close();
+    this.ready.clear();
+    this.members.clear();
+  }
+
+  private async fillNow(): Promise<void> {
+    for (const template of this.options.sizes.keys()) {
+      while (!this.stopped && this.wants(template) && this.hasRoom()) {
+        try {
+          await this.createOne(template);
+        } catch (error) {
+          this.log.warn("could not refill the warm pool; will retry", { template, error });
+          return;
+        }
+      }
+    }
+  }
+
+  private async createOne(templateName: string): Promise<void> {
+    const template = this.templates.get(templateName);
+    if (!template) return;
+    const short = randomBytes(4).toString("hex");
+    const createdAt = new Date(this.now());
+    this.creating++;
+    try {
+      const container = await this.engine.createAndStart(
+        template.containerSpec({
+          name: containerName({ template: templateName, short }),
+          hostname: hostnameOf({ template: templateName, short }),
+          labels: sandboxLabels(this.options.instance, templateName, createdAt),
+        }),
+      );
+      const entry: PooledSandbox = { id: container.id, template: templateName, short, createdAt };
+      try {
+        entry.shell = await this.startShell(entry);
+      } catch (error) {
+        await this.engine.remove(container.id).catch(() => undefined);
+        throw error;
+      }
+      if (this.stopped) {
+        entry.shell.close();
+        return;
+      }
+      this.members.add(entry.id);
+      this.add(entry);
+    } finally {
+      this.creating--;
+    }
+  }
+
+  private async startShell(entry: PooledSandbox): Promise<Terminal> {
+    const template = this.templates.get(entry.template)!;
+    const tty = await this.engine.openTty(entry.id, { ...template.shell, size: INITIAL_SIZE });
+    return new Terminal(tty, INITIAL_SIZE, { scrollbackBytes: this.options.scrollbackBytes });
+  }
+
+  private add(entry: PooledSandbox): void {
+    const list = this.ready.get(entry.template) ?? [];
+    list.push(entry);
+    this.ready.set(entry.template, list);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The real service process killed with SIGKILL mid-session: after a restart learners get
+ * their sandboxes back, and nothing of ours is left over.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, testConfig } from "./support/harness";
+
+const config = testConfig();
+const port = 40_000 + Math.floor(Math.random() * 10_000);
+const children: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await removeInstance(config.DOJO_INSTANCE);
+});
+
+async function startProcess(): Promise<ChildProcess> {
+  // node itself (not npx), so SIGKILL hits the service and not a wrapper.
+  const child = spawn(process.execPath, ["--import", "tsx", "sandbox-service/src/main.ts"], {
+    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    let log = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes("sandbox service listening")) resolve();
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`service exited (${code}):\n${log}`)));
+  });
+  return child;
+}
+
+describe("crash recovery", () => {
+  it("after kill -9 and a restart, learners reconnect to their sandboxes and nothing leaks", async () => {
+    const first = await startProcess();
+    const alice = newLearnerId();
+    const bob = newLearnerId();
+    const aliceBefore = await readyLearner(port, { sub: alice });
+    const bobBefore = await readyLearner(port, { sub: bob });
+    await aliceBefore.run("echo alice-was-here > /root/mark");
+    first.kill("SIGKILL");
+    await new Promise((resolve) => first.once("exit", resolve));
+
+    await startProcess();
+    const aliceAfter = await readyLearner(port, { sub: alice });
+    const bobAfter = await readyLearner(port, { sub: bob });
+    expect(aliceAfter.sandbox.id).toBe(aliceBefore.sandbox.id);
+    expect(bobAfter.sandbox.id).toBe(bobBefore.sandbox.id);
+    expect(await aliceAfter.run("cat /root/mark")).toBe("alice-was-here");
+    // Two claimed sandboxes plus the pool's one: nothing else of ours exists.
+    await expect.poll(async () => (await containersOf(config.DOJO_INSTANCE)).length, { timeout: 15_000 }).toBe(3);
+    aliceAfter.close();
+    bobAfter.close();
+  });
+});
