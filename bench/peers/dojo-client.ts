@@ -1,0 +1,107 @@
+/**
+ * A simulated learner on the platform: a socket.io client speaking shared/protocol.ts the
+ * way the browser does (components/terminal/sandbox-connection.ts): a token of its own,
+ * sandbox:open, terminal:open, keystrokes as terminal:input, and flow-control acks.
+ *
+ * "Rendering" is instantaneous here: output is acknowledged as soon as it arrives, with
+ * the browser's rule (an ack once FLOW.ACK_EVERY bytes are unacknowledged, which under a
+ * flood of 64 KiB messages is after every terminal:output).
+ */
+import { io, type Socket } from "socket.io-client";
+import { EVENTS, FLOW, type ClientToServerEvents, type ServerToClientEvents, type TerminalOutput, type TerminalSize } from "../../shared/protocol";
+import { newLearnerId, signSandboxToken } from "../../shared/token";
+import { OutputTap, type BenchTerminal } from "../support/output-tap";
+
+/** The shell prompt ends with "# " (root). */
+export const PROMPT = "# ";
+const TERMINAL_ID = "main";
+const LESSON = "bench";
+
+export interface DojoLearner {
+  terminal: BenchTerminal;
+  sandboxId: string;
+  /** Socket creation → first output containing the prompt, in ms. */
+  timeToPromptMs: number;
+}
+
+export interface DojoLearnerOptions {
+  url: string;
+  secret: string;
+  size?: TerminalSize;
+  /** For sandbox:open and for the prompt. */
+  timeoutMs?: number;
+}
+
+type DojoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const bytes = (data: Uint8Array | ArrayBuffer) => (data instanceof Uint8Array ? data : new Uint8Array(data));
+
+/** Connects a new learner (a distinct learner id, so a sandbox of its own) and waits for its prompt. */
+export async function connectDojoLearner(options: DojoLearnerOptions): Promise<DojoLearner> {
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const size = options.size ?? { cols: 80, rows: 24 };
+  const token = signSandboxToken(
+    { sub: newLearnerId(), lesson: LESSON, template: "shell", exp: Math.floor(Date.now() / 1000) + 4 * 3600 },
+    options.secret,
+  );
+  const tap = new OutputTap("platform");
+  const prompt = tap.expect(PROMPT, timeoutMs);
+  prompt.catch(() => undefined); // observed below; avoid an unhandled rejection if setup fails first
+
+  const started = performance.now();
+  const socket: DojoSocket = io(options.url, { transports: ["websocket"], auth: { token }, forceNew: true, reconnection: false });
+
+  // Byte offsets, as the browser keeps them: where its copy ends and what it acknowledged.
+  let instance: string | undefined;
+  let end = 0;
+  let acked = 0;
+  const accept = (offset: number, data: Uint8Array) => {
+    // Output overlapping what we already have (a replay racing live output) is written once.
+    const stop = offset + data.length;
+    if (stop <= end) return;
+    tap.push(offset < end ? data.subarray(end - offset) : data);
+    end = stop;
+    if (end - acked >= FLOW.ACK_EVERY) {
+      acked = end;
+      socket.emit(EVENTS.terminalAck, { terminalId: TERMINAL_ID, offset: end });
+    }
+  };
+  // Output racing the terminal:open answer waits for it, as in the browser's TerminalStream.
+  let queued: TerminalOutput[] | undefined = [];
+  const live = (output: TerminalOutput) => {
+    if (output.terminalId === TERMINAL_ID && output.instance === instance) accept(output.offset, bytes(output.data));
+  };
+  socket.on(EVENTS.terminalOutput, (output) => (queued ? queued.push(output) : live(output)));
+  socket.on(EVENTS.terminalExit, (exit) => tap.end(`terminal exited: ${exit.message}`));
+  socket.on(EVENTS.sandboxEnded, (ended) => tap.end(`sandbox ended: ${ended.message}`));
+  socket.on("disconnect", (reason) => tap.end(`disconnected (${reason})`));
+
+  const terminal: BenchTerminal = {
+    output: tap,
+    send: (data) => socket.emit(EVENTS.terminalInput, { terminalId: TERMINAL_ID, data }),
+    close: () => socket.disconnect(),
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", (error) => reject(new Error(`platform: connect refused: ${error.message}`)));
+    });
+    const opened = await socket.timeout(timeoutMs).emitWithAck(EVENTS.sandboxOpen, {});
+    if (!opened.ok) throw new Error(`platform: sandbox:open refused: ${opened.error.message}`);
+    const answer = await socket.timeout(timeoutMs).emitWithAck(EVENTS.terminalOpen, { terminalId: TERMINAL_ID, size });
+    if (!answer.ok) throw new Error(`platform: terminal:open refused: ${answer.error.message}`);
+    instance = answer.value.instance;
+    end = answer.value.offset;
+    // The service counts the replay as unacknowledged: acks start from where it begins.
+    acked = answer.value.offset;
+    accept(answer.value.offset, bytes(answer.value.data));
+    for (const output of queued) live(output);
+    queued = undefined;
+    const promptAt = await prompt;
+    return { terminal, sandboxId: opened.value.id, timeToPromptMs: promptAt - started };
+  } catch (error) {
+    socket.disconnect();
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The sandbox engine under load, against two references measured in the same run:
+ *
+ *   platform  simulated learners (socket.io clients speaking shared/protocol.ts, a signed
+ *             token and a learner id each) against the sandbox service in its own process
+ *   floor     the raw Docker exec stream of the project's driver, no browser protocol
+ *   wetty     wetty 3.2.0 (socket.io + xterm.js + node-pty), `docker exec -it … bash -l`
+ *             per connection into identical containers
+ *
+ * Figures, for N = 1, 10, 50 concurrent learners (median, p95, p99): time to prompt cold
+ * and warm, keystroke echo with N terminals open; then the output throughput of a flood,
+ * with the service's peak memory; then memory per idle sandbox. See bench/README.md.
+ *
+ *   npx tsx bench/sandbox-engine.ts            (BENCH_QUICK=1: N = 1 and 10, fewer samples)
+ *
+ * Prints a table and writes bench/results/sandbox-engine.json. Every container it creates
+ * carries dojo.instance=<this run's instance> and is removed at the end, even on errors.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { LABELS } from "../sandbox-service/src/sessions/identity";
+import { ensureWetty, WETTY_VERSION, wettyUnavailableReason } from "./peers/wetty-server";
+import { createContext } from "./support/bench-context";
+import { Cleanup } from "./support/cleanup";
+import { removeLabelled } from "./support/docker-cli";
+import { measureFlood } from "./support/phases/flood";
+import { measureIdleMemory } from "./support/phases/idle-memory";
+import { measurePlatform } from "./support/phases/platform";
+import { measureFloorEcho, measureWettyEcho } from "./support/phases/references";
+import { floodReport, formatReport, learnerFigures, type BenchReport, type LearnerFigures } from "./support/report";
+import { REPO_ROOT } from "./support/service-process";
+import { readSettings } from "./support/settings";
+
+const RESULT_FILE = path.join(REPO_ROOT, "bench", "results", "sandbox-engine.json");
+
+async function dockerVersion(): Promise<string> {
+  const { stdout } = await promisify(execFile)("docker", ["version", "--format", "{{.Server.Version}}"]);
+  return stdout.trim();
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
+  const settings = readSettings();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "dojo-bench-"));
+  const cleanup = new Cleanup();
+  const ctx = createContext(settings, workDir, cleanup);
+  // Registered first, so it runs last: whatever a phase left behind goes.
+  cleanup.add(`remove every container labelled dojo.instance=${ctx.instance}`, () => removeLabelled({ [LABELS.instance]: ctx.instance }));
+  const interrupted = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: cleaning up…`);
+    void cleanup.runAll().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  const errors: string[] = [];
+  /** Runs one phase; a failure is recorded and the benchmark goes on with the next. */
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push(`${name}: ${message}`);
+      ctx.progress(`FAILED ${name}: ${message}`);
+      return null;
+    }
+  };
+
+  try {
+    await ctx.engine.ping();
+    ctx.progress(`instance ${ctx.instance}; N = ${settings.learners.join(", ")}; scratch files in ${workDir}`);
+    if (settings.wetty) {
+      const unavailable = wettyUnavailableReason();
+      if (unavailable) errors.push(`wetty skipped: ${unavailable}`);
+      settings.wetty = !unavailable && (await phase("installing wetty", ensureWetty)) !== null;
+    }
+
+    const perLearnerCount: LearnerFigures[] = [];
+    for (const n of settings.learners) {
+      const platform = await phase(`N=${n} platform`, () => measurePlatform(ctx, n));
+      const floor = await phase(`N=${n} floor echo`, () => measureFloorEcho(ctx, n));
+      const wetty = settings.wetty ? await phase(`N=${n} wetty echo`, () => measureWettyEcho(ctx, n)) : null;
+      perLearnerCount.push(
+        learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs }, { platform: platform?.echo, floor, wetty }),
+      );
+    }
+    const flood = await phase("flood", () => measureFlood(ctx));
+    const idleMemory = await phase("idle memory", () => measureIdleMemory(ctx));
+
+    const report: BenchReport = {
+      benchmark: "sandbox-engine",
+      date: new Date().toISOString(),
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+      machine: {
+        cpus: os.cpus().length,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        docker: await dockerVersion(),
+        loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
+      },
+      settings: { ...settings, wettyVersion: WETTY_VERSION },
+      perLearnerCount,
+      flood: flood ? floodReport(flood) : null,
+      idleMemory,
+      errors,
+    };
+    console.log("\n" + formatReport(report));
+    mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
+    writeFileSync(RESULT_FILE, JSON.stringify(report, null, 2) + "\n");
+    console.log(`\nwritten to ${path.relative(process.cwd(), RESULT_FILE)}`);
+  } finally {
+    await cleanup.runAll();
+    if (errors.length === 0) rmSync(workDir, { recursive: true, force: true });
+    else console.log(`service and wetty logs kept in ${workDir}`);
+  }
+}
+
+await main();

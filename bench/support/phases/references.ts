@@ -1,0 +1,67 @@
+/**
+ * The keystroke echo with N terminals open on the two references, each on N containers of
+ * its own created from the shell template:
+ *   floor  the raw exec streams of DockerEngine.openTty, read in this process
+ *   wetty  wetty 3.2.0, one `docker exec -it <container> bash -l` per connection
+ */
+import path from "node:path";
+import { connectWetty } from "../../peers/wetty-client";
+import { openFloorTerminal } from "../../peers/floor-client";
+import { WettyServer } from "../../peers/wetty-server";
+import type { BenchContext } from "../bench-context";
+import { echoRoundTripsAll, type EchoFigures } from "../measure";
+import type { BenchTerminal } from "../output-tap";
+import { createPeerContainers, removePeerContainers } from "../peer-containers";
+import { mapLimit, sleep } from "../timing";
+
+/** Runs `work` on `count` fresh reference containers, removed afterwards whatever happens. */
+export async function withPeerContainers<T>(ctx: BenchContext, peer: string, count: number, work: (ids: string[]) => Promise<T>): Promise<T> {
+  const ids: string[] = [];
+  const release = ctx.cleanup.add(`remove the ${peer} containers`, () => removePeerContainers(ctx.engine, ids));
+  try {
+    ids.push(...(await createPeerContainers(ctx.engine, ctx.template, ctx.instance, peer, count)));
+    return await work(ids);
+  } finally {
+    await release();
+  }
+}
+
+/** Runs `work` with a wetty process serving these containers, stopped afterwards. */
+export async function withWetty<T>(ctx: BenchContext, containerIds: readonly string[], work: (wetty: WettyServer) => Promise<T>): Promise<T> {
+  const wetty = await WettyServer.start({
+    template: ctx.template,
+    containerIds,
+    workDir: path.join(ctx.workDir, "wetty"),
+    logFile: path.join(ctx.workDir, "wetty.log"),
+  });
+  const release = ctx.cleanup.add("stop wetty", () => wetty.stop());
+  try {
+    return await work(wetty);
+  } finally {
+    await release();
+  }
+}
+
+/** Opens terminals (8 at a time), measures the echo on all at once, closes them. */
+async function echoOn(ctx: BenchContext, count: number, open: (index: number) => Promise<BenchTerminal>, serverPid?: number): Promise<EchoFigures> {
+  const terminals: BenchTerminal[] = [];
+  try {
+    await mapLimit(Array.from({ length: count }), 8, async (_, index) => {
+      terminals.push(await open(index));
+    });
+    await sleep(1000);
+    return await echoRoundTripsAll(terminals, { samples: ctx.settings.echoSamples, thinkMs: ctx.settings.thinkMs }, serverPid);
+  } finally {
+    for (const terminal of terminals) terminal.close();
+  }
+}
+
+export async function measureFloorEcho(ctx: BenchContext, n: number): Promise<EchoFigures> {
+  ctx.progress(`N=${n} floor: keystroke echo on raw exec streams`);
+  return withPeerContainers(ctx, "floor", n, (ids) => echoOn(ctx, n, (i) => openFloorTerminal(ctx.engine, ctx.template, ids[i]!)));
+}
+
+export async function measureWettyEcho(ctx: BenchContext, n: number): Promise<EchoFigures> {
+  ctx.progress(`N=${n} wetty: keystroke echo`);
+  return withPeerContainers(ctx, "wetty", n, (ids) => withWetty(ctx, ids, (wetty) => echoOn(ctx, n, () => connectWetty(wetty.url), wetty.pid)));
+}

@@ -1,0 +1,168 @@
+/** The benchmark's result document (written as JSON) and its printed table. */
+import type { FloodFigures } from "./phases/flood";
+import type { IdleMemoryFigures } from "./phases/idle-memory";
+import type { Settings } from "./settings";
+import type { EchoFigures } from "./measure";
+import type { CpuShare } from "./proc-cpu";
+import { median, ratio, summarize, type Summary } from "./stats";
+
+type PerSystem<T> = { platform: T; floor: T; wetty: T };
+
+export interface LearnerFigures {
+  learners: number;
+  timeToPromptMs: { cold: Summary | null; warm: Summary | null };
+  echoMs: PerSystem<Summary | null>;
+  /** CPU during the echo measurement, % of one core: clients (this process), server side, engine. */
+  echoCpu: PerSystem<CpuShare | null>;
+  ratios: {
+    /** Target ≤ 1.5. */
+    echoP99PlatformOverFloor: number | null;
+    echoP99PlatformOverWetty: number | null;
+  };
+}
+
+export interface FloodReport extends FloodFigures {
+  medianMBps: { platform: number | null; floor: number | null; wetty: number | null };
+  ratios: { platformOverWetty: number | null; platformOverFloor: number | null };
+}
+
+export interface BenchReport {
+  benchmark: "sandbox-engine";
+  date: string;
+  durationSeconds: number;
+  machine: {
+    cpus: number;
+    memoryGiB: number;
+    node: string;
+    docker: string;
+    /** 1-minute load average at the start and the end: how busy the machine was besides us. */
+    loadAverage: { start: number; end: number };
+  };
+  settings: Settings & { wettyVersion: string };
+  perLearnerCount: LearnerFigures[];
+  flood: FloodReport | null;
+  idleMemory: IdleMemoryFigures | null;
+  /** Phases that failed, with why; their figures are missing above. */
+  errors: string[];
+}
+
+export function learnerFigures(
+  n: number,
+  prompt: { cold: number[]; warm: number[] } | null,
+  echo: Partial<PerSystem<EchoFigures | null>>,
+): LearnerFigures {
+  const echoMs = {
+    platform: summarize(echo.platform?.samplesMs ?? []),
+    floor: summarize(echo.floor?.samplesMs ?? []),
+    wetty: summarize(echo.wetty?.samplesMs ?? []),
+  };
+  return {
+    learners: n,
+    timeToPromptMs: { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []) },
+    echoMs,
+    echoCpu: { platform: echo.platform?.cpu ?? null, floor: echo.floor?.cpu ?? null, wetty: echo.wetty?.cpu ?? null },
+    ratios: {
+      echoP99PlatformOverFloor: ratio(echoMs.platform?.p99, echoMs.floor?.p99),
+      echoP99PlatformOverWetty: ratio(echoMs.platform?.p99, echoMs.wetty?.p99),
+    },
+  };
+}
+
+export function floodReport(figures: FloodFigures): FloodReport {
+  const mbps = (runs: { mbPerSecond: number }[]) => median(runs.map((r) => r.mbPerSecond));
+  const medianMBps = { platform: mbps(figures.platform), floor: mbps(figures.floor), wetty: mbps(figures.wetty) };
+  return {
+    ...figures,
+    medianMBps,
+    ratios: { platformOverWetty: ratio(medianMBps.platform, medianMBps.wetty), platformOverFloor: ratio(medianMBps.platform, medianMBps.floor) },
+  };
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => "  " + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
+}
+
+const ms = (x: number | undefined) => (x === undefined ? "–" : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+const times = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)}×`);
+const summaryRow = (label: string, n: number, s: Summary | null) => [label, String(n), ms(s?.median), ms(s?.p95), ms(s?.p99), String(s?.samples ?? "–")];
+
+export function formatReport(report: BenchReport): string {
+  const out: string[] = [];
+  const { machine, settings } = report;
+  out.push(`sandbox-engine benchmark, ${report.date} (${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, Docker ${machine.docker}; ${report.durationSeconds} s)`);
+  out.push(`load average (1 min) ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end`);
+
+  const header = ["", "N", "median", "p95", "p99", "samples"];
+  out.push("\nTime to interactive prompt, ms (socket created → first output containing \"# \")");
+  out.push(
+    table([
+      header,
+      ...report.perLearnerCount.flatMap((f) => [summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold), summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm)]),
+    ]),
+  );
+
+  out.push(`\nKeystroke echo round trip, ms (all N terminals typing; ${settings.echoSamples} keystrokes each, ~${settings.thinkMs} ms apart)`);
+  const cpu = (c: CpuShare | null) => (c ? `${c.clientPercent.toFixed(0)} / ${c.serverPercent === null ? "–" : c.serverPercent.toFixed(0)} / ${c.enginePercent.toFixed(0)}` : "–");
+  const echoRow = (label: string, n: number, s: Summary | null, c: CpuShare | null) => [...summaryRow(label, n, s), cpu(c)];
+  out.push(
+    table([
+      [...header, "CPU % client / server / engine"],
+      ...report.perLearnerCount.flatMap((f) => [
+        echoRow("platform", f.learners, f.echoMs.platform, f.echoCpu.platform),
+        echoRow("floor (raw exec stream)", f.learners, f.echoMs.floor, f.echoCpu.floor),
+        echoRow(`wetty ${settings.wettyVersion}`, f.learners, f.echoMs.wetty, f.echoCpu.wetty),
+      ]),
+    ]),
+  );
+  out.push("  (CPU: % of one core meanwhile; client = the simulated browsers in this process, server = the service or wetty with its pty children, engine = dockerd + containerd + shims)");
+  out.push(
+    table([
+      ["", "N", "platform p99 / floor p99 (target ≤ 1.5)", "platform p99 / wetty p99"],
+      ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.echoP99PlatformOverFloor), times(f.ratios.echoP99PlatformOverWetty)]),
+    ]),
+  );
+
+  const flood = report.flood;
+  if (flood) {
+    const runs = (r: { mbPerSecond: number }[]) => r.map((x) => x.mbPerSecond.toFixed(1)).join(", ") || "–";
+    const bytes = flood.platform[0]?.bytes ?? flood.floor[0]?.bytes;
+    out.push(`\nOutput flood, MB/s (10^6 bytes): \`${flood.command}\`${bytes ? `, ${(bytes / 1e6).toFixed(1)} MB through the terminal` : ""}`);
+    const memory = (p: FloodFigures["service"]) =>
+      p ? `RSS ${p.beforeMiB.toFixed(1)} MiB before, peak ${p.peakMiB.toFixed(1)} MiB (sampled every 20 ms), VmHWM ${p.hwmMiB.toFixed(1)} MiB` : "";
+    out.push(
+      table([
+        ["", "median", "runs", "process memory"],
+        ["platform", flood.medianMBps.platform?.toFixed(1) ?? "–", runs(flood.platform), `service ${memory(flood.service)}`],
+        ["floor (raw exec stream)", flood.medianMBps.floor?.toFixed(1) ?? "–", runs(flood.floor), ""],
+        [`wetty ${settings.wettyVersion}`, flood.medianMBps.wetty?.toFixed(1) ?? "–", runs(flood.wetty), flood.wettyProcess ? `wetty ${memory(flood.wettyProcess)}` : ""],
+      ]),
+    );
+    out.push(`  platform / wetty: ${times(flood.ratios.platformOverWetty)}   platform / floor: ${times(flood.ratios.platformOverFloor)}`);
+  }
+
+  const idle = report.idleMemory;
+  if (idle) {
+    const p = idle.perSandboxMiB;
+    const v = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(Math.abs(x) < 1 ? 2 : 1)} MiB`);
+    out.push(`\nMemory per idle sandbox (${idle.sandboxes} sandboxes, each with its shell open, nobody typing)`);
+    out.push(
+      table([
+        ["container cgroup, as docker stats (usage − inactive file)", v(p.containerWorkingSet)],
+        ["  of which anonymous memory", v(p.containerAnon)],
+        ["  cgroup usage including all page cache", v(p.containerUsage)],
+        ["containerd shim, PSS (RSS counting shared pages per shim)", `${v(p.shimPss)} (${v(p.shimRss)})`],
+        ["sandbox service: RSS growth / JS heap + buffers growth", `${v(p.serviceRssGrowth)} / ${v(p.serviceHeapGrowth)}`],
+        ["dockerd + containerd RSS growth", v(p.engineRssGrowth)],
+        ["total per idle sandbox (cgroup + shim PSS + larger service growth + engine)", v(p.total)],
+        ["cross-check: MemAvailable drop per sandbox (noisy)", v(p.systemMemAvailableDrop)],
+      ]),
+    );
+    out.push(`  ≈ ${idle.fitEstimate} more idle sandboxes fit in the ${idle.machine.memAvailableBeforeMiB} MiB available (of ${idle.machine.memTotalMiB} MiB)`);
+  }
+
+  if (report.errors.length > 0) out.push(`\nFailed phases:\n${report.errors.map((e) => `  - ${e}`).join("\n")}`);
+  return out.join("\n");
+}

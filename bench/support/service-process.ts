@@ -1,0 +1,129 @@
+/**
+ * Starts the sandbox service as a separate process (service-child.ts) with the settings a
+ * measurement needs, talks to it over IPC, reads its memory from /proc, and stops it.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { processMemory, type ProcessMemory } from "./proc-memory";
+import type { ChildMessage, ParentMessage } from "./service-ipc";
+import { within } from "./timing";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const CHILD = path.join(REPO_ROOT, "bench", "support", "service-child.ts");
+
+export interface ServiceSettings {
+  secret: string;
+  instance: string;
+  poolSize: number;
+  maxTotal: number;
+  /** DOJO_DATA_DIR; the service writes nothing there when given a secret. */
+  dataDir: string;
+  /** Where the child's stdout and stderr go. */
+  logFile: string;
+}
+
+export class ServiceProcess {
+  private nextId = 1;
+  private readonly pending = new Map<number, (message: ChildMessage) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly logFile: string,
+  ) {
+    child.on("message", (message: ChildMessage) => {
+      if (!("id" in message)) return;
+      const reply = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      reply?.(message);
+    });
+  }
+
+  static async start(settings: ServiceSettings): Promise<ServiceProcess> {
+    const log = openSync(settings.logFile, "a");
+    const child = fork(CHILD, [], {
+      cwd: REPO_ROOT,
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      stdio: ["ignore", log, log, "ipc"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DOJO_SECRET: settings.secret,
+        DOJO_INSTANCE: settings.instance,
+        DOJO_DATA_DIR: settings.dataDir,
+        SANDBOX_PORT: "0",
+        SANDBOX_POOL_SIZE: String(settings.poolSize),
+        SANDBOX_MAX_TOTAL: String(settings.maxTotal),
+        SANDBOX_MAX_PER_LEARNER: "3",
+      },
+    });
+    closeSync(log);
+    const ready = await within(
+      // Filling a pool of 50 creates 50 containers one after the other.
+      30_000 + settings.poolSize * 5_000,
+      "starting the sandbox service",
+      new Promise<number>((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`the sandbox service exited with code ${code}; see ${settings.logFile}`)));
+        child.on("message", (message: ChildMessage) => {
+          if (message.type === "ready") resolve(message.port);
+          if (message.type === "failed") reject(new Error(`the sandbox service failed to start: ${message.message}`));
+        });
+      }),
+    ).catch((error: unknown) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    return new ServiceProcess(child, ready, settings.logFile);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  memory(): ProcessMemory | null {
+    return processMemory(this.pid);
+  }
+
+  /** Waits until the warm pool holds SANDBOX_POOL_SIZE ready sandboxes; returns how many it holds. */
+  async fillPool(timeoutMs: number): Promise<number> {
+    const answer = await this.request({ type: "fill" }, timeoutMs);
+    if (answer.type !== "filled") throw new Error(`filling the pool failed: ${"message" in answer ? answer.message : answer.type}`);
+    return answer.pooled;
+  }
+
+  /** A full garbage collection in the service, so an RSS reading is not mostly garbage. */
+  async collectGarbage(): Promise<void> {
+    await this.request({ type: "gc" }, 10_000);
+  }
+
+  /** The service's process.memoryUsage() after a full garbage collection. */
+  async heapUsage(): Promise<NodeJS.MemoryUsage> {
+    const answer = await this.request({ type: "memory" }, 10_000);
+    if (answer.type !== "memory") throw new Error("the service did not report its memory");
+    return answer.usage;
+  }
+
+  /** SIGTERM (the service's graceful stop), then SIGKILL if it lingers. Sandboxes stay; the caller removes them. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGTERM");
+    await within(10_000, "stopping the sandbox service", exited).catch(async () => {
+      this.child.kill("SIGKILL");
+      await exited;
+    });
+  }
+
+  private request(message: Omit<ParentMessage, "id">, timeoutMs: number): Promise<ChildMessage> {
+    const id = this.nextId++;
+    const reply = new Promise<ChildMessage>((resolve) => this.pending.set(id, resolve));
+    this.child.send({ ...message, id } as ParentMessage);
+    return within(timeoutMs, `service request ${message.type}`, reply);
+  }
+}

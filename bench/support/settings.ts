@@ -1,0 +1,47 @@
+/** What one run measures, from environment variables (documented in bench/README.md). */
+
+export interface Settings {
+  quick: boolean;
+  /** Numbers of concurrent learners. */
+  learners: number[];
+  /** Keystroke samples per learner. */
+  echoSamples: number;
+  /** Mean pause between keystrokes of one learner, ms. */
+  thinkMs: number;
+  /** Time to prompt: rounds of N learners are repeated until at least this many samples. */
+  promptSamples: number;
+  /** Input bytes of the flood (base64 makes 4/3 of it, plus line ends). */
+  floodBytes: number;
+  floodRuns: number;
+  /** Idle sandboxes for the memory figure. */
+  idleSandboxes: number;
+  wetty: boolean;
+}
+
+function number(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, not ${JSON.stringify(raw)}`);
+  return value;
+}
+
+export function readSettings(): Settings {
+  const quick = process.env.BENCH_QUICK === "1";
+  const learners = (process.env.BENCH_LEARNERS ?? (quick ? "1,10" : "1,10,50"))
+    .split(",")
+    .map((n) => Number(n.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0);
+  if (learners.length === 0) throw new Error("BENCH_LEARNERS must list positive integers, e.g. 1,10,50");
+  return {
+    quick,
+    learners,
+    echoSamples: number("BENCH_ECHO_SAMPLES", quick ? 10 : 30),
+    thinkMs: number("BENCH_THINK_MS", 100),
+    promptSamples: number("BENCH_PROMPT_SAMPLES", quick ? 5 : 20),
+    floodBytes: number("BENCH_FLOOD_BYTES", quick ? 20_000_000 : 50_000_000),
+    floodRuns: Math.max(1, number("BENCH_FLOOD_RUNS", quick ? 1 : 3)),
+    idleSandboxes: Math.max(1, number("BENCH_IDLE_SANDBOXES", quick ? 10 : 20)),
+    wetty: process.env.BENCH_SKIP_WETTY !== "1",
+  };
+}
