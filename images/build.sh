@@ -6,12 +6,17 @@
 #   dojo/busybox:latest     busybox-static in an empty root (2 MB)
 #   dojo/debian:bookworm    debootstrap --variant=minbase, imported (~200 MB)
 #   dojo/lab-shell:latest   the `shell` sandbox template (images/shell/)
+#   dojo/lab-docker:latest  the `docker` sandbox template (images/docker/, FROM lab-shell)
+#   dojo/python:3           python:3 in the platform registry (images/python/)
+#   dojo/registry:2         registry:2 in the platform registry (images/registry/)
+# and seeds the platform registry (scripts/registry.sh) with them under Docker Hub's names,
+# so that `docker pull busybox` inside a sandbox works offline.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 work=${DOJO_IMAGE_WORKDIR:-/var/tmp/dojo-images}
 step=0
-total=3
+total=7
 
 progress() { step=$((step + 1)); printf '[images %d/%d] %s\n' "$step" "$total" "$*"; }
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -34,7 +39,8 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-context_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16); }
+# Hash of one or more build folders: a lab image is rebuilt when its folder or its parent's changes.
+context_hash() { for dir in "$@"; do (cd "$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum); done | sha256sum | cut -c1-16; }
 
 build_busybox() {
   local name=dojo/busybox:latest
@@ -72,11 +78,11 @@ build_debian() {
   echo "    built"
 }
 
-# build_lab NAME FOLDER: docker build when the image is missing or its folder changed.
+# build_lab NAME FOLDER [PARENT_FOLDER...]: docker build when the image is missing or a folder changed.
 build_lab() {
   local name=$1 dir=$2 hash current
   progress "$name"
-  hash=$(context_hash "$dir")
+  hash=$(context_hash "${@:2}")
   current=$(docker image inspect -f '{{ index .Config.Labels "dojo.context-hash" }}' "$name" 2>/dev/null || true)
   if [ "$current" = "$hash" ]; then echo "    up to date"; return; fi
   echo "    docker build (context $hash)…"
@@ -84,7 +90,52 @@ build_lab() {
   echo "    built"
 }
 
+# Local image → name in the platform registry (Docker Hub's official-image names).
+SEEDS=(
+  "dojo/busybox:latest library/busybox:latest"
+  "dojo/debian:bookworm library/debian:bookworm"
+  "dojo/debian:bookworm library/debian:bookworm-slim"
+  "dojo/debian:bookworm library/debian:latest"
+  "dojo/python:3 library/python:3"
+  "dojo/python:3 library/python:3.11"
+  "dojo/python:3 library/python:3-slim"
+  "dojo/registry:2 library/registry:2"
+)
+
+# Pushes every seed whose local image changed since it was last pushed (a marker file per
+# seed records the image id), through a writable registry that runs only meanwhile.
+seed_registry() {
+  progress "platform registry images"
+  local root=${DOJO_REGISTRY_ROOT:-/var/lib/dojo/registry} port=${DOJO_REGISTRY_SEED_PORT:-5001}
+  local pending=() seed source target id marker
+  mkdir -p "$root/seeded"
+  for seed in "${SEEDS[@]}"; do
+    read -r source target <<<"$seed"
+    id=$(docker image inspect -f '{{.Id}}' "$source")
+    marker="$root/seeded/${target//[\/:]/_}"
+    [ "$(cat "$marker" 2>/dev/null)" = "$id" ] || pending+=("$seed")
+  done
+  if [ "${#pending[@]}" = 0 ]; then echo "    up to date"; return; fi
+  bash "$here/../scripts/registry.sh" seed-start
+  trap 'bash "$here/../scripts/registry.sh" seed-stop' EXIT
+  for seed in "${pending[@]}"; do
+    read -r source target <<<"$seed"
+    echo "    $target"
+    docker tag "$source" "127.0.0.1:$port/$target"
+    docker push -q "127.0.0.1:$port/$target" >/dev/null
+    docker rmi "127.0.0.1:$port/$target" >/dev/null
+    docker image inspect -f '{{.Id}}' "$source" >"$root/seeded/${target//[\/:]/_}"
+  done
+  bash "$here/../scripts/registry.sh" seed-stop
+  trap - EXIT
+  echo "    seeded"
+}
+
 mkdir -p "$work"
 build_busybox
 build_debian
 build_lab dojo/lab-shell:latest "$here/shell"
+build_lab dojo/lab-docker:latest "$here/docker" "$here/shell"
+build_lab dojo/python:3 "$here/python"
+build_lab dojo/registry:2 "$here/registry"
+seed_registry

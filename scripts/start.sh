@@ -22,6 +22,9 @@ bash scripts/docker-engine.sh
 step "Sandbox images"
 bash images/build.sh
 
+step "Image registry"
+bash scripts/registry.sh
+
 step "Database"
 npm run --silent db:migrate
 

@@ -67,6 +67,16 @@ const schema = z.object({
   SANDBOX_PIDS_LIMIT: z.coerce.number().int().min(16).default(512),
   /** Disk a sandbox may write, where the storage driver can enforce it (see README). */
   SANDBOX_DISK_MB: z.coerce.number().int().min(16).default(1024),
+  /** Image of the `docker` template (a Docker engine inside), built by images/build.sh. */
+  SANDBOX_DOCKER_IMAGE: z.string().min(1).default("dojo/lab-docker:latest"),
+  /** OCI runtime for `docker` sandboxes, e.g. sysbox-runc where installed; empty: Docker's default (runc). */
+  SANDBOX_DOCKER_RUNTIME: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  SANDBOX_DOCKER_MEMORY_MB: z.coerce.number().int().min(128).default(1024),
+  SANDBOX_DOCKER_PIDS_LIMIT: z.coerce.number().int().min(64).default(2048),
+  /** Ready `docker` sandboxes kept waiting (their engine already started). */
+  SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),
+  /** Folder holding the platform registry's unix socket (scripts/registry.sh), mounted into `docker` sandboxes. */
+  DOJO_REGISTRY_SOCKET_DIR: z.string().startsWith("/", "must be an absolute path").default("/var/lib/dojo/registry/socket"),
   /** Output kept per terminal for replay after a reload or reconnect. */
   TERMINAL_SCROLLBACK_BYTES: bytes.default(128 * 1024),
   /** Largest socket.io message the service accepts; bigger ones close that socket. */

@@ -15,6 +15,7 @@
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
  *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
+ *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
  */
 import { z } from "zod";
 
@@ -23,6 +24,7 @@ export const EVENTS = {
   sandboxReset: "sandbox:reset",
   sandboxExtend: "sandbox:extend",
   sandboxExpiring: "sandbox:expiring",
+  sandboxPortLink: "sandbox:port-link",
   sandboxStatus: "sandbox:status",
   sandboxEnded: "sandbox:ended",
   sandboxNotice: "sandbox:notice",
@@ -76,6 +78,7 @@ export const sandboxOpenSchema = z.object({
 
 export const sandboxResetSchema = z.object({}).strict();
 export const sandboxExtendSchema = z.object({}).strict();
+export const sandboxPortLinkSchema = z.object({ port: z.number().int().min(1).max(65535) }).strict();
 
 export const terminalOpenSchema = z.object({
   terminalId,
@@ -96,6 +99,7 @@ export const terminalAckSchema = z.object({ terminalId, offset: z.number().int()
 export type SandboxOpenRequest = z.infer<typeof sandboxOpenSchema>;
 export type SandboxResetRequest = z.infer<typeof sandboxResetSchema>;
 export type SandboxExtendRequest = z.infer<typeof sandboxExtendSchema>;
+export type SandboxPortLinkRequest = z.infer<typeof sandboxPortLinkSchema>;
 export type TerminalOpenRequest = z.infer<typeof terminalOpenSchema>;
 export type TerminalInput = z.infer<typeof terminalInputSchema>;
 export type TerminalResize = z.infer<typeof terminalResizeSchema>;
@@ -197,6 +201,7 @@ export interface ClientToServerEvents {
   [EVENTS.sandboxOpen]: (request: SandboxOpenRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
+  [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ path: string }>) => void) => void;
   [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
   [EVENTS.terminalInput]: (input: TerminalInput) => void;
   [EVENTS.terminalResize]: (resize: TerminalResize) => void;

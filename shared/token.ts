@@ -88,3 +88,35 @@ export function readLearnerCookie(value: string | undefined, secret: string): st
   if (!id || !signature || extra !== undefined || !learnerId.safeParse(id).success) return null;
   return sameSignature(signature, hmac(secret, "learner-cookie", id)) ? id : null;
 }
+
+/** Lets one learner's browser reach one port of one sandbox (sandbox-service/src/ports). */
+export const portAccessSchema = z.object({
+  sandboxId: z.string().regex(/^[a-f0-9]{64}$/),
+  port: z.number().int().min(1).max(65535),
+  sub: learnerId,
+  exp: z.number().int(),
+});
+export type PortAccess = z.infer<typeof portAccessSchema>;
+
+/**
+ * Signs a port access: "grant" for the one-minute link the lesson page opens, "session"
+ * for the cookie the service sets when that link is used. Purposes differ, so neither
+ * can stand in for the other or for a sandbox token.
+ */
+export function signPortAccess(access: PortAccess, kind: "grant" | "session", secret: string): string {
+  const body = Buffer.from(JSON.stringify(portAccessSchema.parse(access))).toString("base64url");
+  return `${body}.${hmac(secret, `port-${kind}`, body)}`;
+}
+
+/** The access a signed value grants, or null when it is malformed, forged or expired. */
+export function verifyPortAccess(value: unknown, kind: "grant" | "session", secret: string, nowMs: number): PortAccess | null {
+  if (typeof value !== "string" || value.length > 1024) return null;
+  const [body, signature, extra] = value.split(".");
+  if (!body || !signature || extra !== undefined || !sameSignature(signature, hmac(secret, `port-${kind}`, body))) return null;
+  try {
+    const access = portAccessSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
+    return access.exp * 1000 > nowMs ? access : null;
+  } catch {
+    return null;
+  }
+}

@@ -16,6 +16,8 @@ export interface TerminalHandle {
   /** Types a command into the shell and runs it; false if the terminal is not connected. */
   run(command: string): boolean;
   reset(): void;
+  /** A short-lived address opening `port` of the sandbox in the browser. */
+  portUrl(port: number): Promise<string>;
 }
 
 interface Props {
@@ -129,6 +131,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
           return sent;
         },
         reset: () => conn.reset(),
+        portUrl: (port) => conn.portUrl(port),
       });
       term.focus();
       await conn.start().catch(() => undefined);

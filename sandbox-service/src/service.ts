@@ -16,6 +16,7 @@ import { authMiddleware } from "./socket/auth";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
 import { createTemplates } from "./templates/registry";
 import { WarmPool } from "./pool/warm-pool";
+import { PortProxy } from "./ports/port-proxy";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -45,7 +46,10 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   const pool = new WarmPool(
     engine,
     templates,
-    { instance: config.DOJO_INSTANCE, sizes: new Map([["shell", config.SANDBOX_POOL_SIZE]]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES },
+    { instance: config.DOJO_INSTANCE, sizes: new Map([
+        ["shell", config.SANDBOX_POOL_SIZE],
+        ["docker", config.SANDBOX_DOCKER_POOL_SIZE],
+      ]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES },
     log,
     () => manager!.hasRoom() && manager!.queueLength === 0,
     now,
@@ -70,7 +74,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     now,
   );
 
+  const ports = new PortProxy(engine, manager, config.DOJO_SECRET, log, now);
   const http: HttpServer = createServer((req, res) => {
+    if (ports.handleRequest(req, res)) return;
     if (req.url === "/healthz") {
       const reply = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
       engine.ping().then(
@@ -87,9 +93,12 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     // Any origin may connect: access rests on the signed token, which only our own pages obtain.
     cors: { origin: true },
     serveClient: false,
+    // Other upgrades (WebSockets to learners' apps under /ports/) are the port proxy's.
+    destroyUpgrade: false,
   });
+  http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
-  io.on("connection", (socket) => handleLearnerConnection(socket, manager, log));
+  io.on("connection", (socket) => handleLearnerConnection(socket, manager, ports, log));
   manager.on("expiring", (sandbox) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
       sandboxId: sandbox.id,

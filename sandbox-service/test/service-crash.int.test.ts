@@ -18,7 +18,7 @@ afterAll(async () => {
 async function startProcess(): Promise<ChildProcess> {
   // node itself (not npx), so SIGKILL hits the service and not a wrapper.
   const child = spawn(process.execPath, ["--import", "tsx", "sandbox-service/src/main.ts"], {
-    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1" },
+    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1", SANDBOX_DOCKER_POOL_SIZE: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { compileMDX } from "next-mdx-remote/rsc";
 import { LessonWorkspace } from "@/components/lesson/LessonWorkspace";
+import { PortLink } from "@/components/lesson/PortLink";
 import { Run } from "@/components/lesson/Run";
 import { loadLessons } from "@/lib/lessons/loader";
 
@@ -32,7 +33,7 @@ export default async function LessonPage({ params }: Props) {
 
   const { content } = await compileMDX({
     source: lesson.body,
-    components: { Run },
+    components: { Run, PortLink },
     // Lessons are our own content, reviewed like code: JSX expressions are allowed.
     options: { blockJS: false },
   });

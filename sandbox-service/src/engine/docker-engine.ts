@@ -1,11 +1,13 @@
 /** SandboxEngine on a Docker Engine, through dockerode. */
 import Docker from "dockerode";
-import type { Duplex } from "node:stream";
+import { Duplex, PassThrough, Writable } from "node:stream";
 import {
   EngineUnavailableError,
   type ContainerInfo,
   type ContainerSpec,
   type ContainerState,
+  type RunResult,
+  type RunSpec,
   type SandboxEngine,
   type TtyProcess,
   type TtySpec,
@@ -31,6 +33,51 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw isUnreachable(error) ? new EngineUnavailableError(error) : error;
   }
+}
+
+const MAX_RUN_OUTPUT = 64 * 1024;
+
+/** A writable sink that keeps the first MAX_RUN_OUTPUT bytes. */
+function capped(): { sink: PassThrough; text: () => string } {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const sink = new PassThrough();
+  sink.on("data", (chunk: Buffer) => {
+    if (size >= MAX_RUN_OUTPUT) return;
+    chunks.push(chunk.subarray(0, MAX_RUN_OUTPUT - size));
+    size += chunk.length;
+  });
+  return { sink, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+/**
+ * A Duplex over a non-TTY exec: writes go to the process's stdin; reads are its stdout,
+ * taken out of Docker's multiplexed frames (stderr is dropped).
+ */
+function execSocket(raw: Duplex, demux: (stream: Duplex, stdout: Writable) => void): Duplex {
+  const socket: Duplex = new Duplex({
+    write(chunk, _encoding, done) {
+      raw.write(chunk, done);
+    },
+    final(done) {
+      raw.end();
+      done();
+    },
+    read() {
+      raw.resume();
+    },
+    destroy(error, done) {
+      raw.destroy();
+      done(error);
+    },
+  });
+  // Node's HTTP client treats whatever createConnection returns as a net.Socket.
+  Object.assign(socket, { setNoDelay: () => socket, setKeepAlive: () => socket, setTimeout: () => socket, ref: () => socket, unref: () => socket });
+  demux(raw, new Writable({ write: (chunk, _encoding, done) => (socket.push(chunk) ? done() : (raw.pause(), done())) }));
+  raw.once("end", () => socket.push(null));
+  raw.once("close", () => socket.push(null));
+  raw.once("error", (error) => socket.destroy(error));
+  return socket;
 }
 
 export function dockerOptionsFromHost(dockerHost: string): Docker.DockerOptions {
@@ -114,6 +161,22 @@ export class DockerEngine implements SandboxEngine {
     }));
   }
 
+  async removeUnusedVolumes(labels: Record<string, string>): Promise<number> {
+    const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`), dangling: ["true"] };
+    const { Volumes } = await call(() => this.docker.listVolumes({ filters }));
+    let removed = 0;
+    for (const volume of Volumes ?? []) {
+      try {
+        await call(() => this.docker.getVolume(volume.Name).remove());
+        removed++;
+      } catch (error) {
+        // 409: a container took it meanwhile; 404: already gone.
+        if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
+      }
+    }
+    return removed;
+  }
+
   async rename(id: string, name: string): Promise<void> {
     await call(() => this.docker.getContainer(id).rename({ name }));
   }
@@ -165,6 +228,39 @@ export class DockerEngine implements SandboxEngine {
       stopped = true;
       (current as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
     };
+  }
+
+  async run(containerId: string, spec: RunSpec): Promise<RunResult> {
+    const exec = await call(() =>
+      this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: spec.env, AttachStdout: true, AttachStderr: true, Tty: false }),
+    );
+    const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
+    const stdout = capped();
+    const stderr = capped();
+    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    const finished = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), spec.timeoutMs);
+      stream.once("end", () => (clearTimeout(timer), resolve(true)));
+      stream.once("close", () => (clearTimeout(timer), resolve(true)));
+      stream.once("error", () => (clearTimeout(timer), resolve(true)));
+    });
+    stream.destroy();
+    const exitCode = finished ? ((await call(() => exec.inspect())).ExitCode ?? null) : null;
+    return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  async connect(containerId: string, port: number): Promise<Duplex> {
+    const exec = await call(() =>
+      this.docker.getContainer(containerId).exec({
+        Cmd: ["socat", "STDIO", `TCP:127.0.0.1:${port}`],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      }),
+    );
+    const raw = (await call(() => exec.start({ hijack: true, stdin: true }))) as Duplex;
+    return execSocket(raw, (stream, stdout) => this.docker.modem.demuxStream(stream, stdout, new Writable({ write: (_c, _e, done) => done() })));
   }
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {

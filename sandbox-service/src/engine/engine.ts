@@ -41,6 +41,20 @@ export interface TtySpec {
   size: TerminalSize;
 }
 
+export interface RunSpec {
+  cmd: string[];
+  env?: string[];
+  /** Past this the command is abandoned and the result has exitCode null. */
+  timeoutMs: number;
+}
+
+export interface RunResult {
+  /** null when the command did not finish within the timeout. */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
 /** An interactive process with a terminal inside a container. */
 export interface TtyProcess {
   /** Raw terminal bytes both ways. Ends when the process exits or the container goes. */
@@ -60,10 +74,19 @@ export interface SandboxEngine {
   inspect(id: string): Promise<ContainerInfo | null>;
   /** Containers (running or not) carrying every given label. */
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  /** Removes every volume carrying these labels that no container uses; returns how many went. */
+  removeUnusedVolumes(labels: Record<string, string>): Promise<number>;
   /** Renames a container (atomically; names are unique per engine). Rejects if it is gone. */
   rename(id: string, name: string): Promise<void>;
   /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
   remove(id: string): Promise<void>;
+  /** Runs a command to completion inside a running container, without a TTY (output capped at 64 KiB each). */
+  run(containerId: string, spec: RunSpec): Promise<RunResult>;
+  /**
+   * A byte stream to a TCP port on the container's own loopback, for sandboxes without a
+   * network: `socat` run inside the container, its stdio bridged. Ends when either side closes.
+   */
+  connect(containerId: string, port: number): Promise<Duplex>;
   /** Starts `spec.cmd` with a TTY inside a running container and attaches to it. */
   openTty(containerId: string, spec: TtySpec): Promise<TtyProcess>;
   /**

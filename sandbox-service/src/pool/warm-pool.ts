@@ -12,6 +12,7 @@ import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
 import type { TemplateRegistry } from "../templates/registry";
+import { waitUntilReady } from "../templates/readiness";
 import { Terminal } from "../terminal/terminal";
 
 export interface PooledSandbox {
@@ -143,6 +144,7 @@ export class WarmPool {
       );
       const entry: PooledSandbox = { id: container.id, template: templateName, short, createdAt };
       try {
+        await waitUntilReady(this.engine, container.id, template);
         entry.shell = await this.startShell(entry);
       } catch (error) {
         await this.engine.remove(container.id).catch(() => undefined);

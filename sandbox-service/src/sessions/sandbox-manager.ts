@@ -18,6 +18,7 @@ import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../sha
 import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
+import { waitUntilReady } from "../templates/readiness";
 import type { TemplateRegistry } from "../templates/registry";
 import { Terminal } from "../terminal/terminal";
 import { Admission } from "./admission";
@@ -284,6 +285,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         reaped++;
       }
     }
+    // Volumes go with their containers; any left over (a crash mid-removal) go now.
+    reaped += await this.engine.removeUnusedVolumes(instanceSelector(this.options.instance));
     if (reaped > 0) this.admission.admitNext();
     return { adopted, reaped };
   }
@@ -337,6 +340,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       .catch((error: unknown) => {
         sandbox.state = SandboxState.Gone;
         if (this.byOwner.get(ownerKey(owner)) === sandbox) this.byOwner.delete(ownerKey(owner));
+        if (sandbox.id) {
+          // Created but never ready (e.g. its engine did not start): it goes, with its volumes.
+          this.byId.delete(sandbox.id);
+          void this.engine.remove(sandbox.id).catch(() => undefined);
+        }
         this.admission.admitNext();
         throw this.explain(error, "Your sandbox could not be created.");
       })
@@ -361,8 +369,12 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       }),
     );
     sandbox.id = container.id;
-    sandbox.state = SandboxState.Ready;
     this.byId.set(sandbox.id, sandbox);
+    if (template.readiness) {
+      progress({ phase: "starting", message: template.readiness.message });
+      await waitUntilReady(this.engine, container.id, template);
+    }
+    sandbox.state = SandboxState.Ready;
     this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
     if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
       this.warnedNoDiskLimits = true;

@@ -8,6 +8,7 @@ import {
   EVENTS,
   sandboxExtendSchema,
   sandboxOpenSchema,
+  sandboxPortLinkSchema,
   sandboxResetSchema,
   terminalAckSchema,
   terminalInputSchema,
@@ -17,6 +18,7 @@ import {
   type TerminalOpened,
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
+import type { PortProxy } from "../ports/port-proxy";
 import { UserFacingError } from "../sessions/errors";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
@@ -31,7 +33,7 @@ export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
 }
 
-export function handleLearnerConnection(socket: Socket, manager: SandboxManager, log: Logger): void {
+export function handleLearnerConnection(socket: Socket, manager: SandboxManager, ports: PortProxy, log: Logger): void {
   const { claims } = socket.data as SocketData;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
@@ -96,6 +98,8 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
     const expiresAt = await manager.extend(current);
     return { expiresAt: expiresAt.toISOString(), canExtend: manager.canExtend(current) };
   });
+
+  onRequest(socket, log, EVENTS.sandboxPortLink, sandboxPortLinkSchema, ({ port }) => ({ path: ports.link(readySandbox(), port) }));
 
   onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
     const current = readySandbox();

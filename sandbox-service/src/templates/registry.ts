@@ -1,5 +1,6 @@
 import type { Config } from "../../../shared/config";
 import { TEMPLATE_NAMES, type TemplateName } from "../../../shared/templates";
+import { dockerTemplate } from "./docker";
 import { shellTemplate } from "./shell";
 import type { SandboxTemplate } from "./template";
 
@@ -9,6 +10,7 @@ export type TemplateRegistry = ReadonlyMap<string, SandboxTemplate>;
 export function createTemplates(config: Config): TemplateRegistry {
   const templates: Record<TemplateName, SandboxTemplate> = {
     shell: shellTemplate(config),
+    docker: dockerTemplate(config),
   };
   return new Map(TEMPLATE_NAMES.map((name) => [name, templates[name]]));
 }

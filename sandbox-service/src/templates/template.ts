@@ -13,4 +13,9 @@ export interface SandboxTemplate {
   containerSpec(identity: SandboxIdentity): ContainerSpec;
   /** The interactive shell a terminal runs, minus its size. */
   readonly shell: Omit<TtySpec, "size">;
+  /**
+   * What must be up before a learner gets the sandbox (e.g. its own Docker engine): a
+   * command that exits 0 once it is, and what the learner reads meanwhile.
+   */
+  readonly readiness?: { cmd: string[]; timeoutMs: number; message: string };
 }

@@ -30,6 +30,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     SANDBOX_PORT: "0",
     // Cold sandboxes unless a test is about the pool: fewer containers, clearer tests.
     SANDBOX_POOL_SIZE: "0",
+    SANDBOX_DOCKER_POOL_SIZE: "0",
     DOCKER_HOST: process.env.DOCKER_HOST,
     ...env,
   });

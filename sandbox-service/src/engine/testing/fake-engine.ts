@@ -5,7 +5,16 @@
  */
 import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
-import { EngineUnavailableError, type ContainerInfo, type ContainerSpec, type SandboxEngine, type TtyProcess, type TtySpec } from "../engine";
+import {
+  EngineUnavailableError,
+  type ContainerInfo,
+  type ContainerSpec,
+  type RunResult,
+  type RunSpec,
+  type SandboxEngine,
+  type TtyProcess,
+  type TtySpec,
+} from "../engine";
 
 export class FakeTty {
   /** What the shell "prints": write here in tests. */
@@ -64,6 +73,11 @@ export class FakeEngine implements SandboxEngine {
     return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
   }
 
+  async removeUnusedVolumes(): Promise<number> {
+    this.check();
+    return 0;
+  }
+
   async rename(id: string, name: string): Promise<void> {
     this.check();
     const container = this.containers.get(id);
@@ -74,6 +88,21 @@ export class FakeEngine implements SandboxEngine {
   async remove(id: string): Promise<void> {
     this.check();
     this.containers.delete(id);
+  }
+
+  /** Commands run with run(); answer them by setting `runAnswer`. */
+  readonly runs: RunSpec[] = [];
+  runAnswer: RunResult = { exitCode: 0, stdout: "", stderr: "" };
+
+  async run(containerId: string, spec: RunSpec): Promise<RunResult> {
+    this.check();
+    if (!this.containers.has(containerId)) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    this.runs.push(spec);
+    return this.runAnswer;
+  }
+
+  async connect(): Promise<Duplex> {
+    throw new Error("FakeEngine cannot connect to ports");
   }
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {

@@ -1,0 +1,35 @@
+"use client";
+/**
+ * Opens a port of the learner's sandbox (their Flask app on 5000, a container published on
+ * 8080…) in a new tab, through the sandbox service's proxy; only this learner can use it.
+ */
+import { useState, type ReactNode } from "react";
+import { useTerminal } from "./LessonWorkspace";
+
+export function PortLink({ port, children }: { port: number | string; children?: ReactNode }) {
+  const terminal = useTerminal();
+  const [note, setNote] = useState("");
+  const open = async () => {
+    // Open the tab during the click (popup blockers allow that), then point it at the link.
+    const tab = window.open("about:blank", "_blank");
+    try {
+      const handle = terminal();
+      if (!handle) throw new Error("The terminal is not connected yet; try again in a moment.");
+      const url = await handle.portUrl(Number(port));
+      if (tab) tab.location.href = url;
+      else window.location.href = url;
+      setNote("");
+    } catch (error) {
+      tab?.close();
+      setNote((error as Error).message);
+    }
+  };
+  return (
+    <span className="port-link">
+      <button type="button" className="button-small" onClick={() => void open()}>
+        {children ?? `Open port ${port}`} ↗
+      </button>
+      {note && <span className="run-note"> {note}</span>}
+    </span>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Docker inside the sandbox: each learner's own engine, images from the platform's
+ * read-only registry, no network, and nothing left when the sandbox goes.
+ */
+import { execFileSync } from "node:child_process";
+import { networkInterfaces } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningService } from "../src/service";
+import { readyLearner, removeInstance, startService, testConfig, type TestLearner } from "./support/harness";
+
+const config = testConfig();
+let service: RunningService;
+let alice: TestLearner;
+let bob: TestLearner;
+
+function volumesOfInstance(): string[] {
+  return execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=dojo.instance=${config.DOJO_INSTANCE}`], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+}
+
+beforeAll(async () => {
+  service = await startService(config);
+  [alice, bob] = await Promise.all([readyLearner(service.port, { template: "docker" }), readyLearner(service.port, { template: "docker" })]);
+});
+afterAll(async () => {
+  alice?.close();
+  bob?.close();
+  await service.close();
+  await removeInstance(config.DOJO_INSTANCE);
+});
+
+describe("docker sandboxes", () => {
+  it("have their own Docker engine, ready before the prompt", async () => {
+    expect(await alice.run("docker info --format '{{.ServerVersion}}'")).toMatch(/^\d+\.\d+/);
+  });
+
+  it("pull from the platform registry offline and run containers", async () => {
+    expect(await alice.run("docker pull -q busybox")).toMatch(/busybox/);
+    expect(await alice.run("docker run --rm busybox echo hello-from-nested")).toBe("hello-from-nested");
+    expect(await alice.run("docker images --format '{{.Repository}}' | sort -u | tr '\\n' ' '")).toContain("busybox");
+  });
+
+  it("cannot overwrite the shared registry's images", async () => {
+    const push = await alice.run("docker pull -q busybox >/dev/null && docker tag busybox 127.0.0.1:49500/library/busybox:mine && docker push 127.0.0.1:49500/library/busybox:mine 2>&1; echo exit=$?");
+    expect(push).toMatch(/Method not allowed/i);
+    expect(push).toMatch(/exit=1/);
+    const tags = execFileSync("curl", ["-s", "--unix-socket", `${config.DOJO_REGISTRY_SOCKET_DIR}/registry.sock`, "http://registry/v2/library/busybox/tags/list"], {
+      encoding: "utf8",
+    });
+    expect(JSON.parse(tags).tags).toEqual(["latest"]);
+  });
+
+  it("keep data in named volumes across containers", async () => {
+    await alice.run("docker volume create data_volume");
+    await alice.run("docker run --rm -v data_volume:/data busybox sh -c 'echo kept > /data/file'");
+    expect(await alice.run("docker run --rm -v data_volume:/data busybox cat /data/file")).toBe("kept");
+  });
+
+  it("builds the Flask example and serves it on a published port inside the sandbox", async () => {
+    await alice.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 .");
+    await alice.run("docker run -d --name web -p 5000:5000 docker:example_01");
+    const reply = await alice.run("for i in $(seq 1 50); do curl -sf localhost:5000 && break; sleep 0.2; done");
+    expect(reply).toMatch(/^Hello from a container! I am [0-9a-f]{12}\.$/);
+  });
+
+  it("open a port in the browser through the platform, for their learner only", async () => {
+    const link = await alice.request<{ path: string }>("sandbox:port-link", { port: 5000 });
+    expect(link.ok).toBe(true);
+    const path = link.ok ? link.value.path : "";
+    const base = `http://127.0.0.1:${service.port}`;
+    const prefix = path.slice(0, path.indexOf("?"));
+
+    // Without the grant or its cookie: refused, in a sentence.
+    const stranger = await fetch(`${base}${prefix}`);
+    expect(stranger.status).toBe(403);
+    expect(await stranger.text()).toContain("Open it with the link on your lesson page");
+
+    // The grant becomes a cookie for this sandbox and port, and a redirect to the clean address.
+    const granted = await fetch(`${base}${path}`, { redirect: "manual" });
+    expect(granted.status).toBe(302);
+    expect(granted.headers.get("location")).toBe(prefix);
+    const cookie = granted.headers.get("set-cookie")!.split(";")[0]!;
+    const page = await fetch(`${base}${prefix}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/^Hello from a container!/);
+
+    // The cookie opens this port of this sandbox and nothing else; nothing listening is said in a sentence.
+    expect((await fetch(`${base}${prefix.replace("/5000", "/5001")}`, { headers: { cookie } })).status).toBe(403);
+    const nothing = await alice.request<{ path: string }>("sandbox:port-link", { port: 5999 });
+    const grant5999 = await fetch(`${base}${nothing.ok ? nothing.value.path : ""}`, { redirect: "manual" });
+    const refused = await fetch(`${base}${grant5999.headers.get("location")}`, { headers: { cookie: grant5999.headers.get("set-cookie")!.split(";")[0]! } });
+    expect(refused.status).toBe(502);
+    expect(await refused.text()).toContain("Nothing answers on port 5999 in your sandbox");
+  });
+
+  it("show each learner only their own containers", async () => {
+    await alice.run("docker run -d --name alice-only busybox sleep 300");
+    expect(await alice.run("docker ps --format '{{.Names}}'")).toContain("alice-only");
+    expect(await bob.run("docker ps -a --format '{{.Names}}' | wc -l")).toBe("0");
+  });
+
+  it("still have no route out, not even from nested containers", async () => {
+    // The host's own addresses, where the sandbox service listens.
+    const hostAddresses = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === "IPv4" && !a.internal)
+      .map((a) => a!.address);
+    expect(hostAddresses.length).toBeGreaterThan(0);
+    for (const address of hostAddresses) {
+      const probe = await alice.run(`docker run --rm busybox sh -c 'wget -T 3 -q -O- http://${address}:${service.port}/healthz 2>&1; echo exit=$?'`);
+      expect(probe).toMatch(/exit=1/);
+      expect(probe).not.toContain("status");
+    }
+  });
+
+  it("take their engine's volume with them when removed", async () => {
+    expect(volumesOfInstance().length).toBeGreaterThanOrEqual(2);
+    for (const sandbox of service.manager.list()) await service.manager.remove(sandbox, "reset");
+    expect(volumesOfInstance()).toEqual([]);
+  });
+});
