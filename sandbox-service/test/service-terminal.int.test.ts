@@ -65,6 +65,19 @@ describe("terminal over socket.io", () => {
     tab2.close();
   });
 
+  it("runs several terminals in one sandbox, each its own shell", async () => {
+    const learner = await readyLearner(service.port);
+    const second = await learner.request<{ instance: string }>("terminal:open", { terminalId: "second", size: { cols: 80, rows: 24 } });
+    expect(second.ok).toBe(true);
+    learner.socket.emit("terminal:input", { terminalId: "second", data: "echo $$ > /tmp/second-pid\r" });
+    await new Promise((r) => setTimeout(r, 500));
+    const pids = await learner.run("echo $$; cat /tmp/second-pid");
+    const [mainPid, secondPid] = pids.split(/\s+/);
+    expect(secondPid).toMatch(/^\d+$/);
+    expect(secondPid).not.toBe(mainPid);
+    learner.close();
+  });
+
   it("starts a new shell after `exit`", async () => {
     const learner = await readyLearner(service.port);
     const exited = new Promise<string>((resolve) => learner.socket.once("terminal:exit", (e) => resolve(e.message)));
