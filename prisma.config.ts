@@ -1,20 +1,22 @@
 /**
  * Prisma CLI configuration: the JavaScript schema engine with a driver adapter, which
- * works offline (Prisma's native engines would be downloaded, and that fails here).
+ * works offline (Prisma's native engines would be downloaded, and that fails here). Used
+ * by `prisma migrate diff` in scripts/db/; migrations are applied by shared/db/migrate.ts.
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
 import { config } from "./shared/config";
-import { ensureDatabaseFolder } from "./shared/database-url";
+import { providerOf, sqliteFile } from "./shared/db/url";
+
+const url = config().DATABASE_URL;
+const postgres = providerOf(url) === "postgresql";
 
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: "prisma/schema.prisma",
-  migrations: { path: "prisma/migrations" },
+  schema: postgres ? "prisma/postgresql/schema.prisma" : "prisma/schema.prisma",
   async adapter() {
-    const url = config().DATABASE_URL;
-    ensureDatabaseFolder(url);
-    return new PrismaBetterSQLite3({ url });
+    return postgres ? new PrismaPg({ connectionString: url }) : new PrismaBetterSQLite3({ url: `file:${sqliteFile(url)}` });
   },
 });

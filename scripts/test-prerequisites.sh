@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/docker-engine.sh
 bash images/build.sh
 bash scripts/registry.sh
+bash scripts/test-postgres.sh
 
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [ ! -x "$chromium" ]; then

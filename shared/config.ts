@@ -25,8 +25,11 @@ const schema = z.object({
   SANDBOX_PUBLIC_URL: z.url().optional(),
   /** Folder for local state: the generated secret. */
   DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
-  /** The database. `file:PATH` is SQLite (relative to the working directory). */
-  DATABASE_URL: z.string().regex(/^file:./, "must be a file: URL (SQLite)").default("file:.dojo/dojo.db"),
+  /** The database: `file:PATH` is SQLite (relative to the working directory), `postgresql://…` PostgreSQL. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:.|postgres(ql)?:\/\/)/, "must be file:PATH (SQLite) or postgresql://… (PostgreSQL)")
+    .default("file:.dojo/dojo.db"),
   /**
    * HMAC secret shared by web and service to sign learner cookies and sandbox tokens.
    * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.

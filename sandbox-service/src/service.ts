@@ -17,9 +17,13 @@ import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connectio
 import { createTemplates } from "./templates/registry";
 import { WarmPool } from "./pool/warm-pool";
 import { PortProxy } from "./ports/port-proxy";
+import { createDatabase, type Database } from "../../shared/db/client";
+import { logSandboxEvents } from "./events/sandbox-event-log";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
+  /** Where sandbox events go; null: nowhere (tests about other things). Default: DATABASE_URL. */
+  database?: Database | null;
   log?: Logger;
   now?: () => number;
   /** Milliseconds between sweeps; defaults to SANDBOX_SWEEP_INTERVAL_SECONDS. */
@@ -106,6 +110,8 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       canExtend: manager.canExtend(sandbox),
     });
   });
+  const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
+  if (database) logSandboxEvents(manager, database, log);
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
@@ -152,6 +158,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       stopWatchingMemory();
       await sweeping;
       manager.shutdown();
+      await database?.$disconnect();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -3,22 +3,31 @@
  * their sandboxes back, and nothing of ours is left over.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate } from "../../shared/db/migrate";
+import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
 import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, testConfig } from "./support/harness";
 
 const config = testConfig();
 const port = 40_000 + Math.floor(Math.random() * 10_000);
 const children: ChildProcess[] = [];
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await freshDatabase("sqlite");
+  await migrate(database.url);
+});
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
+  await database.drop();
   await removeInstance(config.DOJO_INSTANCE);
 });
 
 async function startProcess(): Promise<ChildProcess> {
   // node itself (not npx), so SIGKILL hits the service and not a wrapper.
   const child = spawn(process.execPath, ["--import", "tsx", "sandbox-service/src/main.ts"], {
-    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1", SANDBOX_DOCKER_POOL_SIZE: "0" },
+    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1", SANDBOX_DOCKER_POOL_SIZE: "0", DATABASE_URL: database.url },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

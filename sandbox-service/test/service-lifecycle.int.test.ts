@@ -1,6 +1,10 @@
 /** Timers, restarts and the reaper, against the real engine. */
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { createDatabase } from "../../shared/db/client";
+import { migrate } from "../../shared/db/migrate";
+import { recentSandboxEvents } from "../../shared/db/sandbox-events";
+import { freshDatabase } from "../../shared/db/testing/databases";
 import { containerName, sandboxLabels } from "../src/sessions/identity";
 import { containersOf, engine, newLearnerId, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
 
@@ -17,6 +21,25 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("sandbox lifecycle", () => {
+  it("logs what happened to each sandbox in the database", async () => {
+    const database = await freshDatabase("sqlite");
+    await migrate(database.url);
+    const db = createDatabase(database.url);
+    const service = await startService(config(), { database: db });
+    const learner = await readyLearner(service.port);
+    expect((await learner.request("sandbox:reset", {})).ok).toBe(true);
+    learner.close();
+    await expect
+      .poll(async () => (await recentSandboxEvents(db, 10)).map((e) => [e.kind, e.reason, e.learnerId === learner.learnerId]).reverse())
+      .toEqual([
+        ["created", null, true],
+        ["removed", "reset", true],
+        ["created", null, true],
+      ]);
+    await service.close();
+    await database.drop();
+  });
+
   it("removes a sandbox once no terminal has been attached for the idle timeout", async () => {
     const c = config({ SANDBOX_IDLE_TIMEOUT_SECONDS: "1" });
     const service = await startService(c);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { findLesson } from "@/lib/lessons/loader";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { recordLearnerSeen } from "@/lib/learners";
+import { recordLearnerSeen } from "@/shared/db/learners";
 import { sandboxUrlFor } from "@/lib/sandbox-url";
 import { config } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";

@@ -50,6 +50,8 @@ export interface SandboxManagerOptions {
 }
 
 export interface SandboxManagerEvents {
+  /** A learner got a sandbox: a new one, or one claimed from the warm pool. */
+  provisioned: [sandbox: Sandbox, how: "created" | "claimed"];
   ended: [sandbox: Sandbox, reason: SandboxEndReason];
   expiring: [sandbox: Sandbox];
 }
@@ -375,6 +377,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       await waitUntilReady(this.engine, container.id, template);
     }
     sandbox.state = SandboxState.Ready;
+    this.emit("provisioned", sandbox, "created");
     this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
     if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
       this.warnedNoDiskLimits = true;
@@ -402,6 +405,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     sandbox.state = SandboxState.Ready;
     this.byId.set(sandbox.id, sandbox);
     if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
+    this.emit("provisioned", sandbox, "claimed");
     this.log.info("sandbox claimed from the pool", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
     return true;
   }

@@ -40,7 +40,7 @@ export const engine = new DockerEngine(process.env.DOCKER_HOST ?? "unix:///var/r
 
 export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
   // Sweeps are driven by the tests (service.sweep()), never by a timer.
-  return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, ...overrides });
+  return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, database: null, ...overrides });
 }
 
 export async function containersOf(instance: string) {
@@ -146,8 +146,10 @@ export class TestLearner {
 }
 
 /** Connects a learner and opens their sandbox and shell, ready for input. */
-export async function readyLearner(port: number, claims: Partial<SandboxClaims> = {}): Promise<TestLearner & { sandbox: SandboxInfo }> {
-  const learner = new TestLearner(port, { token: token(claims) }) as TestLearner & { sandbox: SandboxInfo };
+export async function readyLearner(port: number, claims: Partial<SandboxClaims> = {}): Promise<TestLearner & { sandbox: SandboxInfo; learnerId: string }> {
+  const learnerId = claims.sub ?? newLearnerId();
+  const learner = new TestLearner(port, { token: token({ ...claims, sub: learnerId }) }) as TestLearner & { sandbox: SandboxInfo; learnerId: string };
+  learner.learnerId = learnerId;
   await learner.connected();
   learner.sandbox = await learner.openSandbox();
   await learner.openTerminal();

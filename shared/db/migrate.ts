@@ -1,0 +1,63 @@
+/**
+ * Applies the SQL migrations in prisma/migrations/<provider>/NNNN_name/migration.sql, each
+ * once and in order, each in a transaction, recording what ran in `_dojo_migrations`. The
+ * runner is umzug (Prisma's own `migrate deploy` fails on PostgreSQL with the JS engine,
+ * prisma/orm#27403), so both databases are migrated the same way.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { Umzug, type UmzugStorage } from "umzug";
+import { connect, type SqlConnection } from "./sql-connection";
+import { providerOf } from "./url";
+
+export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
+
+function storage(db: SqlConnection): UmzugStorage {
+  const ready = db.exec('CREATE TABLE IF NOT EXISTS "_dojo_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)');
+  return {
+    async executed() {
+      await ready;
+      return (await db.query<{ name: string }>('SELECT "name" FROM "_dojo_migrations" ORDER BY "name"')).map((r) => r.name);
+    },
+    async logMigration({ name }) {
+      await db.query('INSERT INTO "_dojo_migrations" ("name", "appliedAt") VALUES ($1, $2)', [name, new Date().toISOString()]);
+    },
+    async unlogMigration({ name }) {
+      await db.query('DELETE FROM "_dojo_migrations" WHERE "name" = $1', [name]);
+    },
+  };
+}
+
+/** Applies pending migrations; returns the names applied (none on a second run). */
+export async function migrate(url: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const dir = path.join(migrationsDir, providerOf(url));
+  const db = await connect(url);
+  try {
+    const umzug = new Umzug({
+      migrations: readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+        .map((name) => ({
+          name,
+          up: async () => {
+            const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+            // Each migration commits whole or not at all (both databases have transactional DDL).
+            await db.exec("BEGIN");
+            try {
+              await db.exec(sql);
+              await db.exec("COMMIT");
+            } catch (error) {
+              await db.exec("ROLLBACK");
+              throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+            }
+          },
+        })),
+      storage: storage(db),
+      logger: undefined,
+    });
+    return (await umzug.up()).map((m) => m.name);
+  } finally {
+    await db.close();
+  }
+}
