@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/node_modules/**", "e2e/**", ".next/**"],
+          exclude: ["**/*.int.test.ts", "**/*.lesson.test.ts", "**/node_modules/**", "e2e/**", ".next/**"],
         },
       },
       {
@@ -23,6 +23,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // npm run lessons:test: every lesson proven in a real sandbox.
+          name: "lessons",
+          include: ["lessons/**/*.lesson.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],

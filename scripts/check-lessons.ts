@@ -1,5 +1,5 @@
 /** `npm run lint:lessons`: every lesson's file name and frontmatter are valid. */
-import { loadLessons } from "../lib/lessons/loader";
+import { loadLessons } from "../shared/lessons/loader";
 
 try {
   const lessons = await loadLessons();

@@ -16,6 +16,8 @@
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
  *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
  *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
+ *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
+ *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
  */
 import { z } from "zod";
 
@@ -34,6 +36,8 @@ export const EVENTS = {
   terminalAck: "terminal:ack",
   terminalOutput: "terminal:output",
   terminalExit: "terminal:exit",
+  checkRun: "check:run",
+  checkPassed: "check:passed",
   protocolError: "protocol:error",
 } as const;
 
@@ -78,6 +82,16 @@ export const sandboxOpenSchema = z.object({
 
 export const sandboxResetSchema = z.object({}).strict();
 export const sandboxExtendSchema = z.object({}).strict();
+export const checkRunSchema = z.object({ step: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/) }).strict();
+export type CheckRunRequest = z.infer<typeof checkRunSchema>;
+
+export interface CheckResult {
+  step: string;
+  passed: boolean;
+  /** On failure, what the check printed: what is still missing, in a sentence. */
+  message: string;
+}
+
 export const sandboxPortLinkSchema = z.object({ port: z.number().int().min(1).max(65535) }).strict();
 
 export const terminalOpenSchema = z.object({
@@ -192,6 +206,7 @@ export interface ServerToClientEvents {
   [EVENTS.sandboxEnded]: (ended: SandboxEnded) => void;
   [EVENTS.sandboxNotice]: (notice: SandboxNotice) => void;
   [EVENTS.sandboxExpiring]: (expiring: SandboxExpiring) => void;
+  [EVENTS.checkPassed]: (passed: { step: string }) => void;
   [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
   [EVENTS.terminalExit]: (exit: TerminalExit) => void;
   [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
@@ -202,6 +217,7 @@ export interface ClientToServerEvents {
   [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
   [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ path: string }>) => void) => void;
+  [EVENTS.checkRun]: (request: CheckRunRequest, ack: (result: Ack<CheckResult>) => void) => void;
   [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
   [EVENTS.terminalInput]: (input: TerminalInput) => void;
   [EVENTS.terminalResize]: (resize: TerminalResize) => void;

@@ -1,29 +1,71 @@
 "use client";
-/** A lesson page: the text on the left, the learner's terminal on the right; <Run> buttons type into it. */
-import { createContext, useCallback, useContext, useRef, type ReactNode } from "react";
+/**
+ * A lesson page: the text on the left, the learner's terminal on the right. Lesson
+ * components reach the terminal (<Run>, <Check>, <PortLink>) and the step progress
+ * through the context provided here.
+ */
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { SandboxTerminal, type TerminalHandle } from "../terminal/SandboxTerminal";
+import { ProgressBar } from "./ProgressBar";
 
-const TerminalContext = createContext<() => TerminalHandle | null>(() => null);
-
-/** The current terminal of this lesson page, or null while it is not ready. */
-export function useTerminal(): () => TerminalHandle | null {
-  return useContext(TerminalContext);
+export interface StepInfo {
+  id: string;
+  title: string;
 }
 
-export function LessonWorkspace({ lesson, children }: { lesson: string; children: ReactNode }) {
+interface Workspace {
+  /** The current terminal of this lesson page, or null while it is not ready. */
+  terminal: () => TerminalHandle | null;
+  steps: StepInfo[];
+  passed: ReadonlySet<string>;
+  markPassed: (step: string) => void;
+}
+
+const WorkspaceContext = createContext<Workspace>({ terminal: () => null, steps: [], passed: new Set(), markPassed: () => {} });
+
+export function useWorkspace(): Workspace {
+  return useContext(WorkspaceContext);
+}
+
+export function useTerminal(): () => TerminalHandle | null {
+  return useContext(WorkspaceContext).terminal;
+}
+
+export function LessonWorkspace({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
   const handle = useRef<TerminalHandle | null>(null);
+  const [passed, setPassed] = useState<ReadonlySet<string>>(new Set());
   const onReady = useCallback((next: TerminalHandle | null) => {
     handle.current = next;
   }, []);
-  const current = useCallback(() => handle.current, []);
+  const terminal = useCallback(() => handle.current, []);
+  const markPassed = useCallback((step: string) => setPassed((current) => new Set(current).add(step)), []);
+
+  // Steps passed before (another visit, another tab) stay passed.
+  useEffect(() => {
+    let cancelled = false;
+    fetch(`/api/progress?lesson=${encodeURIComponent(lesson)}`)
+      .then((response) => (response.ok ? response.json() : { passed: [] }))
+      .then((body: { passed: string[] }) => {
+        if (!cancelled) setPassed((current) => new Set([...current, ...body.passed]));
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [lesson]);
+
+  const done = steps.filter((step) => passed.has(step.id)).length;
   return (
-    <TerminalContext.Provider value={current}>
+    <WorkspaceContext.Provider value={{ terminal, steps, passed, markPassed }}>
       <div className="workspace">
-        <article className="lesson-text">{children}</article>
+        <article className="lesson-text">
+          {steps.length > 0 && <ProgressBar passed={done} total={steps.length} />}
+          {children}
+        </article>
         <aside className="lesson-terminal">
-          <SandboxTerminal lesson={lesson} onReady={onReady} />
+          <SandboxTerminal lesson={lesson} onReady={onReady} onCheckPassed={markPassed} />
         </aside>
       </div>
-    </TerminalContext.Provider>
+    </WorkspaceContext.Provider>
   );
 }

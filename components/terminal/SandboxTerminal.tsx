@@ -8,7 +8,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
-import type { SandboxInfo } from "../../shared/protocol";
+import type { CheckResult, SandboxInfo } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
 import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
 
@@ -18,11 +18,15 @@ export interface TerminalHandle {
   reset(): void;
   /** A short-lived address opening `port` of the sandbox in the browser. */
   portUrl(port: number): Promise<string>;
+  /** Runs a lesson step's check in the sandbox. */
+  check(step: string): Promise<CheckResult>;
 }
 
 interface Props {
   lesson: string;
   onReady?: (handle: TerminalHandle | null) => void;
+  /** A step passed in another tab of this sandbox. */
+  onCheckPassed?: (step: string) => void;
 }
 
 const THEME = {
@@ -32,7 +36,7 @@ const THEME = {
   selectionBackground: "#33415e",
 };
 
-export function SandboxTerminal({ lesson, onReady }: Props) {
+export function SandboxTerminal({ lesson, onReady, onCheckPassed }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [message, setMessage] = useState("Connecting to your sandbox…");
@@ -90,6 +94,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
         },
         notice: (text) => setHint(text),
         expiring: (next) => setExpiry(next),
+        checkPassed: (step) => onCheckPassed?.(step),
       });
       connection.current = conn;
 
@@ -132,6 +137,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
         },
         reset: () => conn.reset(),
         portUrl: (port) => conn.portUrl(port),
+        check: (step) => conn.check(step),
       });
       term.focus();
       await conn.start().catch(() => undefined);
@@ -145,7 +151,7 @@ export function SandboxTerminal({ lesson, onReady }: Props) {
       connection.current = null;
       term?.dispose();
     };
-  }, [lesson, onReady]);
+  }, [lesson, onReady, onCheckPassed]);
 
   const showOverlay = status !== "connected";
   return (

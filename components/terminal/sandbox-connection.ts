@@ -9,6 +9,7 @@ import {
   FLOW,
   MAX_INPUT_CHARS,
   type Ack,
+  type CheckResult,
   type ClientToServerEvents,
   type ConnectErrorData,
   type SandboxEnded,
@@ -32,6 +33,8 @@ export interface ConnectionEvents {
   notice(message: string): void;
   /** The maximum lifetime is near (or was just moved by an extension). */
   expiring(expiry: { expiresAt: string; canExtend: boolean } | null): void;
+  /** A step passed in another tab of this sandbox. */
+  checkPassed(step: string): void;
 }
 
 interface TokenAnswer {
@@ -139,6 +142,7 @@ export class SandboxConnection {
     socket.on(EVENTS.sandboxExpiring, (expiring) => {
       if (expiring.sandboxId === this.sandboxId) this.on.expiring(expiring);
     });
+    socket.on(EVENTS.checkPassed, ({ step }) => this.on.checkPassed(step));
     socket.on(EVENTS.sandboxNotice, (notice) => {
       if (notice.sandboxId === this.sandboxId) this.on.notice(notice.message);
     });
@@ -189,6 +193,15 @@ export class SandboxConnection {
     const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port });
     if (!answer.ok) throw new Error(answer.error.message);
     return new URL(answer.value.path, this.serviceUrl).toString();
+  }
+
+  /** Runs a lesson step's check in the sandbox. */
+  async check(step: string): Promise<CheckResult> {
+    const socket = this.socket;
+    if (!socket?.connected || !this.sandboxId) throw new Error("The terminal is not connected yet; try again in a moment.");
+    const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.checkRun, { step });
+    if (!answer.ok) throw new Error(answer.error.message);
+    return answer.value;
   }
 
   /** Adds time before the maximum lifetime removes the sandbox. */

@@ -19,6 +19,7 @@ import { WarmPool } from "./pool/warm-pool";
 import { PortProxy } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
+import { CheckRunner } from "./checks/check-runner";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -79,6 +80,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   );
 
   const ports = new PortProxy(engine, manager, config.DOJO_SECRET, log, now);
+  const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
   const http: HttpServer = createServer((req, res) => {
     if (ports.handleRequest(req, res)) return;
     if (req.url === "/healthz") {
@@ -102,7 +104,8 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   });
   http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
-  io.on("connection", (socket) => handleLearnerConnection(socket, manager, ports, log));
+  const checks = new CheckRunner(engine, database, log);
+  io.on("connection", (socket) => handleLearnerConnection(socket, { manager, ports, checks, log }));
   manager.on("expiring", (sandbox) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
       sandboxId: sandbox.id,
@@ -110,7 +113,6 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       canExtend: manager.canExtend(sandbox),
     });
   });
-  const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
   if (database) logSandboxEvents(manager, database, log);
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });

@@ -4,7 +4,7 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
-import { findLesson } from "@/lib/lessons/loader";
+import { findLesson } from "@/shared/lessons/loader";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { recordLearnerSeen } from "@/shared/db/learners";

@@ -3,9 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { compileMDX } from "next-mdx-remote/rsc";
 import { LessonWorkspace } from "@/components/lesson/LessonWorkspace";
+import { Check } from "@/components/lesson/Check";
 import { PortLink } from "@/components/lesson/PortLink";
+import { Hint, Solution } from "@/components/lesson/Reveal";
 import { Run } from "@/components/lesson/Run";
-import { loadLessons } from "@/lib/lessons/loader";
+import { loadLessons } from "@/shared/lessons/loader";
 
 // Only lessons that exist at build time have a page; any other slug is a 404.
 export const dynamicParams = false;
@@ -33,13 +35,13 @@ export default async function LessonPage({ params }: Props) {
 
   const { content } = await compileMDX({
     source: lesson.body,
-    components: { Run, PortLink },
+    components: { Run, PortLink, Check, Hint, Solution },
     // Lessons are our own content, reviewed like code: JSX expressions are allowed.
     options: { blockJS: false },
   });
 
   return (
-    <LessonWorkspace lesson={slug}>
+    <LessonWorkspace lesson={slug} steps={lesson.meta.steps.map(({ id, title }) => ({ id, title }))}>
       <p className="lesson-meta">
         Lesson {lesson.meta.order} · {lesson.meta.duration} min
       </p>

@@ -5,6 +5,7 @@
  */
 import type { Socket } from "socket.io";
 import {
+  checkRunSchema,
   EVENTS,
   sandboxExtendSchema,
   sandboxOpenSchema,
@@ -19,6 +20,7 @@ import {
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
 import type { PortProxy } from "../ports/port-proxy";
+import type { CheckRunner } from "../checks/check-runner";
 import { UserFacingError } from "../sessions/errors";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
@@ -33,7 +35,14 @@ export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
 }
 
-export function handleLearnerConnection(socket: Socket, manager: SandboxManager, ports: PortProxy, log: Logger): void {
+export interface ConnectionServices {
+  manager: SandboxManager;
+  ports: PortProxy;
+  checks: CheckRunner;
+  log: Logger;
+}
+
+export function handleLearnerConnection(socket: Socket, { manager, ports, checks, log }: ConnectionServices): void {
   const { claims } = socket.data as SocketData;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
@@ -100,6 +109,13 @@ export function handleLearnerConnection(socket: Socket, manager: SandboxManager,
   });
 
   onRequest(socket, log, EVENTS.sandboxPortLink, sandboxPortLinkSchema, ({ port }) => ({ path: ports.link(readySandbox(), port) }));
+
+  onRequest(socket, log, EVENTS.checkRun, checkRunSchema, async ({ step }) => {
+    const current = readySandbox();
+    const result = await checks.run(current, step);
+    if (result.passed) socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
+    return result;
+  });
 
   onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
     const current = readySandbox();

@@ -54,6 +54,10 @@ describe("parseLesson", () => {
     expect(messageOf(() => parseLesson("hello.mdx", valid))).toContain("NN-slug.mdx");
   });
 
+  it("refuses a <Check> of a step the frontmatter does not have", () => {
+    expect(messageOf(() => parseLesson("07-x.mdx", valid + '\n<Check step="nope" />\n'))).toContain('<Check step="nope">');
+  });
+
   it("refuses duplicate step ids", () => {
     const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n");
     expect(messageOf(() => parseLesson("06-x.mdx", twice))).toContain('"make-file"');

@@ -45,6 +45,9 @@ export function parseLesson(fileName: string, source: string): Lesson {
   const ids = result.data.steps.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new LessonError(`${file}: field \`steps\`: step id "${duplicate}" is used twice`);
+  for (const [, step] of parsed.content.matchAll(/<Check\s+step="([^"]*)"/g)) {
+    if (!ids.includes(step!)) throw new LessonError(`${file}: <Check step="${step}"> names no step of this lesson's \`steps\``);
+  }
   return { meta: { ...result.data, slug: name[2]!, order: Number(name[1]), file }, body: parsed.content };
 }
 

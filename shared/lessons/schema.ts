@@ -1,6 +1,6 @@
 /** The frontmatter every lesson must have. A lesson that does not match fails the build. */
 import { z } from "zod";
-import { TEMPLATE_NAMES } from "../../shared/templates";
+import { TEMPLATE_NAMES } from "../templates";
 
 const stepSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "lowercase letters, digits and '-'"),

@@ -1,0 +1,53 @@
+"use client";
+/** A lesson step's check: runs in the learner's sandbox (through the sandbox service) and says passed, or what is missing. */
+import { useState } from "react";
+import { useWorkspace } from "./LessonWorkspace";
+
+export function Check({ step }: { step: string }) {
+  const { terminal, steps, passed, markPassed } = useWorkspace();
+  const [state, setState] = useState<"idle" | "checking" | "failed">("idle");
+  const [message, setMessage] = useState("");
+  const title = steps.find((s) => s.id === step)?.title ?? step;
+  const isPassed = passed.has(step);
+
+  const check = async () => {
+    const handle = terminal();
+    if (!handle) {
+      setState("failed");
+      setMessage("The terminal is not connected yet; try again in a moment.");
+      return;
+    }
+    setState("checking");
+    try {
+      const result = await handle.check(step);
+      if (result.passed) {
+        markPassed(step);
+        setState("idle");
+      } else {
+        setState("failed");
+        setMessage(result.message);
+      }
+    } catch (error) {
+      setState("failed");
+      setMessage((error as Error).message);
+    }
+  };
+
+  return (
+    <div className={`check ${isPassed ? "check-passed" : ""}`} data-testid={`check-${step}`} data-passed={isPassed ? "true" : "false"}>
+      <span className="check-mark" aria-hidden>
+        {isPassed ? "✓" : "○"}
+      </span>
+      <span className="check-title">{title}</span>
+      <button type="button" className="button-small" onClick={() => void check()} disabled={state === "checking"}>
+        {state === "checking" ? "Checking…" : isPassed ? "Check again" : "Check"}
+      </button>
+      {isPassed && <span className="check-result">Passed</span>}
+      {!isPassed && state === "failed" && (
+        <p className="check-result check-hint" role="status">
+          Not yet: {message}
+        </p>
+      )}
+    </div>
+  );
+}
