@@ -9,12 +9,17 @@
  *
  * Figures, for N = 1, 10, 50 concurrent learners (median, p95, p99): time to prompt cold
  * and warm, keystroke echo with N terminals open; then the output throughput of a flood,
- * with the service's peak memory; then memory per idle sandbox. See bench/README.md.
+ * with the service's peak memory; then memory per idle sandbox; then `docker` sandboxes
+ * (a Docker engine inside): time until `docker info` answers, cold and warm, and their
+ * memory when idle. See bench/README.md.
  *
  *   npx tsx bench/sandbox-engine.ts            (BENCH_QUICK=1: N = 1 and 10, fewer samples)
+ *   BENCH_ONLY=docker npx tsx bench/sandbox-engine.ts   (only some phases: learners, flood, idle-memory, docker)
  *
- * Prints a table and writes bench/results/sandbox-engine.json. Every container it creates
- * carries dojo.instance=<this run's instance> and is removed at the end, even on errors.
+ * Prints a table and writes bench/results/sandbox-engine.json (with BENCH_ONLY:
+ * sandbox-engine-<phases>.json, so a partial run does not replace the full figures). Every
+ * container it creates carries dojo.instance=<this run's instance> and is removed at the
+ * end, even on errors.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -26,15 +31,22 @@ import { ensureWetty, WETTY_VERSION, wettyUnavailableReason } from "./peers/wett
 import { createContext } from "./support/bench-context";
 import { Cleanup } from "./support/cleanup";
 import { removeLabelled } from "./support/docker-cli";
+import { measureDockerSandboxes } from "./support/phases/docker-sandboxes";
 import { measureFlood } from "./support/phases/flood";
 import { measureIdleMemory } from "./support/phases/idle-memory";
 import { measurePlatform } from "./support/phases/platform";
 import { measureFloorEcho, measureWettyEcho } from "./support/phases/references";
-import { floodReport, formatReport, learnerFigures, type BenchReport, type LearnerFigures } from "./support/report";
+import { dockerSandboxReport, floodReport, formatReport, learnerFigures, type BenchReport, type LearnerFigures } from "./support/report";
 import { REPO_ROOT } from "./support/service-process";
-import { readSettings } from "./support/settings";
+import { PHASES, readSettings, type Settings } from "./support/settings";
 
-const RESULT_FILE = path.join(REPO_ROOT, "bench", "results", "sandbox-engine.json");
+const RESULTS_DIR = path.join(REPO_ROOT, "bench", "results");
+
+/** sandbox-engine.json for a full run; a run of some phases only gets a file of its own. */
+function resultFile(settings: Settings): string {
+  const partial = settings.only.length < PHASES.length;
+  return path.join(RESULTS_DIR, partial ? `sandbox-engine-${settings.only.join("-")}.json` : "sandbox-engine.json");
+}
 
 async function dockerVersion(): Promise<string> {
   const { stdout } = await promisify(execFile)("docker", ["version", "--format", "{{.Server.Version}}"]);
@@ -45,6 +57,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = os.loadavg()[0]!;
   const settings = readSettings();
+  const runs = (name: (typeof PHASES)[number]) => settings.only.includes(name);
   const workDir = mkdtempSync(path.join(os.tmpdir(), "dojo-bench-"));
   const cleanup = new Cleanup();
   const ctx = createContext(settings, workDir, cleanup);
@@ -72,15 +85,16 @@ async function main(): Promise<void> {
 
   try {
     await ctx.engine.ping();
-    ctx.progress(`instance ${ctx.instance}; N = ${settings.learners.join(", ")}; scratch files in ${workDir}`);
-    if (settings.wetty) {
+    ctx.progress(`instance ${ctx.instance}; N = ${settings.learners.join(", ")}; phases ${settings.only.join(", ")}; scratch files in ${workDir}`);
+    // Only the learners and flood phases use wetty.
+    if (settings.wetty && (runs("learners") || runs("flood"))) {
       const unavailable = wettyUnavailableReason();
       if (unavailable) errors.push(`wetty skipped: ${unavailable}`);
       settings.wetty = !unavailable && (await phase("installing wetty", ensureWetty)) !== null;
     }
 
     const perLearnerCount: LearnerFigures[] = [];
-    for (const n of settings.learners) {
+    for (const n of runs("learners") ? settings.learners : []) {
       const platform = await phase(`N=${n} platform`, () => measurePlatform(ctx, n));
       const floor = await phase(`N=${n} floor echo`, () => measureFloorEcho(ctx, n));
       const wetty = settings.wetty ? await phase(`N=${n} wetty echo`, () => measureWettyEcho(ctx, n)) : null;
@@ -88,8 +102,10 @@ async function main(): Promise<void> {
         learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs }, { platform: platform?.echo, floor, wetty }),
       );
     }
-    const flood = await phase("flood", () => measureFlood(ctx));
-    const idleMemory = await phase("idle memory", () => measureIdleMemory(ctx));
+    const flood = runs("flood") ? await phase("flood", () => measureFlood(ctx)) : null;
+    const idleMemory = runs("idle-memory") ? await phase("idle memory", () => measureIdleMemory(ctx)) : null;
+    const docker = runs("docker") ? await phase("docker sandboxes", () => measureDockerSandboxes(ctx)) : null;
+    if (docker) errors.push(...docker.errors.map((error) => `docker sandboxes, ${error}`));
 
     const report: BenchReport = {
       benchmark: "sandbox-engine",
@@ -106,12 +122,14 @@ async function main(): Promise<void> {
       perLearnerCount,
       flood: flood ? floodReport(flood) : null,
       idleMemory,
+      dockerSandboxes: docker ? dockerSandboxReport(docker) : null,
       errors,
     };
     console.log("\n" + formatReport(report));
-    mkdirSync(path.dirname(RESULT_FILE), { recursive: true });
-    writeFileSync(RESULT_FILE, JSON.stringify(report, null, 2) + "\n");
-    console.log(`\nwritten to ${path.relative(process.cwd(), RESULT_FILE)}`);
+    const file = resultFile(settings);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
+    console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
   } finally {
     await cleanup.runAll();
     if (errors.length === 0) rmSync(workDir, { recursive: true, force: true });

@@ -22,11 +22,15 @@ export interface DojoLearner {
   sandboxId: string;
   /** Socket creation → first output containing the prompt, in ms. */
   timeToPromptMs: number;
+  /** performance.now() when the socket was created: the origin of timeToPromptMs. */
+  startedAt: number;
 }
 
 export interface DojoLearnerOptions {
   url: string;
   secret: string;
+  /** The sandbox template the token names, as the web app signs it from a lesson's frontmatter; default "shell". */
+  template?: string;
   size?: TerminalSize;
   /** For sandbox:open and for the prompt. */
   timeoutMs?: number;
@@ -41,7 +45,7 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
   const timeoutMs = options.timeoutMs ?? 180_000;
   const size = options.size ?? { cols: 80, rows: 24 };
   const token = signSandboxToken(
-    { sub: newLearnerId(), lesson: LESSON, template: "shell", exp: Math.floor(Date.now() / 1000) + 4 * 3600 },
+    { sub: newLearnerId(), lesson: LESSON, template: options.template ?? "shell", exp: Math.floor(Date.now() / 1000) + 4 * 3600 },
     options.secret,
   );
   const tap = new OutputTap("platform");
@@ -99,7 +103,7 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
     for (const output of queued) live(output);
     queued = undefined;
     const promptAt = await prompt;
-    return { terminal, sandboxId: opened.value.id, timeToPromptMs: promptAt - started };
+    return { terminal, sandboxId: opened.value.id, timeToPromptMs: promptAt - started, startedAt: started };
   } catch (error) {
     socket.disconnect();
     throw error;

@@ -50,14 +50,21 @@ let serviceCount = 0;
 
 /**
  * Runs `work` against a fresh sandbox service process; afterwards stops it and removes
- * every sandbox it made (whatever happened).
+ * every sandbox it made (whatever happened). `options.dockerPoolSize` sets
+ * SANDBOX_DOCKER_POOL_SIZE (default 0: no idle docker sandbox skews other phases).
  */
-export async function withService<T>(ctx: BenchContext, poolSize: number, work: (service: ServiceProcess) => Promise<T>): Promise<T> {
+export async function withService<T>(
+  ctx: BenchContext,
+  poolSize: number,
+  work: (service: ServiceProcess) => Promise<T>,
+  options: { dockerPoolSize?: number } = {},
+): Promise<T> {
   const logFile = path.join(ctx.workDir, `service-${++serviceCount}.log`);
   const service = await ServiceProcess.start({
     secret: ctx.secret,
     instance: ctx.instance,
     poolSize,
+    dockerPoolSize: options.dockerPoolSize ?? 0,
     // Room for every learner of every round plus the pool: capacity is not what we measure.
     maxTotal: 1000,
     dataDir: ctx.workDir,

@@ -23,6 +23,15 @@ function statMap(file: string): Map<string, number> {
   return map;
 }
 
+/** The processes in a container's (memory) cgroup itself, not in cgroups below it; empty when it is not where we look. */
+export function containerPids(id: string): number[] {
+  for (const dir of [`/sys/fs/cgroup/memory/docker/${id}`, `/sys/fs/cgroup/docker/${id}`, `/sys/fs/cgroup/system.slice/docker-${id}.scope`]) {
+    if (!existsSync(`${dir}/cgroup.procs`)) continue;
+    return readFileSync(`${dir}/cgroup.procs`, "utf8").split("\n").filter(Boolean).map(Number);
+  }
+  return [];
+}
+
 /** The container's memory, or null when its cgroup is not where we look. */
 export function containerMemory(id: string): ContainerMemory | null {
   const v1 = `/sys/fs/cgroup/memory/docker/${id}`;

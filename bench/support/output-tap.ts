@@ -23,6 +23,17 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** A pending expectMatch(): the output since it was called, up to MATCH_WINDOW_CHARS. */
+interface Matcher {
+  regex: RegExp;
+  seen: string;
+  resolve(result: { at: number; match: RegExpExecArray }): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const MATCH_WINDOW_CHARS = 4096;
+
 /** How much recent output is kept to explain a timeout. */
 const HISTORY_CHARS = 600;
 
@@ -31,6 +42,7 @@ export class OutputTap {
   bytes = 0;
   private lastAt = performance.now();
   private waiter: Waiter | undefined;
+  private matcher: Matcher | undefined;
   private history = "";
   private ended: string | undefined;
 
@@ -44,6 +56,7 @@ export class OutputTap {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
     this.bytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
     this.history = (this.history + text.slice(-HISTORY_CHARS)).slice(-HISTORY_CHARS);
+    if (this.matcher) this.match(this.matcher, text, at);
     const waiter = this.waiter;
     if (!waiter) return;
     const window = waiter.seen + text;
@@ -57,9 +70,24 @@ export class OutputTap {
     }
   }
 
+  private match(matcher: Matcher, text: string, at: number): void {
+    matcher.seen = (matcher.seen + text).slice(-MATCH_WINDOW_CHARS);
+    const match = matcher.regex.exec(matcher.seen);
+    if (!match) return;
+    this.matcher = undefined;
+    clearTimeout(matcher.timer);
+    matcher.resolve({ at, match });
+  }
+
   /** The terminal closed: a pending expect() fails with this reason. */
   end(reason: string): void {
     this.ended ??= reason;
+    const matcher = this.matcher;
+    this.matcher = undefined;
+    if (matcher) {
+      clearTimeout(matcher.timer);
+      matcher.reject(this.failure(`closed while waiting for output matching ${matcher.regex}: ${reason}`));
+    }
     const waiter = this.waiter;
     this.waiter = undefined;
     if (waiter) {
@@ -81,6 +109,23 @@ export class OutputTap {
         reject(this.failure(`no ${JSON.stringify(pattern)} within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       this.waiter = { pattern, seen: "", resolve, reject, timer };
+    });
+  }
+
+  /**
+   * Like expect(), for output matching a regular expression (counted from this call on; up
+   * to MATCH_WINDOW_CHARS of it): resolves with the arrival time of the chunk that completed
+   * the match, and the match. Used where the text is not known in advance (a version number).
+   */
+  expectMatch(regex: RegExp, timeoutMs: number): Promise<{ at: number; match: RegExpExecArray }> {
+    if (this.waiter || this.matcher) throw new Error(`${this.label}: already waiting for output`);
+    if (this.ended) return Promise.reject(this.failure(`closed: ${this.ended}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.matcher = undefined;
+        reject(this.failure(`no output matching ${regex} within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.matcher = { regex, seen: "", resolve, reject, timer };
     });
   }
 

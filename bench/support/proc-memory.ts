@@ -1,5 +1,5 @@
 /** Memory of host processes, from /proc (Linux). */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 export const MiB = 1024 * 1024;
 
@@ -70,9 +70,49 @@ function pssBytes(pid: number): number {
   }
 }
 
-/** Summed RSS of dockerd and containerd: what the engine itself holds for all containers. */
-export function dockerDaemonsRssBytes(): number {
-  return sumRss(processes().filter((p) => p.comm === "dockerd" || p.comm === "containerd").map((p) => p.pid));
+/** Anonymous memory of a process (heap, stacks: what it allocated, not its mapped files), from smaps_rollup. */
+function anonymousBytes(pid: number): number {
+  try {
+    return statusField(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"), "Anonymous");
+  } catch {
+    return 0;
+  }
+}
+
+/** Summed anonymous memory, PSS and RSS of those of these processes whose name (comm) is one of `names`. */
+export function namedProcessesMemory(
+  pids: readonly number[],
+  names: readonly string[],
+): { anonBytes: number; pssBytes: number; rssBytes: number; count: number } {
+  const wanted = new Set(pids);
+  const matching = processes()
+    .filter((p) => wanted.has(p.pid) && names.includes(p.comm))
+    .map((p) => p.pid);
+  const sum = (read: (pid: number) => number) => matching.reduce((total, pid) => total + read(pid), 0);
+  return { anonBytes: sum(anonymousBytes), pssBytes: sum(pssBytes), rssBytes: sumRss(matching), count: matching.length };
+}
+
+/** The pid namespace of a process (e.g. "pid:[4026531836]"), or null when it is gone. */
+function pidNamespace(pid: number | "self"): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Summed RSS of the host's dockerd and containerd only: those in this process's pid
+ * namespace. Engines running inside `docker` sandboxes are also called dockerd and
+ * containerd, and are already counted in their container's cgroup.
+ */
+export function hostDockerDaemonsRssBytes(): number {
+  const own = pidNamespace("self");
+  return sumRss(
+    processes()
+      .filter((p) => (p.comm === "dockerd" || p.comm === "containerd") && pidNamespace(p.pid) === own)
+      .map((p) => p.pid),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The benchmark's result document (written as JSON) and its printed table. */
+import type { DockerSample, DockerSandboxFigures } from "./phases/docker-sandboxes";
 import type { FloodFigures } from "./phases/flood";
 import type { IdleMemoryFigures } from "./phases/idle-memory";
 import type { Settings } from "./settings";
@@ -42,8 +43,32 @@ export interface BenchReport {
   perLearnerCount: LearnerFigures[];
   flood: FloodReport | null;
   idleMemory: IdleMemoryFigures | null;
+  /** `docker` sandboxes (a Docker engine inside): time until `docker info` answers, idle memory. */
+  dockerSandboxes: DockerSandboxReport | null;
   /** Phases that failed, with why; their figures are missing above. */
   errors: string[];
+}
+
+type DockerSummaries = { prompt: Summary | null; dockerInfo: Summary | null; command: Summary | null };
+
+export interface DockerSandboxReport extends DockerSandboxFigures {
+  /** Of the samples above, in ms: prompt and `docker info` answered (both from socket creation), and the command alone. */
+  summaryMs: { cold: DockerSummaries; warm: DockerSummaries };
+  /** Engine versions `docker info` printed (all samples). */
+  versions: string[];
+}
+
+export function dockerSandboxReport(figures: DockerSandboxFigures): DockerSandboxReport {
+  const summaries = (samples: DockerSample[]): DockerSummaries => ({
+    prompt: summarize(samples.map((s) => s.promptMs)),
+    dockerInfo: summarize(samples.map((s) => s.dockerInfoMs)),
+    command: summarize(samples.map((s) => s.commandMs)),
+  });
+  return {
+    ...figures,
+    summaryMs: { cold: summaries(figures.cold), warm: summaries(figures.warm) },
+    versions: [...new Set([...figures.cold, ...figures.warm].map((s) => s.version))],
+  };
 }
 
 export function learnerFigures(
@@ -89,41 +114,104 @@ const ms = (x: number | undefined) => (x === undefined ? "–" : x < 10 ? x.toFi
 const times = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)}×`);
 const summaryRow = (label: string, n: number, s: Summary | null) => [label, String(n), ms(s?.median), ms(s?.p95), ms(s?.p99), String(s?.samples ?? "–")];
 
+const mibValue = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(Math.abs(x) < 1 ? 2 : 1)} MiB`);
+
+/** The rows of an idle-memory table; `extra` rows go after the cgroup's, `engineLabel` names the engine row. */
+function idleMemoryRows(idle: IdleMemoryFigures, options: { extra?: string[][]; engineLabel?: string } = {}): string[][] {
+  const p = idle.perSandboxMiB;
+  const v = mibValue;
+  return [
+    ["container cgroup, as docker stats (usage − inactive file)", v(p.containerWorkingSet)],
+    ["  of which anonymous memory", v(p.containerAnon)],
+    ...(options.extra ?? []),
+    ["  cgroup usage including all page cache", v(p.containerUsage)],
+    ["containerd shim, PSS (RSS counting shared pages per shim)", `${v(p.shimPss)} (${v(p.shimRss)})`],
+    ["sandbox service: RSS growth / JS heap + buffers growth", `${v(p.serviceRssGrowth)} / ${v(p.serviceHeapGrowth)}`],
+    [options.engineLabel ?? "dockerd + containerd RSS growth", v(p.engineRssGrowth)],
+    ["total per idle sandbox (cgroup + shim PSS + larger service growth + engine)", v(p.total)],
+    ["cross-check: MemAvailable drop per sandbox (noisy)", v(p.systemMemAvailableDrop)],
+  ];
+}
+
+function formatDockerSandboxes(docker: DockerSandboxReport): string[] {
+  const out: string[] = [];
+  const versions = docker.versions.length > 0 ? `; \`docker info\` answered ${docker.versions.join(", ")}` : "";
+  out.push(`\nDocker sandboxes (template \`docker\`, ${docker.image}${versions}), one learner at a time, ms from socket created`);
+  const row = (label: string, s: Summary | null) => [label, ms(s?.median), ms(s?.p95), ms(s?.max), String(s?.samples ?? "–")];
+  const { cold, warm } = docker.summaryMs;
+  out.push(
+    table([
+      ["", "median", "p95", "max", "samples"],
+      row("cold (no pool): first prompt = engine ready (the service waits for `docker info`)", cold.prompt),
+      row("cold: `docker info` answered (typed at the prompt)", cold.dockerInfo),
+      row("  the command alone (Enter → version line)", cold.command),
+      row(`warm (pool of ${docker.warmPoolSize}, refilled before each sample): first prompt`, warm.prompt),
+      row("warm: `docker info` answered (typed at the prompt)", warm.dockerInfo),
+      row("  the command alone (Enter → version line)", warm.command),
+    ]),
+  );
+  out.push(`  (command: \`${docker.command}\`; warm: the claim starts the pool's refill, which runs meanwhile)`);
+  const idle = docker.idleMemory;
+  if (idle) {
+    const nested = idle.nestedEngine;
+    out.push(`\nMemory per idle docker sandbox (${idle.sandboxes} sandboxes, each with its engine running and a shell open, nobody typing)`);
+    out.push(
+      table(
+        idleMemoryRows(idle, {
+          extra: [
+            [
+              "  of which the engine inside (dockerd + containerd): anonymous [PSS with mapped binaries]",
+              nested ? `${mibValue(nested.anonMiB)} [${mibValue(nested.pssMiB)}]` : "n/a",
+            ],
+          ],
+          engineLabel: "host's dockerd + containerd RSS growth",
+        }),
+      ),
+    );
+    out.push(`  ≈ ${idle.fitEstimate} more idle docker sandboxes fit in the ${idle.machine.memAvailableBeforeMiB} MiB available (of ${idle.machine.memTotalMiB} MiB);`);
+    out.push(`    ${idle.fitWithPageCache} counting each one's whole cgroup usage with page cache (${mibValue(idle.totalWithPageCacheMiB)} per sandbox),`);
+    out.push(`    ${idle.fitAtLimit} if each used its whole ${idle.memoryLimitMiB} MiB limit (SANDBOX_DOCKER_MEMORY_MB)`);
+  }
+  return out;
+}
+
 export function formatReport(report: BenchReport): string {
   const out: string[] = [];
   const { machine, settings } = report;
   out.push(`sandbox-engine benchmark, ${report.date} (${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, Docker ${machine.docker}; ${report.durationSeconds} s)`);
   out.push(`load average (1 min) ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end`);
 
-  const header = ["", "N", "median", "p95", "p99", "samples"];
-  out.push("\nTime to interactive prompt, ms (socket created → first output containing \"# \")");
-  out.push(
-    table([
-      header,
-      ...report.perLearnerCount.flatMap((f) => [summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold), summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm)]),
-    ]),
-  );
-
-  out.push(`\nKeystroke echo round trip, ms (all N terminals typing; ${settings.echoSamples} keystrokes each, ~${settings.thinkMs} ms apart)`);
-  const cpu = (c: CpuShare | null) => (c ? `${c.clientPercent.toFixed(0)} / ${c.serverPercent === null ? "–" : c.serverPercent.toFixed(0)} / ${c.enginePercent.toFixed(0)}` : "–");
-  const echoRow = (label: string, n: number, s: Summary | null, c: CpuShare | null) => [...summaryRow(label, n, s), cpu(c)];
-  out.push(
-    table([
-      [...header, "CPU % client / server / engine"],
-      ...report.perLearnerCount.flatMap((f) => [
-        echoRow("platform", f.learners, f.echoMs.platform, f.echoCpu.platform),
-        echoRow("floor (raw exec stream)", f.learners, f.echoMs.floor, f.echoCpu.floor),
-        echoRow(`wetty ${settings.wettyVersion}`, f.learners, f.echoMs.wetty, f.echoCpu.wetty),
+  if (report.perLearnerCount.length > 0) {
+    const header = ["", "N", "median", "p95", "p99", "samples"];
+    out.push("\nTime to interactive prompt, ms (socket created → first output containing \"# \")");
+    out.push(
+      table([
+        header,
+        ...report.perLearnerCount.flatMap((f) => [summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold), summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm)]),
       ]),
-    ]),
-  );
-  out.push("  (CPU: % of one core meanwhile; client = the simulated browsers in this process, server = the service or wetty with its pty children, engine = dockerd + containerd + shims)");
-  out.push(
-    table([
-      ["", "N", "platform p99 / floor p99 (target ≤ 1.5)", "platform p99 / wetty p99"],
-      ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.echoP99PlatformOverFloor), times(f.ratios.echoP99PlatformOverWetty)]),
-    ]),
-  );
+    );
+
+    out.push(`\nKeystroke echo round trip, ms (all N terminals typing; ${settings.echoSamples} keystrokes each, ~${settings.thinkMs} ms apart)`);
+    const cpu = (c: CpuShare | null) => (c ? `${c.clientPercent.toFixed(0)} / ${c.serverPercent === null ? "–" : c.serverPercent.toFixed(0)} / ${c.enginePercent.toFixed(0)}` : "–");
+    const echoRow = (label: string, n: number, s: Summary | null, c: CpuShare | null) => [...summaryRow(label, n, s), cpu(c)];
+    out.push(
+      table([
+        [...header, "CPU % client / server / engine"],
+        ...report.perLearnerCount.flatMap((f) => [
+          echoRow("platform", f.learners, f.echoMs.platform, f.echoCpu.platform),
+          echoRow("floor (raw exec stream)", f.learners, f.echoMs.floor, f.echoCpu.floor),
+          echoRow(`wetty ${settings.wettyVersion}`, f.learners, f.echoMs.wetty, f.echoCpu.wetty),
+        ]),
+      ]),
+    );
+    out.push("  (CPU: % of one core meanwhile; client = the simulated browsers in this process, server = the service or wetty with its pty children, engine = dockerd + containerd + shims)");
+    out.push(
+      table([
+        ["", "N", "platform p99 / floor p99 (target ≤ 1.5)", "platform p99 / wetty p99"],
+        ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.echoP99PlatformOverFloor), times(f.ratios.echoP99PlatformOverWetty)]),
+      ]),
+    );
+  }
 
   const flood = report.flood;
   if (flood) {
@@ -145,23 +233,13 @@ export function formatReport(report: BenchReport): string {
 
   const idle = report.idleMemory;
   if (idle) {
-    const p = idle.perSandboxMiB;
-    const v = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(Math.abs(x) < 1 ? 2 : 1)} MiB`);
     out.push(`\nMemory per idle sandbox (${idle.sandboxes} sandboxes, each with its shell open, nobody typing)`);
-    out.push(
-      table([
-        ["container cgroup, as docker stats (usage − inactive file)", v(p.containerWorkingSet)],
-        ["  of which anonymous memory", v(p.containerAnon)],
-        ["  cgroup usage including all page cache", v(p.containerUsage)],
-        ["containerd shim, PSS (RSS counting shared pages per shim)", `${v(p.shimPss)} (${v(p.shimRss)})`],
-        ["sandbox service: RSS growth / JS heap + buffers growth", `${v(p.serviceRssGrowth)} / ${v(p.serviceHeapGrowth)}`],
-        ["dockerd + containerd RSS growth", v(p.engineRssGrowth)],
-        ["total per idle sandbox (cgroup + shim PSS + larger service growth + engine)", v(p.total)],
-        ["cross-check: MemAvailable drop per sandbox (noisy)", v(p.systemMemAvailableDrop)],
-      ]),
-    );
+    out.push(table(idleMemoryRows(idle)));
     out.push(`  ≈ ${idle.fitEstimate} more idle sandboxes fit in the ${idle.machine.memAvailableBeforeMiB} MiB available (of ${idle.machine.memTotalMiB} MiB)`);
   }
+
+  const docker = report.dockerSandboxes;
+  if (docker) out.push(...formatDockerSandboxes(docker));
 
   if (report.errors.length > 0) out.push(`\nFailed phases:\n${report.errors.map((e) => `  - ${e}`).join("\n")}`);
   return out.join("\n");

@@ -25,24 +25,26 @@ const collectGarbage = async () => {
 try {
   // Unlike main.ts, no .env file: the benchmark passes every setting it means.
   const config = loadConfig(process.env);
-  const service = await startSandboxService(config);
+  // No database: the benchmark measures sandboxes, and must not write into a developer's one.
+  const service = await startSandboxService(config, { database: null });
   log.info(`sandbox service (benchmark child) listening on port ${service.port}`, { instance: config.DOJO_INSTANCE });
 
-  /** Fills until the pool holds its target (a fill run ends early if the engine hiccups). */
-  const fillPool = async () => {
+  /** Fills until the pool holds its target of `template` (a fill run ends early if the engine hiccups). */
+  const fillPool = async (template: "shell" | "docker") => {
+    const target = template === "docker" ? config.SANDBOX_DOCKER_POOL_SIZE : config.SANDBOX_POOL_SIZE;
     for (let attempt = 0; attempt < 20; attempt++) {
       await service.pool.fill();
-      if (service.pool.readyCount("shell") >= config.SANDBOX_POOL_SIZE) break;
+      if (service.pool.readyCount(template) >= target) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    return service.pool.readyCount("shell");
+    return service.pool.readyCount(template);
   };
 
   process.on("message", (message: ParentMessage) => {
     const answer = async (): Promise<ChildMessage> => {
       switch (message.type) {
         case "fill":
-          return { id: message.id, type: "filled", pooled: await fillPool() };
+          return { id: message.id, type: "filled", pooled: await fillPool(message.template ?? "shell") };
         case "gc":
           await collectGarbage();
           return { id: message.id, type: "collected" };

@@ -1,8 +1,12 @@
 /** Messages between the benchmark and the sandbox service child (service-child.ts) over Node's IPC channel. */
 
 export type ParentMessage =
-  /** Fill the warm pool to SANDBOX_POOL_SIZE (service.pool.fill()) and answer how many are ready. */
-  | { id: number; type: "fill" }
+  /**
+   * Fill the warm pool (service.pool.fill()) until `template` (default "shell") holds its
+   * target (SANDBOX_POOL_SIZE, or SANDBOX_DOCKER_POOL_SIZE for "docker") and answer how
+   * many of that template are ready.
+   */
+  | { id: number; type: "fill"; template?: "shell" | "docker" }
   /** Run a full garbage collection (the child runs with --expose-gc) before a memory reading. */
   | { id: number; type: "gc" }
   /** process.memoryUsage() after a full garbage collection. */

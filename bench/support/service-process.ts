@@ -17,12 +17,17 @@ export interface ServiceSettings {
   secret: string;
   instance: string;
   poolSize: number;
+  /** SANDBOX_DOCKER_POOL_SIZE; unset: the service's default (config.ts). */
+  dockerPoolSize?: number;
   maxTotal: number;
   /** DOJO_DATA_DIR; the service writes nothing there when given a secret. */
   dataDir: string;
   /** Where the child's stdout and stderr go. */
   logFile: string;
 }
+
+/** A message without its id, member by member of the union (Omit alone would merge them). */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
 export class ServiceProcess {
   private nextId = 1;
@@ -57,12 +62,14 @@ export class ServiceProcess {
         SANDBOX_POOL_SIZE: String(settings.poolSize),
         SANDBOX_MAX_TOTAL: String(settings.maxTotal),
         SANDBOX_MAX_PER_LEARNER: "3",
+        ...(settings.dockerPoolSize === undefined ? {} : { SANDBOX_DOCKER_POOL_SIZE: String(settings.dockerPoolSize) }),
       },
     });
     closeSync(log);
     const ready = await within(
-      // Filling a pool of 50 creates 50 containers one after the other.
-      30_000 + settings.poolSize * 5_000,
+      // Filling a pool of 50 creates 50 containers one after the other; a docker sandbox
+      // also waits for its engine.
+      30_000 + settings.poolSize * 5_000 + (settings.dockerPoolSize ?? 0) * 30_000,
       "starting the sandbox service",
       new Promise<number>((resolve, reject) => {
         child.once("exit", (code) => reject(new Error(`the sandbox service exited with code ${code}; see ${settings.logFile}`)));
@@ -90,9 +97,12 @@ export class ServiceProcess {
     return processMemory(this.pid);
   }
 
-  /** Waits until the warm pool holds SANDBOX_POOL_SIZE ready sandboxes; returns how many it holds. */
-  async fillPool(timeoutMs: number): Promise<number> {
-    const answer = await this.request({ type: "fill" }, timeoutMs);
+  /**
+   * Waits until the warm pool holds SANDBOX_POOL_SIZE ready sandboxes (SANDBOX_DOCKER_POOL_SIZE
+   * for template "docker"); returns how many of that template it holds.
+   */
+  async fillPool(timeoutMs: number, template?: "shell" | "docker"): Promise<number> {
+    const answer = await this.request(template ? { type: "fill", template } : { type: "fill" }, timeoutMs);
     if (answer.type !== "filled") throw new Error(`filling the pool failed: ${"message" in answer ? answer.message : answer.type}`);
     return answer.pooled;
   }
@@ -120,7 +130,7 @@ export class ServiceProcess {
     });
   }
 
-  private request(message: Omit<ParentMessage, "id">, timeoutMs: number): Promise<ChildMessage> {
+  private request(message: WithoutId<ParentMessage>, timeoutMs: number): Promise<ChildMessage> {
     const id = this.nextId++;
     const reply = new Promise<ChildMessage>((resolve) => this.pending.set(id, resolve));
     this.child.send({ ...message, id } as ParentMessage);

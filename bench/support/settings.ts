@@ -1,5 +1,9 @@
 /** What one run measures, from environment variables (documented in bench/README.md). */
 
+/** The benchmark's phases, as BENCH_ONLY names them. */
+export const PHASES = ["learners", "flood", "idle-memory", "docker"] as const;
+export type PhaseName = (typeof PHASES)[number];
+
 export interface Settings {
   quick: boolean;
   /** Numbers of concurrent learners. */
@@ -16,6 +20,14 @@ export interface Settings {
   /** Idle sandboxes for the memory figure. */
   idleSandboxes: number;
   wetty: boolean;
+  /** Phases to run (BENCH_ONLY); all of PHASES by default. */
+  only: PhaseName[];
+  /** `docker` sandboxes: time-to-prompt / `docker info` samples, cold and warm each. */
+  dockerSamples: number;
+  /** `docker` sandboxes: SANDBOX_DOCKER_POOL_SIZE of the warm service. */
+  dockerPoolSize: number;
+  /** `docker` sandboxes: idle sandboxes for the memory figure. */
+  dockerIdleSandboxes: number;
 }
 
 function number(name: string, fallback: number): number {
@@ -33,6 +45,13 @@ export function readSettings(): Settings {
     .map((n) => Number(n.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
   if (learners.length === 0) throw new Error("BENCH_LEARNERS must list positive integers, e.g. 1,10,50");
+  const only = (process.env.BENCH_ONLY ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of only) {
+    if (!(PHASES as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: unknown phase ${JSON.stringify(name)}; phases are ${PHASES.join(", ")}`);
+  }
   return {
     quick,
     learners,
@@ -43,5 +62,9 @@ export function readSettings(): Settings {
     floodRuns: Math.max(1, number("BENCH_FLOOD_RUNS", quick ? 1 : 3)),
     idleSandboxes: Math.max(1, number("BENCH_IDLE_SANDBOXES", quick ? 10 : 20)),
     wetty: process.env.BENCH_SKIP_WETTY !== "1",
+    only: only.length === 0 ? [...PHASES] : PHASES.filter((phase) => only.includes(phase)),
+    dockerSamples: Math.max(1, number("BENCH_DOCKER_SAMPLES", quick ? 5 : 20)),
+    dockerPoolSize: Math.max(1, number("BENCH_DOCKER_POOL", 1)),
+    dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
   };
 }

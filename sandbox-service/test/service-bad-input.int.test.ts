@@ -1,25 +1,15 @@
 /** Malformed, oversized and out-of-order messages are refused; others keep being served. */
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningService } from "../src/service";
-import { readyLearner, removeInstance, startService, testConfig, TestLearner, token } from "./support/harness";
+import { describe, expect, it } from "vitest";
+import { readyLearner, TestLearner, token, useService } from "./support/harness";
 
-const config = testConfig();
+const { config, service: running } = useService();
 /** The socket without the protocol's types: these tests send what the types forbid. */
 const raw = (learner: TestLearner) => learner.socket as unknown as Socket;
-let service: RunningService;
-
-beforeAll(async () => {
-  service = await startService(config);
-});
-afterAll(async () => {
-  await service.close();
-  await removeInstance(config.DOJO_INSTANCE);
-});
 
 describe("bad input", () => {
   it("answers malformed requests with a sentence", async () => {
-    const learner = new TestLearner(service.port, { token: token() });
+    const learner = new TestLearner(running().port, { token: token() });
     await learner.connected();
     const bad = await learner.request("sandbox:open", { sandboxId: "../../etc/passwd" });
     expect(bad).toMatchObject({ ok: false, error: { code: "bad_request" } });
@@ -34,8 +24,8 @@ describe("bad input", () => {
   });
 
   it("keeps serving a well-behaved learner through a flood of garbage and an oversized message", async () => {
-    const good = await readyLearner(service.port);
-    const attacker = new TestLearner(service.port, { token: token() });
+    const good = await readyLearner(running().port);
+    const attacker = new TestLearner(running().port, { token: token() });
     await attacker.connected();
     const junk: unknown[] = [null, 1, "x", [], { terminalId: "MAIN!!" }, { terminalId: "main", data: "" }, { data: "a".repeat(9000), terminalId: "main" }];
     for (let i = 0; i < 2000; i++) {

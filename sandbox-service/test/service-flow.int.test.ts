@@ -1,25 +1,16 @@
 /** Output floods are paced by what the browser renders; Ctrl-C stops them promptly. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FLOW } from "../../shared/protocol";
-import type { RunningService } from "../src/service";
-import { readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+import { readyLearner, useService } from "./support/harness";
 
-const config = testConfig();
-let service: RunningService;
+const { config, service: running } = useService();
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  service = await startService(config);
-});
-afterAll(async () => {
-  await service.close();
-  await removeInstance(config.DOJO_INSTANCE);
-});
 
 describe("flow control", () => {
   it("stops sending to a tab that renders nothing, and holds the shell instead of buffering", async () => {
-    const frozen = await readyLearner(service.port);
+    const frozen = await readyLearner(running().port);
     frozen.autoAck = false;
     const before = frozen.received;
     frozen.type("yes flood-line-of-text\r");
@@ -30,13 +21,13 @@ describe("flow control", () => {
     expect(afterTwoSeconds).toBeGreaterThan(FLOW.HIGH_WATERMARK);
     expect(afterTwoSeconds).toBeLessThan(FLOW.HIGH_WATERMARK + 256 * 1024);
     expect(frozen.received - before).toBe(afterTwoSeconds);
-    const terminal = service.manager.findById(frozen.sandbox.id)!.terminals.get("main")!;
+    const terminal = running().manager.findById(frozen.sandbox.id)!.terminals.get("main")!;
     expect(terminal.isPaused).toBe(true);
     frozen.close();
   });
 
   it("keeps a rendering tab flowing, and Ctrl-C brings the prompt back quickly", async () => {
-    const learner = await readyLearner(service.port);
+    const learner = await readyLearner(running().port);
     learner.keepOutputChars = 4096;
     learner.type("cat /dev/urandom | base64\r");
     await sleep(1500);

@@ -1,29 +1,19 @@
 /** The terminal path end to end through socket.io, against real containers. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningService } from "../src/service";
-import { newLearnerId, readyLearner, removeInstance, startService, testConfig, TestLearner, token } from "./support/harness";
+import { describe, expect, it } from "vitest";
+import { newLearnerId, readyLearner, TestLearner, token, useService } from "./support/harness";
 
-const config = testConfig();
-let service: RunningService;
-
-beforeAll(async () => {
-  service = await startService(config);
-});
-afterAll(async () => {
-  await service.close();
-  await removeInstance(config.DOJO_INSTANCE);
-});
+const { config, service: running } = useService();
 
 describe("terminal over socket.io", () => {
   it("runs commands in the learner's container", async () => {
-    const learner = await readyLearner(service.port);
+    const learner = await readyLearner(running().port);
     expect(await learner.run("echo $((6*7))")).toBe("42");
     expect(await learner.run("hostname")).toBe(learner.sandbox.hostname);
     learner.close();
   });
 
   it("follows the browser's window size", async () => {
-    const learner = await readyLearner(service.port);
+    const learner = await readyLearner(running().port);
     expect(await learner.run("stty size")).toBe("24 80");
     learner.socket.emit("terminal:resize", { terminalId: "main", size: { cols: 120, rows: 40 } });
     await new Promise((r) => setTimeout(r, 200));
@@ -33,12 +23,12 @@ describe("terminal over socket.io", () => {
 
   it("reconnects to the same container and replays output exactly once", async () => {
     const sub = newLearnerId();
-    const first = await readyLearner(service.port, { sub });
+    const first = await readyLearner(running().port, { sub });
     await first.run("echo marker-$((1000+337)) && touch /tmp/keep");
     first.close();
 
     // A reload: a new socket that knows nothing replays the scrollback, marker included once.
-    const reloaded = await readyLearner(service.port, { sub });
+    const reloaded = await readyLearner(running().port, { sub });
     expect(reloaded.sandbox.id).toBe(first.sandbox.id);
     expect(reloaded.output.match(/marker-1337/g)).toHaveLength(1);
     expect(await reloaded.run("ls /tmp/keep")).toBe("/tmp/keep");
@@ -46,7 +36,7 @@ describe("terminal over socket.io", () => {
     // A brief disconnect: the browser says how far it got and receives only what is new.
     const position = await reloaded.openTerminal();
     reloaded.close();
-    const back = new TestLearner(service.port, { token: token({ sub }) });
+    const back = new TestLearner(running().port, { token: token({ sub }) });
     await back.connected();
     await back.openSandbox();
     const resumed = await back.openTerminal({ cols: 80, rows: 24 }, { instance: position.instance, offset: position.offset + position.data.length });
@@ -57,8 +47,8 @@ describe("terminal over socket.io", () => {
 
   it("shows one shell to two tabs of the same learner", async () => {
     const sub = newLearnerId();
-    const tab1 = await readyLearner(service.port, { sub });
-    const tab2 = await readyLearner(service.port, { sub });
+    const tab1 = await readyLearner(running().port, { sub });
+    const tab2 = await readyLearner(running().port, { sub });
     tab1.type("echo from-$((10+1))\r");
     await tab2.waitFor("from-11");
     tab1.close();
@@ -66,7 +56,7 @@ describe("terminal over socket.io", () => {
   });
 
   it("runs several terminals in one sandbox, each its own shell", async () => {
-    const learner = await readyLearner(service.port);
+    const learner = await readyLearner(running().port);
     const second = await learner.request<{ instance: string }>("terminal:open", { terminalId: "second", size: { cols: 80, rows: 24 } });
     expect(second.ok).toBe(true);
     learner.socket.emit("terminal:input", { terminalId: "second", data: "echo $$ > /tmp/second-pid\r" });
@@ -79,7 +69,7 @@ describe("terminal over socket.io", () => {
   });
 
   it("starts a new shell after `exit`", async () => {
-    const learner = await readyLearner(service.port);
+    const learner = await readyLearner(running().port);
     const exited = new Promise<string>((resolve) => learner.socket.once("terminal:exit", (e) => resolve(e.message)));
     learner.type("exit\r");
     expect(await exited).toMatch(/exited/);
@@ -91,8 +81,8 @@ describe("terminal over socket.io", () => {
 
   it("reset gives a fresh container and tells the other tabs", async () => {
     const sub = newLearnerId();
-    const tab1 = await readyLearner(service.port, { sub });
-    const tab2 = await readyLearner(service.port, { sub });
+    const tab1 = await readyLearner(running().port, { sub });
+    const tab2 = await readyLearner(running().port, { sub });
     await tab1.run("touch /tmp/before-reset");
     const answer = await tab1.request<{ id: string }>("sandbox:reset", {});
     expect(answer.ok).toBe(true);

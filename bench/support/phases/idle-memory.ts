@@ -12,7 +12,7 @@
  *   system      MemAvailable drop / M: all of the above and the kernel's share, but also
  *               whatever else the machine did meanwhile (a cross-check, not the estimate)
  */
-import { memAvailableBytes, memTotalBytes, MiB, dockerDaemonsRssBytes, shimMemory } from "../proc-memory";
+import { hostDockerDaemonsRssBytes, memAvailableBytes, memTotalBytes, MiB, shimMemory } from "../proc-memory";
 import { containerMemory, type ContainerMemory } from "../cgroup-memory";
 import type { DojoLearner } from "../../peers/dojo-client";
 import type { BenchContext } from "../bench-context";
@@ -54,7 +54,7 @@ const BATCH = 10;
  * it back; an RSS read before that is tens of MiB too high. So read every 3 s until the
  * committed heap is close to the live one and two readings agree (within 0.5 MiB).
  */
-async function snapshot(service: ServiceProcess) {
+async function snapshot(service: ServiceProcess, engineRss: () => number) {
   const read = async () => {
     const heap = await service.heapUsage(); // after a full GC, so the RSS reading below is too
     return { serviceRss: service.memory()?.rssBytes ?? 0, serviceHeap: heap.heapUsed + heap.external, heap };
@@ -68,7 +68,7 @@ async function snapshot(service: ServiceProcess) {
     previous = current;
     if (shrunk && steady) break;
   }
-  return { serviceRss: previous.serviceRss, serviceHeap: previous.serviceHeap, engine: dockerDaemonsRssBytes(), available: memAvailableBytes() };
+  return { serviceRss: previous.serviceRss, serviceHeap: previous.serviceHeap, engine: engineRss(), available: memAvailableBytes() };
 }
 
 /** Mean over the containers of one figure, in MiB; null when a cgroup could not be read. */
@@ -78,26 +78,57 @@ function meanMiB(containers: Array<ContainerMemory | null>, pick: (c: ContainerM
 }
 
 export async function measureIdleMemory(ctx: BenchContext): Promise<IdleMemoryFigures> {
-  const m = ctx.settings.idleSandboxes;
+  return measureIdleSandboxMemory(ctx, { sandboxes: ctx.settings.idleSandboxes, label: "idle memory" });
+}
+
+export interface IdleSandboxOptions {
+  /** M: idle sandboxes added after the baseline. */
+  sandboxes: number;
+  /** Prefix of the progress lines. */
+  label: string;
+  /** The learners' sandbox template; default shell. */
+  template?: string;
+  /** Learners connecting at once; default 10. */
+  batch?: number;
+  /** SANDBOX_DOCKER_POOL_SIZE of the service; unset: the service's default. */
+  dockerPoolSize?: number;
+  /** What "dockerd + containerd" means; default the host's own (not engines inside docker sandboxes). */
+  engineRss?: () => number;
+  /** Pause after the M sandboxes are up, before reading (what they run may still be starting); default none. */
+  settleMs?: number;
+  /** Called with the M new sandboxes' container ids right after the readings, while they still run. */
+  inspect?: (containerIds: readonly string[]) => void;
+}
+
+/** Memory per idle sandbox of any template, as measureIdleMemory (the shell figure) reads it. */
+export async function measureIdleSandboxMemory(ctx: BenchContext, options: IdleSandboxOptions): Promise<IdleMemoryFigures> {
+  const m = options.sandboxes;
+  const { label, template } = options;
+  const batchSize = options.batch ?? BATCH;
+  const engineRss = options.engineRss ?? hostDockerDaemonsRssBytes;
+  const serviceOptions = options.dockerPoolSize === undefined ? {} : { dockerPoolSize: options.dockerPoolSize };
   return withService(ctx, 0, async (service) => {
     const learners: DojoLearner[] = [];
     try {
-      ctx.progress(`idle memory: baseline with one learner`);
-      learners.push(...(await connectLearners(ctx, service.url, 1)));
-      const before = await snapshot(service);
+      ctx.progress(`${label}: baseline with one learner`);
+      learners.push(...(await connectLearners(ctx, service.url, 1, template)));
+      if (options.settleMs) await sleep(options.settleMs);
+      const before = await snapshot(service, engineRss);
 
       const fresh: DojoLearner[] = [];
       while (fresh.length < m) {
-        const batch = await connectLearners(ctx, service.url, Math.min(BATCH, m - fresh.length));
+        const batch = await connectLearners(ctx, service.url, Math.min(batchSize, m - fresh.length), template);
         fresh.push(...batch);
         learners.push(...batch);
-        ctx.progress(`idle memory: ${fresh.length}/${m} idle sandboxes`);
+        ctx.progress(`${label}: ${fresh.length}/${m} idle sandboxes`);
       }
-      const after = await snapshot(service);
+      if (options.settleMs) await sleep(options.settleMs);
+      const after = await snapshot(service, engineRss);
 
       const ids = fresh.map((l) => l.sandboxId);
       const containers = ids.map(containerMemory);
       const shims = shimMemory(ids);
+      options.inspect?.(ids);
       const perSandbox = (bytes: number) => round1(bytes / m / MiB);
       const figures = {
         containerWorkingSet: meanMiB(containers, (c) => c.workingSetBytes),
@@ -125,5 +156,5 @@ export async function measureIdleMemory(ctx: BenchContext): Promise<IdleMemoryFi
     } finally {
       for (const learner of learners) learner.terminal.close();
     }
-  });
+  }, serviceOptions);
 }

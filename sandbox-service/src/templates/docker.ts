@@ -14,6 +14,7 @@
  * the sandbox.
  */
 import type { Config } from "../../../shared/config";
+import { resourceLimits } from "./limits";
 import { shellTemplate } from "./shell";
 import type { SandboxTemplate } from "./template";
 
@@ -22,7 +23,6 @@ const REGISTRY_MOUNT = "/opt/dojo/registry";
 
 export function dockerTemplate(config: Config): SandboxTemplate {
   const shell = shellTemplate(config);
-  const memoryBytes = config.SANDBOX_DOCKER_MEMORY_MB * 1024 * 1024;
   return {
     name: "docker",
     shell: shell.shell,
@@ -39,11 +39,7 @@ export function dockerTemplate(config: Config): SandboxTemplate {
       cmd: ["/usr/local/sbin/dojo-docker-init"],
       diskLimitMb: config.SANDBOX_DISK_MB,
       hostConfig: {
-        NetworkMode: "none",
-        Memory: memoryBytes,
-        MemorySwap: memoryBytes,
-        NanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
-        PidsLimit: config.SANDBOX_DOCKER_PIDS_LIMIT,
+        ...resourceLimits(config, config.SANDBOX_DOCKER_MEMORY_MB, config.SANDBOX_DOCKER_PIDS_LIMIT),
         CapAdd: ["ALL"],
         CapDrop: ["SYS_RESOURCE"],
         SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
@@ -56,8 +52,6 @@ export function dockerTemplate(config: Config): SandboxTemplate {
         // overlay2 cannot stack on the container's own overlay: the nested engine's images
         // live in a volume, labelled like everything else and removed with the sandbox.
         Mounts: [{ Type: "volume", Target: "/var/lib/docker", VolumeOptions: { Labels: labels } }],
-        Init: true,
-        LogConfig: { Type: "none", Config: {} },
         ...(config.SANDBOX_DOCKER_RUNTIME ? { Runtime: config.SANDBOX_DOCKER_RUNTIME } : {}),
       },
     }),

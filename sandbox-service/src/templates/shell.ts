@@ -5,13 +5,13 @@
  * (where the storage driver allows) disk.
  */
 import type { Config } from "../../../shared/config";
+import { resourceLimits } from "./limits";
 import type { SandboxTemplate } from "./template";
 
 /** Enough for a root shell to chown/chmod, kill its own processes and run setuid tools. */
 const SHELL_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "NET_BIND_SERVICE"];
 
 export function shellTemplate(config: Config): SandboxTemplate {
-  const memoryBytes = config.SANDBOX_MEMORY_MB * 1024 * 1024;
   return {
     name: "shell",
     containerSpec: ({ name, hostname, labels }) => ({
@@ -22,18 +22,10 @@ export function shellTemplate(config: Config): SandboxTemplate {
       cmd: ["sleep", "infinity"],
       diskLimitMb: config.SANDBOX_DISK_MB,
       hostConfig: {
-        NetworkMode: "none",
-        Memory: memoryBytes,
-        // Equal to Memory: no swap, so a memory hog meets the OOM killer instead of thrashing.
-        MemorySwap: memoryBytes,
-        NanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
-        PidsLimit: config.SANDBOX_PIDS_LIMIT,
+        ...resourceLimits(config, config.SANDBOX_MEMORY_MB, config.SANDBOX_PIDS_LIMIT),
         CapDrop: ["ALL"],
         CapAdd: SHELL_CAPABILITIES,
         SecurityOpt: ["no-new-privileges"],
-        // tini as PID 1 reaps the zombies that learners' background jobs leave behind.
-        Init: true,
-        LogConfig: { Type: "none", Config: {} },
       },
     }),
     shell: {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type Config } from "../../../shared/config";
 import {
   EVENTS,
@@ -41,6 +42,23 @@ export const engine = new DockerEngine(process.env.DOCKER_HOST ?? "unix:///var/r
 export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
   // Sweeps are driven by the tests (service.sweep()), never by a timer.
   return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, database: null, ...overrides });
+}
+
+/**
+ * One real service for a whole test file, under an instance of its own: started before
+ * the tests, stopped after them, with every container of that instance removed.
+ */
+export function useService(env: Record<string, string> = {}): { config: Config; service: () => RunningService } {
+  const config = testConfig(env);
+  let service: RunningService | undefined;
+  beforeAll(async () => {
+    service = await startService(config);
+  });
+  afterAll(async () => {
+    await service?.close();
+    await removeInstance(config.DOJO_INSTANCE);
+  });
+  return { config, service: () => service! };
 }
 
 export async function containersOf(instance: string) {
