@@ -4,12 +4,11 @@
  * from the difference between the last migrated datamodel (prisma/migrations/schema.snapshot.prisma)
  * and the schema, then moves the snapshot forward and regenerates the PostgreSQL schema.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { DatabaseProvider } from "../../shared/db/url";
 import { diffSql } from "./prisma-diff";
 import { POSTGRES_SCHEMA, postgresSchema, SOURCE } from "./schemas";
-import { readFileSync } from "node:fs";
 
 export const SNAPSHOT = "prisma/migrations/schema.snapshot.prisma";
 const PROVIDERS: DatabaseProvider[] = ["sqlite", "postgresql"];

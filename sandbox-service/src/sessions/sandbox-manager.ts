@@ -96,10 +96,6 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return [...this.byOwner.values()];
   }
 
-  find(owner: SandboxOwner): Sandbox | undefined {
-    return this.byOwner.get(ownerKey(owner));
-  }
-
   findById(id: string): Sandbox | undefined {
     return this.byId.get(id);
   }

@@ -3,8 +3,8 @@
  * for lessons where learners run `docker` themselves.
  *
  * A nested dockerd needs nearly every capability: this is the capability set verified on
- * these hosts (`--privileged` fails here, as CAP_SYS_RESOURCE is not in the host's bounding
- * set). It is close to privileged, so this template trusts the host's kernel isolation
+ * these hosts (Docker's privileged mode fails here, as CAP_SYS_RESOURCE is not in the
+ * host's bounding set). It is close to privileged, so this template trusts the host's kernel isolation
  * less than `shell` does; SANDBOX_DOCKER_RUNTIME can name a hardened runtime (e.g.
  * sysbox-runc) where one is installed. See the README's security section.
  *
