@@ -29,6 +29,7 @@ import { promisify } from "node:util";
 import { LABELS } from "../sandbox-service/src/sessions/identity";
 import { ensureWetty, WETTY_VERSION, wettyUnavailableReason } from "./peers/wetty-server";
 import { createContext } from "./support/bench-context";
+import { attempts } from "./support/attempt";
 import { Cleanup } from "./support/cleanup";
 import { removeLabelled } from "./support/docker-cli";
 import { measureDockerSandboxes } from "./support/phases/docker-sandboxes";
@@ -70,18 +71,8 @@ async function main(): Promise<void> {
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
 
-  const errors: string[] = [];
-  /** Runs one phase; a failure is recorded and the benchmark goes on with the next. */
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      errors.push(`${name}: ${message}`);
-      ctx.progress(`FAILED ${name}: ${message}`);
-      return null;
-    }
-  };
+  // A failing phase is recorded and the benchmark goes on with the next.
+  const { errors, attempt: phase } = attempts(ctx.progress);
 
   try {
     await ctx.engine.ping();

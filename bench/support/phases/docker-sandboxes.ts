@@ -26,6 +26,7 @@
 import { connectDojoLearner } from "../../peers/dojo-client";
 import { instanceSelector } from "../../../sandbox-service/src/sessions/identity";
 import type { BenchContext } from "../bench-context";
+import { attempts } from "../attempt";
 import { withService } from "../bench-context";
 import { containerPids } from "../cgroup-memory";
 import { hostDockerDaemonsRssBytes, MiB, namedProcessesMemory } from "../proc-memory";
@@ -195,17 +196,7 @@ export async function measureDockerSandboxes(ctx: BenchContext): Promise<DockerS
   // The engines inside keep their images in labelled volumes; `docker rm -v` removes them
   // with the sandbox, this catches any left over (e.g. after a kill mid-removal).
   const releaseVolumes = ctx.cleanup.add("remove the docker sandboxes' volumes", () => ctx.engine.removeUnusedVolumes(instanceSelector(ctx.instance)));
-  const errors: string[] = [];
-  const part = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      errors.push(`${name}: ${message}`);
-      ctx.progress(`FAILED docker sandboxes, ${name}: ${message}`);
-      return null;
-    }
-  };
+  const { errors, attempt: part } = attempts(ctx.progress, "docker sandboxes, ");
   try {
     ctx.progress(`docker sandboxes: ${ctx.settings.dockerSamples} cold samples, one learner at a time`);
     const cold = await part("cold", () => measureCold(ctx));
