@@ -1,12 +1,13 @@
 import { defineConfig } from "@playwright/test";
+import { e2e } from "./e2e/environment";
 
 /**
  * End-to-end tests against the real platform: `npm start` (web + sandbox-service + real
  * Docker engine) on ports of their own and a DOJO_INSTANCE of their own, so a platform
- * you are running yourself on the default ports is left alone.
+ * you are running yourself on the default ports is left alone (see e2e/environment.ts).
  */
-const WEB_PORT = 3100;
-const SANDBOX_PORT = 4100;
+const WEB_PORT = e2e.webPort;
+const SANDBOX_PORT = e2e.sandboxPort;
 
 export default defineConfig({
   testDir: "e2e",
@@ -34,7 +35,7 @@ export default defineConfig({
     env: {
       PORT: String(WEB_PORT),
       SANDBOX_PORT: String(SANDBOX_PORT),
-      DOJO_INSTANCE: "e2e",
+      DOJO_INSTANCE: e2e.instance,
       // Timers run every 2 s, and the expiry warning shows from the start, so the
       // "give me more time" path can be tested without waiting two hours.
       SANDBOX_SWEEP_INTERVAL_SECONDS: "2",

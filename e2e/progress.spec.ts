@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import { e2e } from "./environment";
 import { LessonPage } from "./lesson-page";
+
+const restartUrl = `http://localhost:${e2e.restart.webPort}`;
 
 test("a step is checked in the sandbox, and stays passed on the next visit", async ({ page }) => {
   const lesson = new LessonPage(page);
@@ -25,10 +28,10 @@ test("a step is checked in the sandbox, and stays passed on the next visit", asy
   await expect(page.getByRole("link", { name: /Resume with “A first look at a container/ })).toBeVisible();
 });
 
-/** A second platform of its own (ports 3200/4200), so it can be stopped and started again. */
+/** A second platform of its own, so it can be stopped and started again. */
 function startPlatform(): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "scripts/platform.ts", "production"], {
-    env: { ...process.env, PORT: "3200", SANDBOX_PORT: "4200", DOJO_INSTANCE: "e2e-restart" },
+    env: { ...process.env, PORT: String(e2e.restart.webPort), SANDBOX_PORT: String(e2e.restart.sandboxPort), DOJO_INSTANCE: e2e.restart.instance },
     stdio: "ignore",
     detached: true,
   });
@@ -36,8 +39,8 @@ function startPlatform(): ChildProcess {
 
 async function waitUntilUp(page: Page): Promise<void> {
   await expect(async () => {
-    expect((await page.request.get("http://localhost:4200/healthz")).ok()).toBe(true);
-    expect((await page.request.get("http://localhost:3200/")).ok()).toBe(true);
+    expect((await page.request.get(`http://localhost:${e2e.restart.sandboxPort}/healthz`)).ok()).toBe(true);
+    expect((await page.request.get(`${restartUrl}/`)).ok()).toBe(true);
   }).toPass({ timeout: 60_000 });
 }
 
@@ -52,7 +55,7 @@ test("progress survives a restart of web and service", async ({ page }) => {
   try {
     await waitUntilUp(page);
     const lesson = new LessonPage(page);
-    await page.goto("http://localhost:3200/lessons/inside-a-container");
+    await page.goto(`${restartUrl}/lessons/inside-a-container`);
     await lesson.waitConnected();
     await lesson.run("ps -p 1 -o args= > ~/pid1.txt");
     await page.getByTestId("check-find-pid-1").getByRole("button", { name: "Check" }).click();
@@ -61,7 +64,7 @@ test("progress survives a restart of web and service", async ({ page }) => {
     await stop(platform);
     platform = startPlatform();
     await waitUntilUp(page);
-    await page.goto("http://localhost:3200/lessons/inside-a-container");
+    await page.goto(`${restartUrl}/lessons/inside-a-container`);
     await expect(page.getByTestId("check-find-pid-1")).toHaveAttribute("data-passed", "true");
     // And the sandbox itself was re-adopted: the file is still there.
     await lesson.waitConnected();
