@@ -30,7 +30,9 @@ function storage(db: SqlConnection): UmzugStorage {
 
 /** Applies pending migrations; returns the names applied (none on a second run). */
 export async function migrate(url: string, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  const dir = path.join(migrationsDir, providerOf(url));
+  const provider = providerOf(url);
+  const sqlite = provider === "sqlite";
+  const dir = path.join(migrationsDir, provider);
   const db = await connect(url);
   try {
     const umzug = new Umzug({
@@ -42,14 +44,22 @@ export async function migrate(url: string, migrationsDir = MIGRATIONS_DIR): Prom
           name,
           up: async () => {
             const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+            // SQLite changes a column by copying the table and dropping the old one. With
+            // foreign keys on, that DROP would cascade and delete every row pointing at the
+            // table (progress!), and the PRAGMA Prisma writes into the SQL is a no-op inside a
+            // transaction. So keys go off around the transaction and are checked before commit.
+            if (sqlite) await db.exec("PRAGMA foreign_keys = OFF");
             // Each migration commits whole or not at all (both databases have transactional DDL).
             await db.exec("BEGIN");
             try {
               await db.exec(sql);
+              if (sqlite) await refuseBrokenForeignKeys(db);
               await db.exec("COMMIT");
             } catch (error) {
               await db.exec("ROLLBACK");
               throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+            } finally {
+              if (sqlite) await db.exec("PRAGMA foreign_keys = ON");
             }
           },
         })),
@@ -60,4 +70,9 @@ export async function migrate(url: string, migrationsDir = MIGRATIONS_DIR): Prom
   } finally {
     await db.close();
   }
+}
+
+async function refuseBrokenForeignKeys(db: SqlConnection): Promise<void> {
+  const broken = await db.query<{ table: string; parent: string }>("PRAGMA foreign_key_check");
+  if (broken.length > 0) throw new Error(`it would leave ${broken.length} row(s) pointing at missing rows (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
 }

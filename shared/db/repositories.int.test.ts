@@ -14,7 +14,7 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("repositories on %s", 
 
   beforeAll(async () => {
     database = await freshDatabase(provider);
-    expect(await migrate(database.url)).toEqual(["0001_init"]);
+    expect(await migrate(database.url)).toContain("0001_init");
     // A second run applies nothing: each migration is recorded once.
     expect(await migrate(database.url)).toEqual([]);
     db = createDatabase(database.url);
