@@ -18,6 +18,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Link href="/" className="brand">
             Container Dojo
           </Link>
+          <nav className="site-nav">
+            <Link href="/progress">My progress</Link>
+            <Link href="/account">Account</Link>
+          </nav>
         </header>
         {children}
       </body>

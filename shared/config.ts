@@ -35,6 +35,8 @@ const schema = z.object({
    * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.
    */
   DOJO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** When set, signing up as an instructor needs this code; empty: anyone may sign up as one. */
+  INSTRUCTOR_SIGNUP_CODE: z.string().min(8, "must be at least 8 characters").optional(),
   /**
    * Name of this platform instance. Every Docker object carries it as a label, and the
    * reaper only touches its own instance's objects, so a test run and a dev server can

@@ -29,7 +29,7 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("repositories on %s", 
     const later = new Date("2026-11-27T11:00:00Z");
     await Promise.all(Array.from({ length: 8 }, () => recordLearnerSeen(db, "learner-a", first)));
     await recordLearnerSeen(db, "learner-a", later);
-    expect(await db.learner.findMany()).toEqual([{ id: "learner-a", displayName: null, createdAt: first, lastSeenAt: later }]);
+    expect(await db.learner.findMany()).toEqual([{ id: "learner-a", displayName: null, accountId: null, createdAt: first, lastSeenAt: later }]);
   });
 
   it("keeps a valid display name and refuses a bad one in a sentence, writing nothing", async () => {
