@@ -50,4 +50,12 @@ export class LessonPage {
   async expectLine(line: string): Promise<void> {
     await expect.poll(() => this.lines()).toContain(line);
   }
+
+  /** Does a step the learner's way (a command in the terminal), checks it, and waits until it shows as passed. */
+  async passStep(step: string, command: string): Promise<void> {
+    await this.run(command);
+    const check = this.page.getByTestId(`check-${step}`);
+    await check.getByRole("button", { name: "Check" }).click();
+    await expect(check).toHaveAttribute("data-passed", "true");
+  }
 }
