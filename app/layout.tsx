@@ -20,6 +20,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav className="site-nav">
             <Link href="/progress">My progress</Link>
+            <Link href="/join">Join a workshop</Link>
+            <Link href="/instructor">Teach</Link>
             <Link href="/account">Account</Link>
           </nav>
         </header>

@@ -80,6 +80,8 @@ const schema = z.object({
   SANDBOX_DOCKER_PIDS_LIMIT: z.coerce.number().int().min(64).default(2048),
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),
+  /** Sandboxes are kept warm for a workshop's capacity from this long before it opens. */
+  WORKSHOP_PREWARM_LEAD_SECONDS: seconds.default(30 * 60),
   /** Folder holding the platform registry's unix socket (scripts/registry.sh), mounted into `docker` sandboxes. */
   DOJO_REGISTRY_SOCKET_DIR: z.string().startsWith("/", "must be an absolute path").default("/var/lib/dojo/registry/socket"),
   /** Output kept per terminal for replay after a reload or reconnect. */

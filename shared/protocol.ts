@@ -18,6 +18,18 @@
  *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
  *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
+ *     ← workshop:message                    an announcement or a hint from the workshop's instructor
+ *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
+ *
+ * Flow of an instructor's workshop dashboard (auth: { instructorToken }):
+ *   → workshop:watch {}            ack      the dashboard's snapshot; then live updates:
+ *     ← workshop:row / workshop:counts / workshop:warmup
+ *   → workshop:announce {text}     ack      to every learner of the workshop
+ *   → workshop:hint {learnerId,text} ack    to one learner
+ *   → workshop:shadow {learnerId}  ack      a read-only copy of that learner's terminal (replay, then live):
+ *     ← shadow:output / shadow:ended
+ *   → workshop:unshadow {}         ack
+ *   → workshop:end {}              ack      removes every learner's sandbox and closes the workshop
  */
 import { z } from "zod";
 
@@ -39,7 +51,30 @@ export const EVENTS = {
   checkRun: "check:run",
   checkPassed: "check:passed",
   protocolError: "protocol:error",
+  workshopMessage: "workshop:message",
+  workshopEnded: "workshop:ended",
+  workshopWatch: "workshop:watch",
+  workshopRow: "workshop:row",
+  workshopCounts: "workshop:counts",
+  workshopWarmup: "workshop:warmup",
+  workshopAnnounce: "workshop:announce",
+  workshopHint: "workshop:hint",
+  workshopShadow: "workshop:shadow",
+  workshopUnshadow: "workshop:unshadow",
+  workshopEnd: "workshop:end",
+  shadowOutput: "shadow:output",
+  shadowEnded: "shadow:ended",
 } as const;
+
+/** Requests only an instructor's dashboard may make; a learner's socket is refused them. */
+export const INSTRUCTOR_REQUESTS = [
+  EVENTS.workshopWatch,
+  EVENTS.workshopAnnounce,
+  EVENTS.workshopHint,
+  EVENTS.workshopShadow,
+  EVENTS.workshopUnshadow,
+  EVENTS.workshopEnd,
+] as const;
 
 /** Largest keystroke/paste chunk; the browser splits longer pastes into pieces of this size. */
 export const MAX_INPUT_CHARS = 8 * 1024;
@@ -154,7 +189,7 @@ export interface SandboxStatus {
   message: string;
 }
 
-export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone";
+export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone" | "workshop-ended";
 export interface SandboxEnded {
   sandboxId: string;
   reason: SandboxEndReason;
@@ -210,6 +245,27 @@ export interface ServerToClientEvents {
   [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
   [EVENTS.terminalExit]: (exit: TerminalExit) => void;
   [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
+  [EVENTS.workshopMessage]: (message: WorkshopMessageEvent) => void;
+  [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
+}
+
+/** What an instructor's dashboard hears. */
+export interface DashboardServerEvents {
+  [EVENTS.workshopRow]: (row: DashboardRow) => void;
+  [EVENTS.workshopCounts]: (counts: DashboardCounts) => void;
+  [EVENTS.workshopWarmup]: (warmup: DashboardWarmup) => void;
+  [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
+  [EVENTS.shadowOutput]: (output: ShadowOutput) => void;
+  [EVENTS.shadowEnded]: (ended: ShadowEnded) => void;
+}
+
+export interface DashboardClientEvents {
+  [EVENTS.workshopWatch]: (request: Record<string, never>, ack: (result: Ack<DashboardSnapshot>) => void) => void;
+  [EVENTS.workshopAnnounce]: (request: { text: string }, ack: (result: Ack<Record<string, never>>) => void) => void;
+  [EVENTS.workshopHint]: (request: { learnerId: string; text: string }, ack: (result: Ack<Record<string, never>>) => void) => void;
+  [EVENTS.workshopShadow]: (request: { learnerId: string }, ack: (result: Ack<ShadowOpened>) => void) => void;
+  [EVENTS.workshopUnshadow]: (request: Record<string, never>, ack: (result: Ack<Record<string, never>>) => void) => void;
+  [EVENTS.workshopEnd]: (request: Record<string, never>, ack: (result: Ack<{ removed: number }>) => void) => void;
 }
 
 export interface ClientToServerEvents {
@@ -227,4 +283,88 @@ export interface ClientToServerEvents {
 /** The `data.code` the service puts on a refused connection (socket.io `connect_error`). */
 export interface ConnectErrorData {
   code: "unauthorized";
+}
+
+// ——— Workshops ———
+
+const learnerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
+const messageText = z.string().trim().min(1, "A message cannot be empty.").max(500, "A message can be at most 500 characters long.");
+
+export const workshopWatchSchema = z.object({}).strict();
+export const workshopAnnounceSchema = z.object({ text: messageText }).strict();
+export const workshopHintSchema = z.object({ learnerId: learnerIdSchema, text: messageText }).strict();
+export const workshopShadowSchema = z.object({ learnerId: learnerIdSchema }).strict();
+export const workshopUnshadowSchema = z.object({}).strict();
+export const workshopEndSchema = z.object({}).strict();
+
+export interface WorkshopMessageEvent {
+  id: number;
+  kind: "announcement" | "hint";
+  text: string;
+  at: string;
+}
+
+export interface WorkshopEndedEvent {
+  message: string;
+}
+
+/** What a dashboard row says about a learner's sandbox. */
+export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "gone";
+
+export interface DashboardRow {
+  learnerId: string;
+  displayName: string;
+  joinedAt: string;
+  /** The lesson they are on (last opened or worked in), and its first step not passed yet. */
+  lesson: string | null;
+  nextStep: string | null;
+  stepsPassed: number;
+  sandbox: SeatSandboxState;
+  lastActivity: string | null;
+}
+
+export interface DashboardStepCount {
+  lesson: string;
+  step: string;
+  title: string;
+  passed: number;
+}
+
+export interface DashboardCounts {
+  seats: number;
+  steps: DashboardStepCount[];
+}
+
+export interface DashboardWarmup {
+  /** Sandboxes ready for this workshop: learners' live ones plus pooled ones set aside for it. */
+  ready: number;
+  target: number;
+}
+
+export interface DashboardSnapshot {
+  workshop: { id: string; title: string; code: string; capacity: number; opensAt: string; closesAt: string; endedAt: string | null };
+  lessons: Array<{ slug: string; title: string; steps: Array<{ id: string; title: string }> }>;
+  rows: DashboardRow[];
+  counts: DashboardCounts;
+  warmup: DashboardWarmup;
+}
+
+export interface ShadowOpened {
+  hostname: string;
+  lesson: string;
+  instance: string;
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface ShadowOutput {
+  learnerId: string;
+  instance: string;
+  offset: number;
+  data: Uint8Array;
+}
+
+export interface ShadowEnded {
+  learnerId: string;
+  message: string;
 }

@@ -17,10 +17,21 @@ export const sandboxClaimsSchema = z.object({
   lesson: lessonSlug,
   /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
   template: templateName,
+  /** The workshop the learner is in, when this lesson is part of it: their progress shows on its dashboard. */
+  workshop: z.uuid().optional(),
   /** Expiry, seconds since the epoch. */
   exp: z.number().int(),
 });
 export type SandboxClaims = z.infer<typeof sandboxClaimsSchema>;
+
+/** What an instructor's dashboard may do: watch, message and end one workshop they own. */
+export const instructorClaimsSchema = z.object({
+  /** The instructor's account id. */
+  sub: z.uuid(),
+  workshop: z.uuid(),
+  exp: z.number().int(),
+});
+export type InstructorClaims = z.infer<typeof instructorClaimsSchema>;
 
 export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired";
 
@@ -53,24 +64,40 @@ export function newLearnerId(): string {
 }
 
 export function signSandboxToken(claims: SandboxClaims, secret: string): string {
-  const body = Buffer.from(JSON.stringify(sandboxClaimsSchema.parse(claims))).toString("base64url");
-  return `${body}.${hmac(secret, "sandbox-token", body)}`;
+  return signClaims(sandboxClaimsSchema, "sandbox-token", claims, secret);
 }
 
 /** Returns the claims of a valid token; throws TokenError saying what is wrong otherwise. */
 export function verifySandboxToken(token: unknown, secret: string, nowMs: number): SandboxClaims {
+  return verifyClaims(sandboxClaimsSchema, "sandbox-token", token, secret, nowMs);
+}
+
+export function signInstructorToken(claims: InstructorClaims, secret: string): string {
+  return signClaims(instructorClaimsSchema, "instructor-token", claims, secret);
+}
+
+export function verifyInstructorToken(token: unknown, secret: string, nowMs: number): InstructorClaims {
+  return verifyClaims(instructorClaimsSchema, "instructor-token", token, secret, nowMs);
+}
+
+function signClaims<S extends z.ZodType>(schema: S, purpose: string, claims: z.infer<S>, secret: string): string {
+  const body = Buffer.from(JSON.stringify(schema.parse(claims))).toString("base64url");
+  return `${body}.${hmac(secret, purpose, body)}`;
+}
+
+function verifyClaims<S extends z.ZodType<{ exp: number }>>(schema: S, purpose: string, token: unknown, secret: string, nowMs: number): z.infer<S> {
   if (token === undefined || token === null || token === "") throw new TokenError("missing");
   if (typeof token !== "string" || token.length > 2048) throw new TokenError("malformed");
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) throw new TokenError("malformed");
-  if (!sameSignature(signature, hmac(secret, "sandbox-token", body))) throw new TokenError("bad_signature");
+  if (!sameSignature(signature, hmac(secret, purpose, body))) throw new TokenError("bad_signature");
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
   } catch {
     throw new TokenError("malformed");
   }
-  const claims = sandboxClaimsSchema.safeParse(json);
+  const claims = schema.safeParse(json);
   if (!claims.success) throw new TokenError("malformed");
   if (claims.data.exp * 1000 <= nowMs) throw new TokenError("expired");
   return claims.data;

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
-import { FormError } from "@/components/account/FormError";
+import { FormError } from "@/components/forms/FormError";
+import { formErrorMessage } from "@/lib/forms/messages";
 import { currentAccount } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE } from "@/lib/learner";
@@ -35,7 +36,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
 
       <h2>Display name</h2>
       <p>The name instructors see in a workshop. You do not need an account for it.</p>
-      <FormError code={error} />
+      <FormError message={formErrorMessage(error)} />
       {saved === "name" ? (
         <p className="form-saved" role="status" data-testid="form-saved">
           Display name saved.

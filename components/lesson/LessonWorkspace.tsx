@@ -6,7 +6,9 @@
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { SandboxTerminal, type TerminalHandle } from "../terminal/SandboxTerminal";
+import type { WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
 import { ProgressBar } from "./ProgressBar";
+import { WorkshopMessages } from "./WorkshopMessages";
 
 export interface StepInfo {
   id: string;
@@ -39,6 +41,14 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
   }, []);
   const terminal = useCallback(() => handle.current, []);
   const markPassed = useCallback((step: string) => setPassed((current) => new Set(current).add(step)), []);
+  const [messages, setMessages] = useState<WorkshopMessageEvent[]>([]);
+  const [workshopEnded, setWorkshopEnded] = useState<string | null>(null);
+  // The service sends the backlog again on every reconnect: keep each message once.
+  const onWorkshopMessage = useCallback(
+    (message: WorkshopMessageEvent) => setMessages((current) => (current.some((m) => m.id === message.id) ? current : [...current, message])),
+    [],
+  );
+  const onWorkshopEnded = useCallback((ended: WorkshopEndedEvent) => setWorkshopEnded(ended.message), []);
 
   // Steps passed before (another visit, another tab) stay passed.
   useEffect(() => {
@@ -59,11 +69,18 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
     <WorkspaceContext.Provider value={{ terminal, steps, passed, markPassed }}>
       <div className="workspace">
         <article className="lesson-text">
+          <WorkshopMessages messages={messages} ended={workshopEnded} />
           {steps.length > 0 && <ProgressBar passed={done} total={steps.length} />}
           {children}
         </article>
         <aside className="lesson-terminal">
-          <SandboxTerminal lesson={lesson} onReady={onReady} onCheckPassed={markPassed} />
+          <SandboxTerminal
+            lesson={lesson}
+            onReady={onReady}
+            onCheckPassed={markPassed}
+            onWorkshopMessage={onWorkshopMessage}
+            onWorkshopEnded={onWorkshopEnded}
+          />
         </aside>
       </div>
     </WorkspaceContext.Provider>

@@ -8,7 +8,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
-import type { CheckResult, SandboxInfo } from "../../shared/protocol";
+import type { CheckResult, SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
 import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
 
@@ -27,6 +27,9 @@ interface Props {
   onReady?: (handle: TerminalHandle | null) => void;
   /** A step passed in another tab of this sandbox. */
   onCheckPassed?: (step: string) => void;
+  /** The page is part of a workshop: its instructor's messages, and its end. */
+  onWorkshopMessage?: (message: WorkshopMessageEvent) => void;
+  onWorkshopEnded?: (ended: WorkshopEndedEvent) => void;
 }
 
 const THEME = {
@@ -36,7 +39,7 @@ const THEME = {
   selectionBackground: "#33415e",
 };
 
-export function SandboxTerminal({ lesson, onReady, onCheckPassed }: Props) {
+export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMessage, onWorkshopEnded }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [message, setMessage] = useState("Connecting to your sandbox…");
@@ -95,6 +98,8 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed }: Props) {
         notice: (text) => setHint(text),
         expiring: (next) => setExpiry(next),
         checkPassed: (step) => onCheckPassed?.(step),
+        workshopMessage: (message) => onWorkshopMessage?.(message),
+        workshopEnded: (ended) => onWorkshopEnded?.(ended),
       });
       connection.current = conn;
 
@@ -151,7 +156,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed }: Props) {
       connection.current = null;
       term?.dispose();
     };
-  }, [lesson, onReady, onCheckPassed]);
+  }, [lesson, onReady, onCheckPassed, onWorkshopMessage, onWorkshopEnded]);
 
   const showOverlay = status !== "connected";
   return (

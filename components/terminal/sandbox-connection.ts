@@ -17,6 +17,8 @@ import {
   type ServerToClientEvents,
   type TerminalOpened,
   type TerminalSize,
+  type WorkshopEndedEvent,
+  type WorkshopMessageEvent,
 } from "../../shared/protocol";
 import { TerminalStream, type Write } from "./terminal-stream";
 
@@ -35,6 +37,9 @@ export interface ConnectionEvents {
   expiring(expiry: { expiresAt: string; canExtend: boolean } | null): void;
   /** A step passed in another tab of this sandbox. */
   checkPassed(step: string): void;
+  /** An announcement or hint from the workshop's instructor. */
+  workshopMessage?(message: WorkshopMessageEvent): void;
+  workshopEnded?(ended: WorkshopEndedEvent): void;
 }
 
 interface TokenAnswer {
@@ -147,6 +152,8 @@ export class SandboxConnection {
       if (notice.sandboxId === this.sandboxId) this.on.notice(notice.message);
     });
     socket.on(EVENTS.protocolError, (error) => console.warn(`sandbox service: ${error.message}`));
+    socket.on(EVENTS.workshopMessage, (message) => this.on.workshopMessage?.(message));
+    socket.on(EVENTS.workshopEnded, (ended) => this.on.workshopEnded?.(ended));
   }
 
   stop(): void {

@@ -20,12 +20,12 @@ import {
 } from "../../shared/db/accounts";
 import type { Database } from "../../shared/db/client";
 import { newLearnerId } from "../../shared/token";
-import type { AuthErrorCode } from "./messages";
+import type { FormErrorCode } from "../forms/messages";
 import { hashPassword, verifyPassword } from "./password";
 import { newSessionToken, SESSION_DAYS, sessionIdOf } from "./session";
 import { signInBlocked } from "./sign-in-limit";
 
-export type FlowResult = { ok: true; sessionToken: string; learnerId: string } | { ok: false; error: AuthErrorCode };
+export type FlowResult = { ok: true; sessionToken: string; learnerId: string } | { ok: false; error: FormErrorCode };
 
 interface SignUpInput {
   email: string;

@@ -12,7 +12,9 @@ import type { SandboxEngine } from "./engine/engine";
 import { consoleLogger, type Logger } from "./log/logger";
 import { instanceSelector } from "./sessions/identity";
 import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
-import { authMiddleware } from "./socket/auth";
+import { authMiddleware, type SocketData } from "./socket/auth";
+import { handleInstructorConnection } from "./socket/instructor-connection";
+import { WorkshopHub } from "./workshops/workshop-hub";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
 import { createTemplates } from "./templates/registry";
 import { WarmPool } from "./pool/warm-pool";
@@ -46,15 +48,18 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   const now = overrides.now ?? Date.now;
   const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);
   const templates = createTemplates(config);
-  // The pool asks the manager whether there is room; the manager claims from the pool.
+  // The pool asks the manager whether there is room; the manager claims from the pool;
+  // workshops about to start ask the pool for more.
   let manager: SandboxManager | undefined;
+  let workshops: WorkshopHub | undefined;
   const pool = new WarmPool(
     engine,
     templates,
     { instance: config.DOJO_INSTANCE, sizes: new Map([
         ["shell", config.SANDBOX_POOL_SIZE],
         ["docker", config.SANDBOX_DOCKER_POOL_SIZE],
-      ]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES },
+      ]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
+      extraDemand: (template) => workshops?.poolDemand(template) ?? 0 },
     log,
     () => manager!.hasRoom() && manager!.queueLength === 0,
     now,
@@ -105,7 +110,12 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
   const checks = new CheckRunner(engine, database, log);
-  io.on("connection", (socket) => handleLearnerConnection(socket, { manager, ports, checks, log }));
+  workshops = new WorkshopHub(io, manager, pool, database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
+  const hub = workshops;
+  io.on("connection", (socket) => {
+    if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);
+    else handleLearnerConnection(socket, { manager, ports, checks, activity: hub, log });
+  });
   manager.on("expiring", (sandbox) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
       sandboxId: sandbox.id,
@@ -134,6 +144,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         const { adopted, reaped } = await manager.reconcile();
         if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
         await manager.applyTimers();
+        await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
         await pool.fill();
       } catch (error) {
         log.warn("sweep failed; retrying at the next one", { error });

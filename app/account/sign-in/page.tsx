@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FormError } from "@/components/account/FormError";
+import { FormError } from "@/components/forms/FormError";
+import { formErrorMessage } from "@/lib/forms/messages";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
@@ -13,7 +14,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     <main className="narrow">
       <h1>Sign in</h1>
       <p className="lead">Progress you made in this browser without an account is added to your account.</p>
-      <FormError code={error} />
+      <FormError message={formErrorMessage(error)} />
       <form method="post" action="/api/account/sign-in" className="account-form">
         <label>
           Email

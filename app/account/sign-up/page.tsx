@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FormError } from "@/components/account/FormError";
+import { FormError } from "@/components/forms/FormError";
+import { formErrorMessage } from "@/lib/forms/messages";
 import { config } from "@/shared/config";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
         You never need an account to learn. With one, your progress follows you to any browser, and everything you have done here so far is
         kept.
       </p>
-      <FormError code={error} />
+      <FormError message={formErrorMessage(error)} />
       <form method="post" action="/api/account/sign-up" className="account-form">
         <label>
           Email

@@ -8,6 +8,7 @@ import { findLesson } from "@/shared/lessons/loader";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { recordLearnerSeen } from "@/shared/db/learners";
+import { workshopForLesson } from "@/shared/db/workshops";
 import { sandboxUrlFor } from "@/lib/sandbox-url";
 import { config } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
@@ -41,16 +42,21 @@ export async function POST(request: NextRequest) {
   }
 
   await recordLearnerSeen(db(), learner.id);
+  // in a workshop that teaches this lesson, the sandbox reports to its dashboard
+  const workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
 
   // sign the token
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
-  const token = signSandboxToken({ sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp }, settings.DOJO_SECRET);
+  const token = signSandboxToken(
+    { sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp, ...(workshop ? { workshop: workshop.id } : {}) },
+    settings.DOJO_SECRET,
+  );
   const sandboxUrl = sandboxUrlFor(
     { host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"), protocol: request.nextUrl.protocol.replace(":", "") },
     settings.SANDBOX_PUBLIC_URL,
     settings.SANDBOX_PORT,
   );
-  const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString() });
+  const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;
 }

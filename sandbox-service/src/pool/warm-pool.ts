@@ -28,6 +28,8 @@ export interface WarmPoolOptions {
   instance: string;
   /** Target number of ready sandboxes per template. */
   sizes: ReadonlyMap<string, number>;
+  /** More wanted on top, now (workshops about to start). */
+  extraDemand?: (template: string) => number;
   scrollbackBytes: number;
 }
 
@@ -83,7 +85,11 @@ export class WarmPool {
 
   /** Whether the pool would take one more sandbox of this template. */
   wants(template: string): boolean {
-    return this.readyCount(template) + this.creating < (this.options.sizes.get(template) ?? 0);
+    return this.readyCount(template) + this.creating < this.target(template);
+  }
+
+  target(template: string): number {
+    return (this.options.sizes.get(template) ?? 0) + (this.options.extraDemand?.(template) ?? 0);
   }
 
   /** Re-adopts an unclaimed running container found after a restart; false if not wanted. */

@@ -63,6 +63,7 @@ const END_MESSAGES: Record<SandboxEndReason, string> = {
   lifetime: "Your sandbox reached its maximum lifetime and was removed.",
   reset: "Your sandbox was reset.",
   gone: "Your sandbox stopped unexpectedly.",
+  "workshop-ended": "The workshop has ended, so your sandbox was removed. Thank you for taking part!",
 };
 
 export function endMessage(reason: SandboxEndReason): string {

@@ -1,17 +1,24 @@
-/** Refuses every socket without a valid sandbox token; binds the rest to one owner. */
+/**
+ * Refuses every socket without a valid token and binds the rest to what the token names:
+ * a learner's sandbox token (one learner, lesson and template) or an instructor's token
+ * (one workshop they own; the web checked the ownership before signing it).
+ */
 import type { Socket } from "socket.io";
 import type { ConnectErrorData } from "../../../shared/protocol";
-import { TokenError, verifySandboxToken, type SandboxClaims } from "../../../shared/token";
+import { TokenError, verifyInstructorToken, verifySandboxToken, type InstructorClaims, type SandboxClaims } from "../../../shared/token";
 import type { Logger } from "../log/logger";
 
-export interface SocketData {
-  claims: SandboxClaims;
-}
+export type SocketData = { role: "learner"; claims: SandboxClaims } | { role: "instructor"; claims: InstructorClaims };
 
 export function authMiddleware(secret: string, now: () => number, log: Logger) {
   return (socket: Socket, next: (error?: Error) => void) => {
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown; instructorToken?: unknown };
     try {
-      (socket.data as SocketData).claims = verifySandboxToken(socket.handshake.auth?.token, secret, now());
+      const data: SocketData =
+        auth.instructorToken !== undefined
+          ? { role: "instructor", claims: verifyInstructorToken(auth.instructorToken, secret, now()) }
+          : { role: "learner", claims: verifySandboxToken(auth.token, secret, now()) };
+      Object.assign(socket.data as object, data);
       next();
     } catch (error) {
       const reason = error instanceof TokenError ? error.reason : "malformed";

@@ -7,6 +7,7 @@ import type { Socket } from "socket.io";
 import {
   checkRunSchema,
   EVENTS,
+  INSTRUCTOR_REQUESTS,
   sandboxExtendSchema,
   sandboxOpenSchema,
   sandboxPortLinkSchema,
@@ -28,6 +29,7 @@ import { SandboxState } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
 import { socketViewer } from "../terminal/socket-viewer";
 import type { Terminal } from "../terminal/terminal";
+import type { SandboxClaims } from "../../../shared/token";
 import type { SocketData } from "./auth";
 import { onMessage, onRequest } from "./handlers";
 
@@ -35,15 +37,24 @@ export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
 }
 
+/** What a workshop wants to hear from its learners' pages (the WorkshopHub). */
+export interface LearnerActivity {
+  learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void>;
+  typed(claims: SandboxClaims): void;
+  passed(claims: SandboxClaims, step: string): void;
+  disconnected(claims: SandboxClaims): void;
+}
+
 export interface ConnectionServices {
   manager: SandboxManager;
   ports: PortProxy;
   checks: CheckRunner;
+  activity: LearnerActivity;
   log: Logger;
 }
 
-export function handleLearnerConnection(socket: Socket, { manager, ports, checks, log }: ConnectionServices): void {
-  const { claims } = socket.data as SocketData;
+export function handleLearnerConnection(socket: Socket, { manager, ports, checks, activity, log }: ConnectionServices): void {
+  const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
   const attachments = new Map<string, { terminal: Terminal; viewerId: string }>();
@@ -113,7 +124,10 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
   onRequest(socket, log, EVENTS.checkRun, checkRunSchema, async ({ step }) => {
     const current = readySandbox();
     const result = await checks.run(current, step);
-    if (result.passed) socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
+    if (result.passed) {
+      socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
+      activity.passed(claims, step);
+    }
     return result;
   });
 
@@ -137,6 +151,7 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     const attachment = attachments.get(terminalId);
     if (!attachment) throw new UserFacingError("not_found", "That terminal is not open. Reload the page.");
     attachment.terminal.input(data);
+    activity.typed(claims);
   });
 
   onMessage(socket, log, EVENTS.terminalResize, terminalResizeSchema, ({ terminalId, size }) => {
@@ -149,8 +164,22 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
   });
 
+  // A learner's token never opens a dashboard, shadows anyone or broadcasts, whatever it sends.
+  for (const event of INSTRUCTOR_REQUESTS) {
+    socket.on(event, (...args: unknown[]) => {
+      log.warn("learner tried an instructor request", { event, learner: owner.learner });
+      const ack = args.at(-1);
+      const error = { code: "forbidden", message: "Only the workshop's instructor can do that." };
+      if (typeof ack === "function") ack({ ok: false, error });
+      else socket.emit(EVENTS.protocolError, { event, ...error });
+    });
+  }
+
   socket.on("disconnect", () => {
     gone.abort();
     detachAll();
+    activity.disconnected(claims);
   });
+
+  activity.learnerConnected(socket, claims).catch((error: unknown) => log.warn("could not join the learner to their workshop", { error }));
 }

@@ -11,6 +11,9 @@
  *   detached so one frozen tab cannot stall the others; it re-attaches with a replay.
  * - The TTY takes the smallest size among viewers, so nobody sees lines wrapped for
  *   someone else's wider window.
+ * - Observers (an instructor shadowing a learner) get the same output but have no say:
+ *   their size is ignored and they never pause the shell, so watching cannot disturb the
+ *   learner. The shell's pace is the learner's, which bounds what an observer is sent.
  */
 import { randomBytes } from "node:crypto";
 import { FLOW, type TerminalSize } from "../../../shared/protocol";
@@ -54,6 +57,7 @@ export class Terminal {
   private state = TerminalState.Open;
   private readonly scrollback: Scrollback;
   private readonly viewers = new Map<string, Attached>();
+  private readonly observers = new Map<string, { viewer: TerminalViewer; sent: number }>();
   private appliedSize: TerminalSize;
   private readonly exitListeners: Array<() => void> = [];
   private flushScheduled = false;
@@ -106,6 +110,17 @@ export class Terminal {
     this.applySmallestSize();
     this.updateFlow();
     return replay;
+  }
+
+  /** Adds a read-only observer and returns the replay of what the scrollback holds. */
+  observe(viewer: TerminalViewer): ReplaySlice {
+    const replay = this.scrollback.since(undefined);
+    this.observers.set(viewer.id, { viewer, sent: this.scrollback.end });
+    return replay;
+  }
+
+  unobserve(viewerId: string): void {
+    this.observers.delete(viewerId);
   }
 
   detach(viewerId: string): void {
@@ -168,6 +183,12 @@ export class Terminal {
       if (missing.reset) entry.acked = missing.offset;
       entry.sent = end;
     }
+    for (const observer of this.observers.values()) {
+      if (observer.sent >= end) continue;
+      const missing = this.scrollback.since(observer.sent);
+      observer.viewer.output(missing.offset, missing.data);
+      observer.sent = end;
+    }
     this.updateFlow();
   }
 
@@ -204,7 +225,9 @@ export class Terminal {
     this.state = TerminalState.Exited;
     clearTimeout(this.stallTimer);
     for (const { viewer } of this.viewers.values()) viewer.exited(message);
+    for (const { viewer } of this.observers.values()) viewer.exited(message);
     this.viewers.clear();
+    this.observers.clear();
     for (const listener of this.exitListeners) listener();
   }
 

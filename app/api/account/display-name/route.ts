@@ -1,7 +1,7 @@
 /** POST (form) name → the browser's learner's display name, shown to instructors. */
 import type { NextRequest } from "next/server";
-import { handleForm } from "@/lib/auth/form-route";
-import type { AuthErrorCode } from "@/lib/auth/messages";
+import { handleForm } from "@/lib/forms/form-route";
+import { displayNameError } from "@/lib/forms/messages";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { config } from "@/shared/config";
@@ -25,11 +25,4 @@ export async function POST(request: NextRequest) {
       },
     };
   });
-}
-
-function displayNameError(name: string): AuthErrorCode {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) return "name-empty";
-  if (trimmed.length > 40) return "name-too-long";
-  return "name-characters";
 }

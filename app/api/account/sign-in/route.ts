@@ -1,7 +1,7 @@
 /** POST (form) email, password, next → signed in; this browser's anonymous progress joins the account's. */
 import type { NextRequest } from "next/server";
 import { signIn } from "@/lib/auth/account-flows";
-import { handleForm, safeNext } from "@/lib/auth/form-route";
+import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
 import { clientAddress } from "@/lib/auth/sign-in-limit";
 import { db } from "@/lib/db";

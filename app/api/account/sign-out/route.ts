@@ -1,7 +1,7 @@
 /** POST (form) → signed out, with a fresh anonymous learner (the account's progress stays with the account). */
 import type { NextRequest } from "next/server";
 import { signOut } from "@/lib/auth/account-flows";
-import { handleForm } from "@/lib/auth/form-route";
+import { handleForm } from "@/lib/forms/form-route";
 import { SESSION_COOKIE } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE } from "@/lib/learner";

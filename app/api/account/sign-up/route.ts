@@ -1,7 +1,7 @@
 /** POST (form) email, password, role, instructorCode, next → signed in, the browser's progress claimed. */
 import type { NextRequest } from "next/server";
 import { signUp } from "@/lib/auth/account-flows";
-import { handleForm, safeNext } from "@/lib/auth/form-route";
+import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";

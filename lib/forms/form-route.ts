@@ -1,5 +1,5 @@
 /**
- * The shared shape of the account forms' POST handlers: refuse cross-site posts, read
+ * The shared shape of every form's POST handler (accounts, workshops): refuse cross-site posts, read
  * the form, and answer with a 303 redirect — to where the user was going, or back to the
  * form with an error code.
  */
@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { config } from "../../shared/config";
 import { readLearnerCookie } from "../../shared/token";
 import { LEARNER_COOKIE } from "../learner";
-import type { AuthErrorCode } from "./messages";
+import type { FormErrorCode } from "./messages";
 import { isSameOrigin } from "./same-origin";
 
 export interface FormContext {
@@ -18,7 +18,7 @@ export interface FormContext {
   secure: boolean;
 }
 
-export type FormOutcome = { redirect: string; error?: AuthErrorCode; keep?: Record<string, string>; apply?: (response: NextResponse) => void };
+export type FormOutcome = { redirect: string; error?: FormErrorCode; keep?: Record<string, string>; apply?: (response: NextResponse) => void };
 
 /** Only local paths, so a crafted `next` cannot send users to another site after signing in. */
 export function safeNext(value: string | null | undefined, fallback: string): string {
@@ -49,7 +49,7 @@ export async function handleForm(request: NextRequest, formPage: string, handle:
   return response;
 }
 
-function back(request: NextRequest, formPage: string, error: AuthErrorCode, keep: Record<string, string>): NextResponse {
+function back(request: NextRequest, formPage: string, error: FormErrorCode, keep: Record<string, string>): NextResponse {
   const url = new URL(formPage, request.url);
   url.searchParams.set("error", error);
   for (const [name, value] of Object.entries(keep)) if (value) url.searchParams.set(name, value.slice(0, 254));

@@ -1,0 +1,142 @@
+/**
+ * An instructor's live connection to one workshop: a token from the web app (which checks
+ * they own the workshop), then the sandbox service's dashboard events. UI-agnostic.
+ */
+import { io, type Socket } from "socket.io-client";
+import {
+  EVENTS,
+  type Ack,
+  type DashboardClientEvents,
+  type DashboardCounts,
+  type DashboardRow,
+  type DashboardServerEvents,
+  type DashboardSnapshot,
+  type DashboardWarmup,
+  type ShadowOpened,
+} from "../../shared/protocol";
+import { TerminalStream, type Write } from "../terminal/terminal-stream";
+
+export interface DashboardEvents {
+  connected(connected: boolean, message: string): void;
+  snapshot(snapshot: DashboardSnapshot): void;
+  row(row: DashboardRow): void;
+  counts(counts: DashboardCounts): void;
+  warmup(warmup: DashboardWarmup): void;
+  ended(message: string): void;
+  shadowWrite(learnerId: string, write: Write): void;
+  shadowEnded(learnerId: string, message: string): void;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+type DashboardSocket = Socket<DashboardServerEvents, DashboardClientEvents>;
+
+function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
+}
+
+export class DashboardConnection {
+  private socket: DashboardSocket | undefined;
+  private shadowed: { learnerId: string; stream: TerminalStream } | undefined;
+
+  constructor(
+    private readonly workshopId: string,
+    private readonly on: DashboardEvents,
+  ) {}
+
+  async start(): Promise<void> {
+    const first = await this.token();
+    let pending: string | undefined = first.token;
+    const socket: DashboardSocket = io(first.sandboxUrl, {
+      transports: ["websocket"],
+      auth: (done) => {
+        const use = pending;
+        pending = undefined;
+        if (use) return done({ instructorToken: use });
+        this.token().then((answer) => done({ instructorToken: answer.token }), () => undefined);
+      },
+    });
+    this.socket = socket;
+    socket.on("connect", () => {
+      this.on.connected(true, "Live");
+      this.request(EVENTS.workshopWatch, {}).then((snapshot) => this.on.snapshot(snapshot), (error: Error) => this.on.connected(false, error.message));
+    });
+    socket.on("disconnect", () => this.on.connected(false, "Connection lost. Reconnecting…"));
+    socket.on("connect_error", () => this.on.connected(false, "Cannot reach the sandbox service. Retrying…"));
+    socket.on(EVENTS.workshopRow, (row) => this.on.row(row));
+    socket.on(EVENTS.workshopCounts, (counts) => this.on.counts(counts));
+    socket.on(EVENTS.workshopWarmup, (warmup) => this.on.warmup(warmup));
+    socket.on(EVENTS.workshopEnded, ({ message }) => this.on.ended(message));
+    socket.on(EVENTS.shadowOutput, (output) => {
+      if (output.learnerId !== this.shadowed?.learnerId) return;
+      const write = this.shadowed.stream.output({ terminalId: "main", instance: output.instance, offset: output.offset, data: bytes(output.data) });
+      if (write) this.on.shadowWrite(output.learnerId, write);
+    });
+    socket.on(EVENTS.shadowEnded, ({ learnerId, message }) => {
+      if (learnerId === this.shadowed?.learnerId) this.shadowed = undefined;
+      this.on.shadowEnded(learnerId, message);
+    });
+  }
+
+  stop(): void {
+    this.socket?.disconnect();
+  }
+
+  announce(text: string): Promise<unknown> {
+    return this.request(EVENTS.workshopAnnounce, { text });
+  }
+
+  hint(learnerId: string, text: string): Promise<unknown> {
+    return this.request(EVENTS.workshopHint, { learnerId, text });
+  }
+
+  async shadow(learnerId: string): Promise<ShadowOpened> {
+    const stream = new TerminalStream();
+    this.shadowed = { learnerId, stream };
+    stream.opening();
+    try {
+      const opened = await this.request(EVENTS.workshopShadow, { learnerId });
+      for (const write of stream.opened({ instance: opened.instance, reset: true, offset: opened.offset, data: bytes(opened.data) })) {
+        this.on.shadowWrite(learnerId, write);
+      }
+      return opened;
+    } catch (error) {
+      if (this.shadowed?.learnerId === learnerId) this.shadowed = undefined;
+      throw error;
+    }
+  }
+
+  async unshadow(): Promise<void> {
+    this.shadowed = undefined;
+    await this.request(EVENTS.workshopUnshadow, {});
+  }
+
+  end(): Promise<{ removed: number }> {
+    return this.request(EVENTS.workshopEnd, {});
+  }
+
+  private async token(): Promise<{ token: string; sandboxUrl: string }> {
+    const response = await fetch(`/api/workshops/${this.workshopId}/dashboard-token`, { method: "POST" });
+    const body = (await response.json().catch(() => ({}))) as { token?: string; sandboxUrl?: string; error?: string };
+    if (!response.ok || !body.token || !body.sandboxUrl) throw new Error(body.error ?? "The dashboard could not be opened. Reload the page.");
+    return { token: body.token, sandboxUrl: body.sandboxUrl };
+  }
+
+  private request<E extends keyof DashboardClientEvents>(event: E, payload: Parameters<DashboardClientEvents[E]>[0]): Promise<AckValue<E>> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.reject(new Error("Not connected to the sandbox service. Wait a moment and try again."));
+    return new Promise((resolve, reject) => {
+      // socket.io's typings cannot follow a generic event name through timeout().emit.
+      const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
+        emit(event: string, payload: unknown, ack: (error: Error | null, result: Ack<AckValue<E>>) => void): void;
+      };
+      timed.emit(event, payload, (error, result) => {
+        if (error) return reject(new Error("The sandbox service did not answer. Try again."));
+        if (result.ok) resolve(result.value);
+        else reject(new Error(result.error.message));
+      });
+    });
+  }
+}
+
+type AckValue<E extends keyof DashboardClientEvents> = Parameters<Parameters<DashboardClientEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;

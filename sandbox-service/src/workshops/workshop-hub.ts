@@ -1,0 +1,316 @@
+/**
+ * Live workshops in the service: the dashboards' state (one WorkshopRoom each, loaded from
+ * the database on first use), the learner events that move it, messages, shadowing,
+ * ending, and how many sandboxes to keep warm for workshops about to start.
+ *
+ * Socket.io rooms: `dashboard:<workshop>` (instructors watching), `workshop:<workshop>`
+ * (its learners' sockets), `workshop:<workshop>:<learner>` (one learner's sockets).
+ */
+import type { Server, Socket } from "socket.io";
+import {
+  EVENTS,
+  type DashboardRow,
+  type DashboardSnapshot,
+  type DashboardWarmup,
+  type SeatSandboxState,
+  type ShadowOpened,
+  type WorkshopMessageEvent,
+} from "../../../shared/protocol";
+import type { Database } from "../../../shared/db/client";
+import {
+  addMessage,
+  endWorkshop,
+  findWorkshop,
+  messagesFor,
+  seatOf,
+  seatsOf,
+  upcomingWorkshops,
+  workshopCompletions,
+  type Workshop,
+  type WorkshopMessage,
+} from "../../../shared/db/workshops";
+import { loadLessons } from "../../../shared/lessons/loader";
+import type { SandboxClaims } from "../../../shared/token";
+import type { Logger } from "../log/logger";
+import type { WarmPool } from "../pool/warm-pool";
+import { UserFacingError } from "../sessions/errors";
+import { SandboxState, type Sandbox } from "../sessions/sandbox";
+import type { SandboxManager } from "../sessions/sandbox-manager";
+import type { Terminal, TerminalViewer } from "../terminal/terminal";
+import { WorkshopRoom, type LessonOutline } from "./workshop-room";
+
+/** Keystrokes move "last activity" on the dashboard at most this often per learner. */
+const ACTIVITY_EVERY_MS = 2_000;
+
+export const dashboardRoom = (workshop: string) => `dashboard:${workshop}`;
+export const workshopRoom = (workshop: string) => `workshop:${workshop}`;
+export const learnerRoom = (workshop: string, learner: string) => `workshop:${workshop}:${learner}`;
+
+export interface WorkshopHubOptions {
+  /** Sandboxes are kept warm for a workshop from this long before it opens. */
+  prewarmLeadMs: number;
+  lessonsDir?: string;
+}
+
+export class WorkshopHub {
+  private readonly rooms = new Map<string, Promise<WorkshopRoom | null>>();
+  private readonly lastActivitySent = new Map<string, number>();
+  /** Sandboxes wanted per template for workshops open or about to open (refreshed each sweep). */
+  private demand = new Map<string, number>();
+  private upcoming: Array<Workshop & { seats: number; template: string }> = [];
+
+  constructor(
+    private readonly io: Server,
+    private readonly manager: SandboxManager,
+    private readonly pool: WarmPool,
+    private readonly database: Database | null,
+    private readonly options: WorkshopHubOptions,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    manager.on("provisioned", (sandbox) => this.sandboxChanged(sandbox));
+    manager.on("ended", (sandbox) => this.sandboxChanged(sandbox));
+  }
+
+  // ——— learners ———
+
+  /** A learner's lesson page connected: it hears the workshop's announcements and its own hints. */
+  async learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void> {
+    if (!claims.workshop || !this.database) return;
+    const room = await this.seatedRoom(claims.workshop, claims.sub);
+    if (!room) return;
+    await socket.join([workshopRoom(claims.workshop), learnerRoom(claims.workshop, claims.sub)]);
+    for (const message of await messagesFor(this.database, claims.workshop, claims.sub)) {
+      socket.emit(EVENTS.workshopMessage, messageEvent(message));
+    }
+    room.active(claims.sub, claims.lesson, new Date(this.now()));
+    this.sendRow(room, claims.sub);
+  }
+
+  typed(claims: SandboxClaims): void {
+    if (!claims.workshop) return;
+    const key = `${claims.workshop}/${claims.sub}`;
+    const now = this.now();
+    if (now - (this.lastActivitySent.get(key) ?? 0) < ACTIVITY_EVERY_MS) return;
+    this.lastActivitySent.set(key, now);
+    void this.loaded(claims.workshop).then((room) => {
+      if (!room?.has(claims.sub)) return;
+      room.active(claims.sub, claims.lesson, new Date(now));
+      this.sendRow(room, claims.sub);
+    });
+  }
+
+  passed(claims: SandboxClaims, step: string): void {
+    if (!claims.workshop) return;
+    void this.loaded(claims.workshop).then((room) => {
+      if (!room?.passed(claims.sub, claims.lesson, step, new Date(this.now()))) return;
+      this.sendRow(room, claims.sub);
+      this.io.to(dashboardRoom(room.workshop.id)).emit(EVENTS.workshopCounts, room.counts());
+    });
+  }
+
+  /** A tab closed: the sandbox may now be idle. */
+  disconnected(claims: SandboxClaims): void {
+    if (!claims.workshop) return;
+    void this.loaded(claims.workshop).then((room) => room?.has(claims.sub) && this.sendRow(room, claims.sub));
+  }
+
+  // ——— instructors ———
+
+  async snapshot(workshopId: string): Promise<DashboardSnapshot> {
+    const room = await this.requireRoom(workshopId);
+    const { workshop } = room;
+    return {
+      workshop: {
+        id: workshop.id,
+        title: workshop.title,
+        code: workshop.code,
+        capacity: workshop.capacity,
+        opensAt: workshop.opensAt.toISOString(),
+        closesAt: workshop.closesAt.toISOString(),
+        endedAt: workshop.endedAt?.toISOString() ?? null,
+      },
+      lessons: room.lessons,
+      rows: room.learnerIds.map((id) => this.rowOf(room, id)).filter((row): row is DashboardRow => row !== undefined),
+      counts: room.counts(),
+      warmup: this.warmup(room),
+    };
+  }
+
+  async announce(workshopId: string, text: string): Promise<void> {
+    const room = await this.requireOpenRoom(workshopId);
+    const message = await addMessage(this.database!, { workshopId, learnerId: null, text }, new Date(this.now()));
+    this.io.to(workshopRoom(room.workshop.id)).emit(EVENTS.workshopMessage, messageEvent(message));
+  }
+
+  async hint(workshopId: string, learnerId: string, text: string): Promise<void> {
+    const room = await this.requireOpenRoom(workshopId);
+    if (!room.has(learnerId)) throw new UserFacingError("not_found", "That learner is not in this workshop.");
+    const message = await addMessage(this.database!, { workshopId, learnerId, text }, new Date(this.now()));
+    this.io.to(learnerRoom(workshopId, learnerId)).emit(EVENTS.workshopMessage, messageEvent(message));
+  }
+
+  /**
+   * Starts showing a learner's terminal to an observer. Read-only by construction: the
+   * observer is never given a way to write, and its window size is not taken into account.
+   */
+  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; terminal: Terminal }> {
+    const room = await this.requireRoom(workshopId);
+    if (!room.has(learnerId)) throw new UserFacingError("not_found", "That learner is not in this workshop.");
+    const sandbox = this.sandboxOf(room, learnerId);
+    const terminal = sandbox?.terminals.get("main");
+    if (!sandbox || !terminal?.isOpen) {
+      throw new UserFacingError("not_found", `${room.displayName(learnerId)} has no terminal open right now.`);
+    }
+    const replay = terminal.observe(observerFor(terminal));
+    return {
+      opened: { hostname: sandbox.hostname, lesson: sandbox.owner.lesson, instance: terminal.instance, offset: replay.offset, data: replay.data },
+      terminal,
+    };
+  }
+
+  /** Ends the workshop: joining closes, every learner's sandbox for its lessons is removed. */
+  async end(workshopId: string): Promise<{ removed: number }> {
+    const room = await this.requireRoom(workshopId);
+    await endWorkshop(this.database!, workshopId, new Date(this.now()));
+    room.workshop.endedAt ??= new Date(this.now());
+    const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.owner.lesson));
+    // Learners hear it before their sandboxes go, so their page explains what happened.
+    this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
+    await Promise.all(doomed.map((sandbox) => this.manager.remove(sandbox, "workshop-ended")));
+    this.log.info("workshop ended", { workshop: workshopId, removed: doomed.length });
+    this.upcoming = this.upcoming.filter((w) => w.id !== workshopId);
+    this.recomputeDemand();
+    return { removed: doomed.length };
+  }
+
+  // ——— warm sandboxes ———
+
+  /** Extra pool sandboxes of this template wanted for workshops open or about to open. */
+  poolDemand(template: string): number {
+    return this.demand.get(template) ?? 0;
+  }
+
+  /** Re-reads which workshops are near (each sweep) and tells dashboards how warm they are. */
+  async refresh(): Promise<void> {
+    if (!this.database) return;
+    const now = new Date(this.now());
+    const lessons = await loadLessons(this.options.lessonsDir);
+    const templateOf = (slug: string | undefined) => lessons.find((l) => l.meta.slug === slug)?.meta.template ?? "shell";
+    this.upcoming = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).map((w) => ({ ...w, template: templateOf(w.lessons[0]) }));
+    this.recomputeDemand();
+    for (const [id, loading] of this.rooms) {
+      const room = await loading;
+      if (room) this.io.to(dashboardRoom(id)).emit(EVENTS.workshopWarmup, this.warmup(room));
+    }
+  }
+
+  private recomputeDemand(): void {
+    const demand = new Map<string, number>();
+    for (const workshop of this.upcoming) {
+      const waiting = Math.max(0, workshop.capacity - workshop.seats);
+      demand.set(workshop.template, (demand.get(workshop.template) ?? 0) + waiting);
+    }
+    this.demand = demand;
+  }
+
+  private warmup(room: WorkshopRoom): DashboardWarmup {
+    const target = room.workshop.capacity;
+    const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "starting"].includes(this.sandboxState(room, id))).length;
+    const template = this.upcoming.find((w) => w.id === room.workshop.id)?.template;
+    const pooled = template ? this.pool.readyCount(template) : 0;
+    return { ready: Math.min(target, withSandbox + Math.min(pooled, target - room.learnerIds.length)), target };
+  }
+
+  // ——— internals ———
+
+  private sandboxChanged(sandbox: Sandbox): void {
+    for (const loading of this.rooms.values()) {
+      void loading.then((room) => {
+        if (room?.has(sandbox.owner.learner) && room.teaches(sandbox.owner.lesson)) this.sendRow(room, sandbox.owner.learner);
+      });
+    }
+  }
+
+  private sendRow(room: WorkshopRoom, learnerId: string): void {
+    const row = this.rowOf(room, learnerId);
+    if (row) this.io.to(dashboardRoom(room.workshop.id)).emit(EVENTS.workshopRow, row);
+  }
+
+  private rowOf(room: WorkshopRoom, learnerId: string): DashboardRow | undefined {
+    return room.row(learnerId, this.sandboxState(room, learnerId));
+  }
+
+  /** The learner's sandbox for the lesson they are on, or else for any of the workshop's lessons. */
+  private sandboxOf(room: WorkshopRoom, learnerId: string): Sandbox | undefined {
+    const theirs = this.manager.list().filter((s) => s.owner.learner === learnerId && room.teaches(s.owner.lesson) && s.state !== SandboxState.Gone);
+    return theirs.find((s) => s.owner.lesson === room.currentLesson(learnerId)) ?? theirs[0];
+  }
+
+  private sandboxState(room: WorkshopRoom, learnerId: string): SeatSandboxState {
+    const sandbox = this.sandboxOf(room, learnerId);
+    if (!sandbox) return room.currentLesson(learnerId) === null ? "none" : "gone";
+    if (sandbox.state === SandboxState.Creating) return "starting";
+    if (sandbox.state !== SandboxState.Ready) return "gone";
+    return sandbox.attached.size > 0 ? "ready" : "idle";
+  }
+
+  private loaded(workshopId: string): Promise<WorkshopRoom | null> {
+    let loading = this.rooms.get(workshopId);
+    if (!loading) {
+      loading = this.load(workshopId).catch((error: unknown) => {
+        this.rooms.delete(workshopId);
+        throw error;
+      });
+      this.rooms.set(workshopId, loading);
+    }
+    return loading;
+  }
+
+  private async load(workshopId: string): Promise<WorkshopRoom | null> {
+    if (!this.database) return null;
+    const workshop = await findWorkshop(this.database, workshopId);
+    if (!workshop) return null;
+    const lessons = await loadLessons(this.options.lessonsDir);
+    const outlines: LessonOutline[] = workshop.lessons.flatMap((slug) => {
+      const lesson = lessons.find((l) => l.meta.slug === slug);
+      return lesson ? [{ slug, title: lesson.meta.title, steps: lesson.meta.steps.map((s) => ({ id: s.id, title: s.title })) }] : [];
+    });
+    const room = new WorkshopRoom(workshop, outlines);
+    for (const seat of await seatsOf(this.database, workshopId)) room.seat(seat);
+    for (const completion of await workshopCompletions(this.database, workshop)) {
+      room.passed(completion.learnerId, completion.lesson, completion.step, completion.passedAt);
+    }
+    return room;
+  }
+
+  /** The room, with this learner's seat loaded (they may have joined after it was loaded). */
+  private async seatedRoom(workshopId: string, learnerId: string): Promise<WorkshopRoom | null> {
+    const room = await this.loaded(workshopId);
+    if (!room) return null;
+    if (!room.has(learnerId)) {
+      const seat = await seatOf(this.database!, workshopId, learnerId);
+      if (!seat) return null;
+      room.seat(seat);
+      this.sendRow(room, learnerId);
+      this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopCounts, room.counts());
+    }
+    return room;
+  }
+
+  private async requireRoom(workshopId: string): Promise<WorkshopRoom> {
+    const room = await this.loaded(workshopId);
+    if (!room) throw new UserFacingError("not_found", "This workshop does not exist.");
+    return room;
+  }
+
+  private async requireOpenRoom(workshopId: string): Promise<WorkshopRoom> {
+    const room = await this.requireRoom(workshopId);
+    if (room.workshop.endedAt) throw new UserFacingError("forbidden", "This workshop has ended.");
+    return room;
+  }
+}
+
+function messageEvent(message: WorkshopMessage): WorkshopMessageEvent {
+  return { id: message.id, kind: message.learnerId === null ? "announcement" : "hint", text: message.text, at: message.at.toISOString() };
+}

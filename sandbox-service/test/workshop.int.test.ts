@@ -1,0 +1,196 @@
+/**
+ * Workshops in the real service, with a real database and real sandboxes: the dashboard
+ * follows learners live, messages reach the right people, shadowing is read-only, ending
+ * removes the sandboxes — and nobody gets at a workshop that is not theirs.
+ */
+import { randomUUID } from "node:crypto";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccount } from "../../shared/db/accounts";
+import { createDatabase, type Database } from "../../shared/db/client";
+import { migrate } from "../../shared/db/migrate";
+import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
+import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
+import { EVENTS, type Ack, type DashboardCounts, type DashboardRow, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
+import { signInstructorToken } from "../../shared/token";
+import type { RunningService } from "../src/service";
+import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, testConfig, type TestLearner } from "./support/harness";
+
+// A quick lesson on the light `shell` template, with a step whose solve is one command.
+const LESSON = "inside-a-container";
+const STEP = "save-hostname";
+const SOLVE = "hostname > ~/hostname.txt";
+
+class TestInstructor {
+  readonly socket: Socket;
+  readonly rows: DashboardRow[] = [];
+  readonly counts: DashboardCounts[] = [];
+  readonly ended: string[] = [];
+  shadowOutput = "";
+
+  constructor(port: number, token: string) {
+    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth: { instructorToken: token }, reconnection: false, forceNew: true });
+    this.socket.on(EVENTS.workshopRow, (row: DashboardRow) => this.rows.push(row));
+    this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
+    this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
+    this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
+  }
+
+  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return this.socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+function instructorToken(owner: string, workshop: string): string {
+  return signInstructorToken({ sub: owner, workshop, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET);
+}
+
+function messagesOf(learner: TestLearner): WorkshopMessageEvent[] {
+  const seen: WorkshopMessageEvent[] = [];
+  learner.socket.on(EVENTS.workshopMessage, (message) => seen.push(message));
+  return seen;
+}
+
+describe("workshops", () => {
+  const config = testConfig();
+  let database: TestDatabase;
+  let db: Database;
+  let service: RunningService;
+  let workshop: Workshop;
+  let otherWorkshop: Workshop;
+  const owner = randomUUID();
+  const otherOwner = randomUUID();
+  const ada = newLearnerId();
+  const grace = newLearnerId();
+  const stranger = newLearnerId();
+  const learners: Array<Awaited<ReturnType<typeof readyLearner>>> = [];
+
+  beforeAll(async () => {
+    database = await freshDatabase("sqlite");
+    await migrate(database.url);
+    db = createDatabase(database.url);
+    await createAccount(db, { id: owner, email: "teacher@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    await createAccount(db, { id: otherOwner, email: "other@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    const hour = 60 * 60 * 1000;
+    workshop = await createWorkshop(db, { ownerId: owner, title: "Docker basics", lessons: [LESSON], capacity: 10, opensAt: new Date(Date.now() - hour), closesAt: new Date(Date.now() + hour) });
+    otherWorkshop = await createWorkshop(db, { ownerId: otherOwner, title: "Another room", lessons: [LESSON], capacity: 10, opensAt: new Date(Date.now() - hour), closesAt: new Date(Date.now() + hour) });
+    expect(await joinWorkshop(db, { code: workshop.code, learnerId: ada, displayName: "Ada" })).toMatchObject({ ok: true });
+    expect(await joinWorkshop(db, { code: workshop.code, learnerId: grace, displayName: "Grace" })).toMatchObject({ ok: true });
+    expect(await joinWorkshop(db, { code: otherWorkshop.code, learnerId: stranger, displayName: "Stranger" })).toMatchObject({ ok: true });
+    service = await startService(config, { database: db });
+  });
+  afterAll(async () => {
+    for (const learner of learners) learner.close();
+    await service?.close();
+    await db?.$disconnect();
+    await database?.drop();
+    await removeInstance(config.DOJO_INSTANCE);
+  });
+
+  async function seated(learnerId: string, workshopId = workshop.id) {
+    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: workshopId });
+    learners.push(learner);
+    return learner;
+  }
+
+  it("refuses every instructor request from a learner's token", async () => {
+    const learner = await seated(ada);
+    for (const [event, payload] of [
+      [EVENTS.workshopWatch, {}],
+      [EVENTS.workshopShadow, { learnerId: grace }],
+      [EVENTS.workshopAnnounce, { text: "free pizza" }],
+      [EVENTS.workshopHint, { learnerId: grace, text: "psst" }],
+      [EVENTS.workshopEnd, {}],
+    ] as const) {
+      expect(await learner.request(event, payload), event).toEqual({ ok: false, error: { code: "forbidden", message: "Only the workshop's instructor can do that." } });
+    }
+    // Nothing was said or ended on the learner's behalf.
+    expect(await db.workshopMessage.count()).toBe(0);
+    expect((await db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).toBeNull();
+  });
+
+  it("shows the instructor every learner, and a passed step within moments", async () => {
+    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const watched = await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
+    expect(watched.ok).toBe(true);
+    const snapshot = (watched as { value: DashboardSnapshot }).value;
+    expect(snapshot.workshop.code).toBe(workshop.code);
+    expect(snapshot.rows.map((r) => r.displayName).sort()).toEqual(["Ada", "Grace"]);
+    expect(snapshot.rows.find((r) => r.displayName === "Ada")).toMatchObject({ stepsPassed: 0, sandbox: "ready", lesson: LESSON });
+
+    const learner = learners[0]!;
+    await learner.run(SOLVE);
+    expect(await learner.request(EVENTS.checkRun, { step: STEP })).toMatchObject({ ok: true, value: { passed: true } });
+    await expect.poll(() => instructor.rows.findLast((r) => r.learnerId === ada)?.stepsPassed).toBe(1);
+    await expect.poll(() => instructor.counts.at(-1)?.steps.find((s) => s.step === STEP)?.passed).toBe(1);
+    instructor.close();
+  });
+
+  it("shows another instructor nothing of this workshop", async () => {
+    const other = new TestInstructor(service.port, instructorToken(otherOwner, otherWorkshop.id));
+    const watched = await other.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
+    expect((watched as { value: DashboardSnapshot }).value.rows.map((r) => r.displayName)).toEqual(["Stranger"]);
+    expect(await other.request(EVENTS.workshopShadow, { learnerId: ada })).toMatchObject({ ok: false, error: { message: "That learner is not in this workshop." } });
+    expect(await other.request(EVENTS.workshopHint, { learnerId: ada, text: "hi" })).toMatchObject({ ok: false, error: { message: "That learner is not in this workshop." } });
+    other.close();
+  });
+
+  it("sends announcements to every learner and a hint to one only", async () => {
+    const adaMessages = messagesOf(learners[0]!);
+    const graceLearner = await seated(grace);
+    const graceMessages = messagesOf(graceLearner);
+    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    expect((await instructor.request(EVENTS.workshopAnnounce, { text: "Break until 15:00" })).ok).toBe(true);
+    expect((await instructor.request(EVENTS.workshopHint, { learnerId: grace, text: "Look at ~/hostname.txt" })).ok).toBe(true);
+    await expect.poll(() => graceMessages.map((m) => [m.kind, m.text])).toEqual([
+      ["announcement", "Break until 15:00"],
+      ["hint", "Look at ~/hostname.txt"],
+    ]);
+    await expect.poll(() => adaMessages.map((m) => m.text)).toEqual(["Break until 15:00"]);
+    // An empty or over-long message is refused in a sentence.
+    expect(await instructor.request(EVENTS.workshopAnnounce, { text: "x".repeat(501) })).toMatchObject({ ok: false, error: { code: "bad_request" } });
+    instructor.close();
+  });
+
+  it("lets the instructor watch a learner's terminal without changing its size", async () => {
+    const learner = learners[0]!;
+    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const size = await learner.run("stty size");
+    const shadow = await instructor.request<{ hostname: string; data: Uint8Array }>(EVENTS.workshopShadow, { learnerId: ada });
+    expect(shadow.ok).toBe(true);
+    // The replay brings what the learner already saw.
+    expect(Buffer.from((shadow as { value: { data: Uint8Array } }).value.data).toString()).toContain(SOLVE);
+    learner.type("echo watched-$((6*7))\r");
+    await expect.poll(() => instructor.shadowOutput).toContain("watched-42");
+    expect(await learner.run("stty size")).toBe(size);
+    // The dashboard socket has no way to type: terminal input from it goes nowhere.
+    instructor.socket.emit(EVENTS.terminalInput, { terminalId: "main", data: "touch /tmp/instructor-was-here\r" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await learner.run("ls /tmp/instructor-was-here 2>&1 || true")).toMatch(/No such file/);
+    instructor.close();
+  });
+
+  it("ends the workshop: every learner's sandbox is removed and they are told why", async () => {
+    const [adaLearner, graceLearner] = [learners[0]!, learners[1]!];
+    const strangerLearner = await seated(stranger, otherWorkshop.id);
+    const ended: string[] = [];
+    adaLearner.socket.on(EVENTS.workshopEnded, ({ message }) => ended.push(message));
+    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const result = await instructor.request<{ removed: number }>(EVENTS.workshopEnd, {});
+    expect(result).toEqual({ ok: true, value: { removed: 2 } });
+    const left = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
+    expect(left).not.toContain(adaLearner.sandbox.id);
+    expect(left).not.toContain(graceLearner.sandbox.id);
+    // Another workshop's learner keeps their sandbox.
+    expect(left).toContain(strangerLearner.sandbox.id);
+    await expect.poll(() => ended).toEqual(["The workshop has ended. Thank you for taking part!"]);
+    await expect.poll(() => adaLearner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
+    expect((await db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).not.toBeNull();
+    expect(await instructor.request(EVENTS.workshopAnnounce, { text: "anyone?" })).toMatchObject({ ok: false, error: { message: "This workshop has ended." } });
+    instructor.close();
+  });
+});
