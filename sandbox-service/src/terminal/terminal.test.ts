@@ -130,4 +130,31 @@ describe("Terminal flow control", () => {
     expect(terminal.isPaused).toBe(false);
     expect(terminal.viewerCount).toBe(1);
   });
+
+  it("shows an observer everything, replay first, without taking its size or letting it hold the shell back", async () => {
+    const tty = new FakeTty();
+    const terminal = new Terminal(tty.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024 * 1024 });
+    const learner = viewer("learner");
+    terminal.attach(learner.v, { cols: 120, rows: 40 });
+    tty.output.write("before ");
+    await tick();
+    const sizesBefore = tty.sizes.length;
+    const observer = viewer("instructor");
+    const replay = terminal.observe(observer.v);
+    expect(replay.data.toString()).toBe("before ");
+    tty.output.write("after");
+    await tick();
+    expect(observer.received).toEqual([{ offset: 7, text: "after" }]);
+    expect(tty.sizes.length).toBe(sizesBefore);
+    // An observer that never acknowledges anything does not pause the learner's shell.
+    tty.output.write("x".repeat(FLOW.HIGH_WATERMARK + 1024));
+    await tick();
+    terminal.ack("learner", 7 + 5 + FLOW.HIGH_WATERMARK + 1024);
+    expect(terminal.isPaused).toBe(false);
+    terminal.unobserve("instructor");
+    tty.output.write("gone");
+    await tick();
+    expect(observer.received.at(-1)?.text).not.toContain("gone");
+  });
 });
+
