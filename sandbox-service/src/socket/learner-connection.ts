@@ -40,6 +40,8 @@ export function sandboxRoom(sandboxId: string): string {
 /** What a workshop wants to hear from its learners' pages (the WorkshopHub). */
 export interface LearnerActivity {
   learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void>;
+  /** A terminal of the learner's sandbox is on screen (the sandbox is in use, not idle). */
+  attached(claims: SandboxClaims): void;
   typed(claims: SandboxClaims): void;
   passed(claims: SandboxClaims, step: string): void;
   disconnected(claims: SandboxClaims): void;
@@ -144,6 +146,7 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     // An exited terminal stays in the map (input to it is dropped) until the next open replaces it.
     attachments.set(terminalId, { terminal, viewerId: viewer.id });
     manager.attach(current, socket.id);
+    activity.attached(claims);
     return { instance: terminal.instance, reset: replay.reset, offset: replay.offset, data: replay.data };
   });
 

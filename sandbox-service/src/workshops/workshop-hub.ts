@@ -87,6 +87,15 @@ export class WorkshopHub {
     this.sendRow(room, claims.sub);
   }
 
+  attached(claims: SandboxClaims): void {
+    if (!claims.workshop) return;
+    void this.loaded(claims.workshop).then((room) => {
+      if (!room?.has(claims.sub)) return;
+      room.active(claims.sub, claims.lesson, new Date(this.now()));
+      this.sendRow(room, claims.sub);
+    });
+  }
+
   typed(claims: SandboxClaims): void {
     if (!claims.workshop) return;
     const key = `${claims.workshop}/${claims.sub}`;
