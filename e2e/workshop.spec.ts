@@ -77,6 +77,11 @@ test("an instructor runs a workshop for three learners: live progress, shadowing
   await expect(page.getByTestId("dashboard-ended")).toContainText("3 sandboxes were removed");
   for (const learner of learners) await expect(learner.page.getByTestId("workshop-ended")).toContainText("The workshop has ended");
   expect(containerNames().filter((name) => learners.some((l) => name.includes(l.learnerId)))).toEqual([]);
+  // The instructor can read what happened to each sandbox.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("sandbox-events").locator("tr", { hasText: "Ada" }).first()).toContainText("removed (workshop ended)", { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
   for (const learner of learners) await learner.page.context().close();
 });
 

@@ -194,3 +194,51 @@ describe("workshops", () => {
     instructor.close();
   });
 });
+
+describe("workshop pre-warming", () => {
+  const config = testConfig({ WORKSHOP_PREWARM_LEAD_SECONDS: "900" });
+  let database: TestDatabase;
+  let db: Database;
+  let service: RunningService;
+  const learners: Array<Awaited<ReturnType<typeof readyLearner>>> = [];
+
+  beforeAll(async () => {
+    database = await freshDatabase("sqlite");
+    await migrate(database.url);
+    db = createDatabase(database.url);
+    service = await startService(config, { database: db });
+  });
+  afterAll(async () => {
+    for (const learner of learners) learner.close();
+    await service?.close();
+    await db?.$disconnect();
+    await database?.drop();
+    await removeInstance(config.DOJO_INSTANCE);
+  });
+
+  it("makes sandboxes ready for the whole capacity before the workshop opens, and learners get them", async () => {
+    const owner = randomUUID();
+    await createAccount(db, { id: owner, email: "early@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    const soon = await createWorkshop(db, { ownerId: owner, title: "Soon", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() + 10 * 60 * 1000), closesAt: new Date(Date.now() + 70 * 60 * 1000) });
+    // A workshop further away than the lead time is not warmed yet.
+    await createWorkshop(db, { ownerId: owner, title: "Tomorrow", lessons: [LESSON], capacity: 20, opensAt: new Date(Date.now() + 24 * 60 * 60 * 1000), closesAt: new Date(Date.now() + 25 * 60 * 60 * 1000) });
+    expect(service.pool.readyCount("shell")).toBe(0);
+
+    await service.sweep();
+    expect(service.pool.readyCount("shell")).toBe(3);
+    const instructor = new TestInstructor(service.port, instructorToken(owner, soon.id));
+    const watched = (await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {})) as { ok: true; value: DashboardSnapshot };
+    expect(watched.value.warmup).toEqual({ ready: 3, target: 3 });
+
+    // Once it opens, a learner who joins is handed one of those sandboxes.
+    await db.workshop.update({ where: { id: soon.id }, data: { opensAt: new Date(Date.now() - 1000) } });
+    const learnerId = newLearnerId();
+    expect((await joinWorkshop(db, { code: soon.code, learnerId, displayName: "Early bird" })).ok).toBe(true);
+    const warmed = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
+    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: soon.id });
+    learners.push(learner);
+    expect(warmed).toContain(learner.sandbox.id);
+    instructor.close();
+  });
+});
+

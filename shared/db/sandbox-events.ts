@@ -20,3 +20,18 @@ export async function recordSandboxEvent(db: Database, event: SandboxEventInput)
 export async function recentSandboxEvents(db: Database, limit = 100) {
   return db.sandboxEvent.findMany({ orderBy: { id: "desc" }, take: limit });
 }
+
+/**
+ * What happened to the sandboxes of a workshop's learners in its lessons, newest first,
+ * with each learner's workshop name: for its instructor. Nothing about other lessons.
+ */
+export async function workshopSandboxEvents(db: Database, workshop: { id: string; lessons: string[] }, limit = 100) {
+  const seats = await db.workshopSeat.findMany({ where: { workshopId: workshop.id }, select: { learnerId: true, displayName: true } });
+  const names = new Map(seats.map((seat) => [seat.learnerId, seat.displayName]));
+  const events = await db.sandboxEvent.findMany({
+    where: { learnerId: { in: [...names.keys()] }, lesson: { in: workshop.lessons } },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
+  return events.map((event) => ({ ...event, displayName: names.get(event.learnerId!) ?? "" }));
+}

@@ -5,6 +5,7 @@ import { createAccount } from "./accounts";
 import { createDatabase, type Database } from "./client";
 import { migrate } from "./migrate";
 import { recordStepPassed } from "./progress";
+import { recordSandboxEvent, workshopSandboxEvents } from "./sandbox-events";
 import { addMessage, createWorkshop, endWorkshop, findOwnedWorkshop, joinWorkshop, messagesFor, seatsOf, upcomingWorkshops, workshopCompletions, workshopForLesson } from "./workshops";
 import { freshDatabase, type TestDatabase } from "./testing/databases";
 import type { DatabaseProvider } from "./url";
@@ -82,5 +83,18 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("workshops on %s", (pr
     await addMessage(db, { workshopId: workshop.id, learnerId: "talk-learner-0002", text: "not for you" }, now);
     expect((await messagesFor(db, workshop.id, "talk-learner-0001")).map((m) => m.text)).toEqual(["Welcome!", "for you"]);
     await expect(addMessage(db, { workshopId: workshop.id, learnerId: null, text: "   " })).rejects.toThrow("A message cannot be empty.");
+  });
+
+  it("shows an instructor the sandbox events of their learners in the workshop's lessons only", async () => {
+    const workshop = await createWorkshop(db, { ownerId: owner, title: "Events", lessons: ["ev"], capacity: 9, ...open });
+    await joinWorkshop(db, { code: workshop.code, learnerId: "event-learner-0001", displayName: "Eve" }, now);
+    await recordSandboxEvent(db, { kind: "created", sandbox: "shell-1", template: "shell", learnerId: "event-learner-0001", lesson: "ev" });
+    await recordSandboxEvent(db, { kind: "removed", reason: "idle", sandbox: "shell-1", template: "shell", learnerId: "event-learner-0001", lesson: "ev" });
+    await recordSandboxEvent(db, { kind: "created", sandbox: "shell-2", template: "shell", learnerId: "event-learner-0001", lesson: "private-study" });
+    await recordSandboxEvent(db, { kind: "created", sandbox: "shell-3", template: "shell", learnerId: "someone-else-0001", lesson: "ev" });
+    expect((await workshopSandboxEvents(db, workshop)).map((e) => [e.displayName, e.kind, e.reason, e.sandbox])).toEqual([
+      ["Eve", "removed", "idle", "shell-1"],
+      ["Eve", "created", null, "shell-1"],
+    ]);
   });
 });

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { SandboxEventList } from "@/components/workshop/SandboxEventList";
 import { WorkshopDashboard } from "@/components/workshop/WorkshopDashboard";
 import { requireInstructorPage } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
+import { workshopSandboxEvents } from "@/shared/db/sandbox-events";
 import { findOwnedWorkshop } from "@/shared/db/workshops";
 
 export const dynamic = "force-dynamic";
@@ -39,6 +41,7 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
         </p>
       </div>
       <WorkshopDashboard workshopId={workshop.id} />
+      <SandboxEventList events={await workshopSandboxEvents(db(), workshop, 50)} />
     </main>
   );
 }

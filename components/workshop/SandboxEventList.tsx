@@ -1,0 +1,46 @@
+/** The sandbox events of a workshop's learners (created, claimed, removed and why), for its instructor. */
+import type { workshopSandboxEvents } from "../../shared/db/sandbox-events";
+
+const REASONS: Record<string, string> = {
+  idle: "idle too long",
+  lifetime: "reached its lifetime",
+  reset: "reset by the learner",
+  gone: "stopped unexpectedly",
+  "workshop-ended": "workshop ended",
+};
+
+export function SandboxEventList({ events }: { events: Awaited<ReturnType<typeof workshopSandboxEvents>> }) {
+  return (
+    <section className="sandbox-events" data-testid="sandbox-events">
+      <h2>Sandbox events</h2>
+      {events.length === 0 ? (
+        <p>No sandbox has been started for this workshop yet.</p>
+      ) : (
+        <table className="dashboard-table">
+          <thead>
+            <tr>
+              <th>When (UTC)</th>
+              <th>Learner</th>
+              <th>Lesson</th>
+              <th>Sandbox</th>
+              <th>What happened</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((event) => (
+              <tr key={event.id}>
+                <td>{event.at.toISOString().slice(0, 19).replace("T", " ")}</td>
+                <td>{event.displayName}</td>
+                <td>{event.lesson}</td>
+                <td>
+                  <code>{event.sandbox}</code>
+                </td>
+                <td>{event.kind === "removed" ? `removed (${REASONS[event.reason ?? ""] ?? event.reason ?? "no reason"})` : event.kind}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
