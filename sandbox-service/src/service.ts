@@ -145,6 +145,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
         await manager.applyTimers();
         await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
+        await pool.trim();
         await pool.fill();
       } catch (error) {
         log.warn("sweep failed; retrying at the next one", { error });

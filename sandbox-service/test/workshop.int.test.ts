@@ -238,6 +238,12 @@ describe("workshop pre-warming", () => {
     const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: soon.id });
     learners.push(learner);
     expect(warmed).toContain(learner.sandbox.id);
+
+    // After the workshop, the sandboxes kept for it go.
+    expect((await instructor.request(EVENTS.workshopEnd, {})).ok).toBe(true);
+    await service.sweep();
+    expect(service.pool.readyCount("shell")).toBe(0);
+    expect(await containersOf(config.DOJO_INSTANCE)).toEqual([]);
     instructor.close();
   });
 });

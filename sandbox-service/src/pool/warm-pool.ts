@@ -113,6 +113,21 @@ export class WarmPool {
     return this.filling;
   }
 
+  /** Removes ready sandboxes beyond the target (a workshop they were kept for has ended). */
+  async trim(): Promise<number> {
+    let removed = 0;
+    for (const [template, entries] of this.ready) {
+      while (entries.length > this.target(template)) {
+        const entry = entries.pop()!;
+        this.members.delete(entry.id);
+        entry.shell?.close();
+        await this.engine.remove(entry.id).catch((error: unknown) => this.log.warn("could not remove a surplus pool sandbox", { id: entry.id.slice(0, 12), error }));
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Closes pool shells; the containers stay and are re-adopted by the next start. */
   shutdown(): void {
     this.stopped = true;
