@@ -246,5 +246,23 @@ describe("workshop pre-warming", () => {
     expect(await containersOf(config.DOJO_INSTANCE)).toEqual([]);
     instructor.close();
   });
+
+  it("ends a workshop by itself at its closing time", async () => {
+    const owner = randomUUID();
+    await createAccount(db, { id: owner, email: "closing@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    const closing = await createWorkshop(db, { ownerId: owner, title: "Closing", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() - 60_000), closesAt: new Date(Date.now() + 60_000) });
+    const learnerId = newLearnerId();
+    await joinWorkshop(db, { code: closing.code, learnerId, displayName: "Late" });
+    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: closing.id });
+    learners.push(learner);
+    await service.sweep();
+    expect((await containersOf(config.DOJO_INSTANCE)).map((c) => c.id)).toContain(learner.sandbox.id);
+
+    await db.workshop.update({ where: { id: closing.id }, data: { closesAt: new Date(Date.now() - 1000) } });
+    await service.sweep();
+    expect((await containersOf(config.DOJO_INSTANCE)).map((c) => c.id)).not.toContain(learner.sandbox.id);
+    expect((await db.workshop.findUnique({ where: { id: closing.id } }))?.endedAt).not.toBeNull();
+    await expect.poll(() => learner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
+  });
 });
 

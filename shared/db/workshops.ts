@@ -173,6 +173,11 @@ export async function endWorkshop(db: Database, id: string, now = new Date()): P
   await db.workshop.updateMany({ where: { id, endedAt: null }, data: { endedAt: now } });
 }
 
+/** Workshops past their closing time that nobody has ended yet. */
+export async function overdueWorkshops(db: Database, now: Date): Promise<string[]> {
+  return (await db.workshop.findMany({ where: { endedAt: null, closesAt: { lte: now } }, select: { id: true } })).map((w) => w.id);
+}
+
 /** Workshops not ended that are open or open within `leadMs`: the ones to pre-warm sandboxes for. */
 export async function upcomingWorkshops(db: Database, now: Date, leadMs: number): Promise<Array<Workshop & { seats: number }>> {
   const rows = await db.workshop.findMany({

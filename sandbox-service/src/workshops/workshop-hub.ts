@@ -22,6 +22,7 @@ import {
   endWorkshop,
   findWorkshop,
   messagesFor,
+  overdueWorkshops,
   seatOf,
   seatsOf,
   upcomingWorkshops,
@@ -178,7 +179,7 @@ export class WorkshopHub {
     };
   }
 
-  /** Ends the workshop: joining closes, every learner's sandbox for its lessons is removed. */
+  /** Ends the workshop (by its instructor, or at its closing time): joining closes, every learner's sandbox for its lessons is removed. */
   async end(workshopId: string): Promise<{ removed: number }> {
     const room = await this.requireRoom(workshopId);
     await endWorkshop(this.database!, workshopId, new Date(this.now()));
@@ -200,10 +201,11 @@ export class WorkshopHub {
     return this.demand.get(template) ?? 0;
   }
 
-  /** Re-reads which workshops are near (each sweep) and tells dashboards how warm they are. */
+  /** Ends workshops past their closing time, re-reads which are near (each sweep), and tells dashboards how warm they are. */
   async refresh(): Promise<void> {
     if (!this.database) return;
     const now = new Date(this.now());
+    for (const id of await overdueWorkshops(this.database, now)) await this.end(id);
     const lessons = await loadLessons(this.options.lessonsDir);
     const templateOf = (slug: string | undefined) => lessons.find((l) => l.meta.slug === slug)?.meta.template ?? "shell";
     this.upcoming = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).map((w) => ({ ...w, template: templateOf(w.lessons[0]) }));
