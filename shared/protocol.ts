@@ -344,6 +344,8 @@ export interface DashboardWarmup {
 export interface DashboardSnapshot {
   workshop: { id: string; title: string; code: string; capacity: number; opensAt: string; closesAt: string; endedAt: string | null };
   lessons: Array<{ slug: string; title: string; steps: Array<{ id: string; title: string }> }>;
+  /** The images the workshop's lessons pull, and whether the platform registry has each. */
+  images: { reachable: boolean; images: Array<{ image: string; ready: boolean }> };
   rows: DashboardRow[];
   counts: DashboardCounts;
   warmup: DashboardWarmup;

@@ -145,6 +145,17 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
           <strong>{seats}</strong> joined
         </p>
       </div>
+      {snapshot && snapshot.images.images.length > 0 ? (
+        <p className="dashboard-images" data-testid="images">
+          {snapshot.images.reachable ? "Images in the platform registry: " : "The platform registry does not answer, so learners cannot pull: "}
+          {snapshot.images.images.map(({ image, ready }, i) => (
+            <span key={image} className={ready ? "image-ready" : "image-missing"}>
+              {i > 0 ? ", " : ""}
+              <code>{image}</code> {ready ? "✓" : "✗ missing"}
+            </span>
+          ))}
+        </p>
+      ) : null}
 
       {counts && counts.steps.length > 0 ? (
         <ol className="step-counts" data-testid="step-counts">

@@ -14,6 +14,7 @@ import { instanceSelector } from "./sessions/identity";
 import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
 import { authMiddleware, type SocketData } from "./socket/auth";
 import { handleInstructorConnection } from "./socket/instructor-connection";
+import { PlatformRegistry } from "./registry/platform-registry";
 import { WorkshopHub } from "./workshops/workshop-hub";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
 import { createTemplates } from "./templates/registry";
@@ -110,7 +111,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
   const checks = new CheckRunner(engine, database, log);
-  workshops = new WorkshopHub(io, manager, pool, database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
+  workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
   const hub = workshops;
   io.on("connection", (socket) => {
     if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);

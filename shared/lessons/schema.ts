@@ -18,6 +18,8 @@ export const frontmatterSchema = z
     /** Minutes a learner needs. */
     duration: z.number().int().min(1).max(240),
     template: z.enum(TEMPLATE_NAMES),
+    /** Images the lesson pulls inside the sandbox; a workshop's dashboard checks the platform registry has them. */
+    images: z.array(z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]{1,128})?$/, "an image name like busybox or python:3")).default([]),
     steps: z.array(stepSchema).default([]),
   })
   .strict();

@@ -34,6 +34,7 @@ import { loadLessons } from "../../../shared/lessons/loader";
 import type { SandboxClaims } from "../../../shared/token";
 import type { Logger } from "../log/logger";
 import type { WarmPool } from "../pool/warm-pool";
+import type { PlatformRegistry } from "../registry/platform-registry";
 import { UserFacingError } from "../sessions/errors";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
@@ -64,6 +65,7 @@ export class WorkshopHub {
     private readonly io: Server,
     private readonly manager: SandboxManager,
     private readonly pool: WarmPool,
+    private readonly registry: PlatformRegistry,
     private readonly database: Database | null,
     private readonly options: WorkshopHubOptions,
     private readonly log: Logger,
@@ -140,7 +142,8 @@ export class WorkshopHub {
         closesAt: workshop.closesAt.toISOString(),
         endedAt: workshop.endedAt?.toISOString() ?? null,
       },
-      lessons: room.lessons,
+      lessons: room.lessons.map(({ slug, title, steps }) => ({ slug, title, steps })),
+      images: await this.registry.availability([...new Set(room.lessons.flatMap((l) => l.images))]),
       rows: room.learnerIds.map((id) => this.rowOf(room, id)).filter((row): row is DashboardRow => row !== undefined),
       counts: room.counts(),
       warmup: this.warmup(room),
@@ -285,7 +288,7 @@ export class WorkshopHub {
     const lessons = await loadLessons(this.options.lessonsDir);
     const outlines: LessonOutline[] = workshop.lessons.flatMap((slug) => {
       const lesson = lessons.find((l) => l.meta.slug === slug);
-      return lesson ? [{ slug, title: lesson.meta.title, steps: lesson.meta.steps.map((s) => ({ id: s.id, title: s.title })) }] : [];
+      return lesson ? [{ slug, title: lesson.meta.title, steps: lesson.meta.steps.map((s) => ({ id: s.id, title: s.title })), images: lesson.meta.images }] : [];
     });
     const room = new WorkshopRoom(workshop, outlines);
     for (const seat of await seatsOf(this.database, workshopId)) room.seat(seat);

@@ -15,8 +15,8 @@ const workshop: Workshop = {
   createdAt: new Date(0),
 };
 const lessons = [
-  { slug: "one", title: "Lesson one", steps: [{ id: "a", title: "Step A" }, { id: "b", title: "Step B" }] },
-  { slug: "two", title: "Lesson two", steps: [{ id: "c", title: "Step C" }] },
+  { slug: "one", title: "Lesson one", steps: [{ id: "a", title: "Step A" }, { id: "b", title: "Step B" }], images: [] },
+  { slug: "two", title: "Lesson two", steps: [{ id: "c", title: "Step C" }], images: [] },
 ];
 
 function room() {

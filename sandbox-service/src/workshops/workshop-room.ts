@@ -10,6 +10,8 @@ export interface LessonOutline {
   slug: string;
   title: string;
   steps: Array<{ id: string; title: string }>;
+  /** Images the lesson pulls. */
+  images: string[];
 }
 
 interface SeatState extends Seat {
