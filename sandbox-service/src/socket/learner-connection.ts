@@ -7,6 +7,8 @@ import type { Socket } from "socket.io";
 import {
   checkRunSchema,
   EVENTS,
+  fileReadSchema,
+  fileWriteSchema,
   sandboxExtendSchema,
   sandboxOpenSchema,
   sandboxPortLinkSchema,
@@ -21,6 +23,7 @@ import {
 import type { Logger } from "../log/logger";
 import type { PortProxy } from "../ports/port-proxy";
 import type { CheckRunner } from "../checks/check-runner";
+import type { SandboxFiles } from "../files/sandbox-files";
 import { UserFacingError } from "../sessions/errors";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
@@ -39,10 +42,11 @@ export interface ConnectionServices {
   manager: SandboxManager;
   ports: PortProxy;
   checks: CheckRunner;
+  files: SandboxFiles;
   log: Logger;
 }
 
-export function handleLearnerConnection(socket: Socket, { manager, ports, checks, log }: ConnectionServices): void {
+export function handleLearnerConnection(socket: Socket, { manager, ports, checks, files, log }: ConnectionServices): void {
   const { claims } = socket.data as SocketData;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
@@ -116,6 +120,13 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     if (result.passed) socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
     return result;
   });
+
+  // The editor's files: only ever in this socket's own sandbox (no id in the request to forge).
+  onRequest(socket, log, EVENTS.fileRead, fileReadSchema, ({ path }) => files.read(readySandbox(), path));
+
+  onRequest(socket, log, EVENTS.fileWrite, fileWriteSchema, ({ path, content, baseVersion }) =>
+    files.write(readySandbox(), path, content, baseVersion),
+  );
 
   onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
     const current = readySandbox();
