@@ -113,7 +113,7 @@ export const FILE_VERSION_NONE = "none";
 export const fileReadSchema = z.object({ path: filePath }).strict();
 export const fileWriteSchema = z.object({
   path: filePath,
-  content: z.instanceof(Uint8Array, { message: "content must be bytes (UTF-8 text as a Uint8Array)" }),
+  content: z.custom<Uint8Array>((value) => value instanceof Uint8Array, "content must be bytes (UTF-8 text as a Uint8Array)"),
   /**
    * The version this content was based on (from the last read or write). When the file in
    * the sandbox is no longer that version (edited in the terminal or another tab), the
