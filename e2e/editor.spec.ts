@@ -27,8 +27,13 @@ test("the editor loads a file from the sandbox, saves edits into it, and reloads
   });
 
   const lesson = new LessonPage(page);
+  // A lesson without an editor does not load Monaco at all.
+  await lesson.open("inside-a-container");
+  expect(await page.evaluate(() => "MonacoEnvironment" in self)).toBe(false);
+
   await lesson.open("your-own-docker");
   const editor = lesson.editor(APP);
+  await expect.poll(() => page.evaluate(() => "MonacoEnvironment" in self)).toBe(true);
 
   // Before the learner copies the example, the file is not there yet: the editor says so.
   await editor.expectState("missing");
