@@ -97,7 +97,7 @@ test("a file changed in the terminal since it was loaded is not overwritten by s
   await editor.save();
   await editor.expectState("conflict");
   await expect(editor.state).toHaveText(
-    "~/flask-app/app.py changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or save again to replace it with yours.",
+    "~/flask-app/app.py changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or overwrite it with yours.",
   );
   await lesson.run("cat ~/flask-app/app.py");
   await lesson.expectLine("# terminal-change");

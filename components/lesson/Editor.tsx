@@ -41,6 +41,13 @@ interface Base {
 const NOT_CONNECTED = "Your sandbox is not connected yet; the file loads as soon as it is.";
 
 export function Editor({ file, height = 320 }: { file: string; height?: number }) {
+  if (typeof file !== "string" || file === "") {
+    return <p className="run-note">This editor names no file: the lesson should say {'<Editor file="~/app.py" />'}.</p>;
+  }
+  return <FileEditor file={file} height={height} />;
+}
+
+function FileEditor({ file, height }: { file: string; height: number }) {
   const { terminal, sandbox } = useWorkspace();
   const language = languageForFile(file);
   const editor = useRef<MonacoEditor | null>(null);

@@ -209,7 +209,7 @@ describe("file:read and file:write", () => {
     expect(refused(await write(alice, "~/notes.md", "# Notes\nfrom the editor\n", loaded.version))).toEqual({
       code: "conflict",
       message:
-        "~/notes.md changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or save again to replace it with yours.",
+        "~/notes.md changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or overwrite it with yours.",
     });
     expect(await alice.run("cat ~/notes.md")).toBe("# Notes\nadded in the terminal");
     // Saving again without a base version overwrites, as the learner chose.

@@ -115,8 +115,8 @@ export class SandboxFiles {
           throw new UserFacingError(
             "conflict",
             current === FILE_VERSION_NONE
-              ? `${displayPath(target.path)} was deleted in your sandbox since you opened it. Save again to create it with your text, or reload.`
-              : `${displayPath(target.path)} changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or save again to replace it with yours.`,
+              ? `${displayPath(target.path)} was deleted in your sandbox since you opened it. Overwrite to create it again with your text, or reload.`
+              : `${displayPath(target.path)} changed in your sandbox since you opened it (in the terminal or another tab). Reload to see that version, or overwrite it with yours.`,
           );
         }
       }

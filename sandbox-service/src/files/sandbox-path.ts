@@ -24,6 +24,10 @@ export const HOME = "/root";
  * editor, not the isolation boundary. That boundary is the container itself (Docker
  * resolves every archive path inside the container's root filesystem, never the host's)
  * and the socket's binding to one sandbox (socket/learner-connection.ts).
+ *
+ * Neither may be a tmpfs in a template: Docker's archive API reads and writes the
+ * container's filesystem layers and volumes, not tmpfs mounts, so the editor would see
+ * other files than the learner's shell.
  */
 export const ALLOWED_ROOTS = [HOME, "/tmp"] as const;
 
