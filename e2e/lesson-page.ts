@@ -1,4 +1,4 @@
-/** Page object for a lesson page and its terminal. */
+/** Page objects for a lesson page: its terminal, and its editors. */
 import { expect, type Locator, type Page } from "@playwright/test";
 
 export class LessonPage {
@@ -8,6 +8,10 @@ export class LessonPage {
   constructor(readonly page: Page) {
     this.terminal = page.getByTestId("terminal");
     this.rows = this.terminal.locator(".xterm-rows");
+  }
+
+  editor(file: string): EditorPane {
+    return new EditorPane(this.page, file);
   }
 
   async open(slug: string): Promise<void> {
@@ -57,5 +61,58 @@ export class LessonPage {
     const check = this.page.getByTestId(`check-${step}`);
     await check.getByRole("button", { name: "Check" }).click();
     await expect(check).toHaveAttribute("data-passed", "true");
+  }
+}
+
+/** Page object for one <Editor file="…"> of a lesson page (Monaco). */
+export class EditorPane {
+  readonly root: Locator;
+  readonly state: Locator;
+  /** The element Monaco was created in: Monaco sets its `data-mode-id` to the language of the model shown. */
+  readonly monaco: Locator;
+  /** The rendered lines: Monaco renders only what is in view (see revealEnd), in no particular DOM order. */
+  readonly lines: Locator;
+
+  constructor(
+    readonly page: Page,
+    file: string,
+  ) {
+    this.root = page.locator(`[data-testid="editor"][data-file="${file}"]`);
+    this.state = this.root.getByTestId("editor-state");
+    this.monaco = this.root.locator("[data-mode-id]");
+    this.lines = this.root.locator(".view-lines");
+  }
+
+  async expectState(state: string): Promise<void> {
+    await expect(this.root).toHaveAttribute("data-state", state);
+  }
+
+  /** The text Monaco shows, with its non-breaking spaces made plain. */
+  async text(): Promise<string> {
+    return (await this.lines.innerText()).replace(/\u00a0/g, " ");
+  }
+
+  async reload(): Promise<void> {
+    await this.root.getByRole("button", { name: /^(Re)?load$/ }).click();
+  }
+
+  async save(): Promise<void> {
+    await this.root.getByRole("button", { name: "Save" }).click();
+  }
+
+  /** Scrolls to the end of the file, so its last lines are rendered. */
+  async revealEnd(): Promise<void> {
+    await this.lines.click();
+    await this.page.keyboard.press("Control+End");
+  }
+
+  /** Types a new first line the way a learner does (no Enter after it, which could accept a suggestion). */
+  async typeFirstLine(text: string): Promise<void> {
+    await this.lines.click();
+    await this.page.keyboard.press("Control+Home");
+    await this.page.keyboard.press("Enter");
+    await this.page.keyboard.press("ArrowUp");
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press("Escape");
   }
 }

@@ -3,7 +3,7 @@ import { parseEnv } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config";
+import { CONFIG_VARIABLES, ConfigError, loadConfig, socketMessageLimit } from "./config";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "dojo-config-"));
 
@@ -41,6 +41,18 @@ describe("loadConfig", () => {
       const message = (error as Error).message;
       for (const name of ["PORT", "DOCKER_HOST", "DOJO_INSTANCE", "DOJO_SECRET"]) expect(message).toContain(name);
     }
+  });
+
+  it("lets the editor read and save files of up to 1 MiB, and bounds that setting", () => {
+    expect(loadConfig({ DOJO_DATA_DIR: dataDir() }).SANDBOX_FILE_MAX_BYTES).toBe(1024 * 1024);
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), SANDBOX_FILE_MAX_BYTES: "0" })).toThrow(/SANDBOX_FILE_MAX_BYTES/);
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), SANDBOX_FILE_MAX_BYTES: String(64 * 1024 * 1024) })).toThrow(/SANDBOX_FILE_MAX_BYTES: must be at most 16 MiB/);
+  });
+
+  it("accepts socket messages big enough for a file a little over the limit, so it is refused in a sentence", () => {
+    const defaults = loadConfig({ DOJO_DATA_DIR: dataDir() });
+    expect(socketMessageLimit(defaults)).toBe(1024 * 1024 + 64 * 1024);
+    expect(socketMessageLimit({ SOCKET_MAX_MESSAGE_BYTES: 4 * 1024 * 1024, SANDBOX_FILE_MAX_BYTES: 1024 })).toBe(4 * 1024 * 1024);
   });
 
   it("treats empty variables as unset", () => {

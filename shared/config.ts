@@ -86,8 +86,16 @@ const schema = z.object({
   DOJO_REGISTRY_SOCKET_DIR: z.string().startsWith("/", "must be an absolute path").default("/var/lib/dojo/registry/socket"),
   /** Output kept per terminal for replay after a reload or reconnect. */
   TERMINAL_SCROLLBACK_BYTES: bytes.default(128 * 1024),
-  /** Largest socket.io message the service accepts; bigger ones close that socket. */
+  /**
+   * Largest socket.io message the service accepts; bigger ones close that socket. Raised
+   * to fit a file of SANDBOX_FILE_MAX_BYTES when that is larger (see socketMessageLimit).
+   */
   SOCKET_MAX_MESSAGE_BYTES: bytes.default(64 * 1024),
+  /**
+   * Largest file the lesson editor reads from or saves into a sandbox. A file travels in
+   * one socket message, so this also raises the socket's message limit.
+   */
+  SANDBOX_FILE_MAX_BYTES: bytes.max(16 * 1024 * 1024, "must be at most 16 MiB (16777216): a file travels in one socket message").default(1024 * 1024),
 });
 
 /** Every variable the platform reads (documented one by one in .env.example). */
@@ -96,6 +104,22 @@ export const CONFIG_VARIABLES = Object.keys(schema.shape);
 export type Config = Omit<z.infer<typeof schema>, "DOJO_SECRET"> & { DOJO_SECRET: string };
 
 export class ConfigError extends Error {}
+
+/**
+ * Room for what travels with a file's bytes in one message (event name, path, version,
+ * socket.io framing), so a save just over SANDBOX_FILE_MAX_BYTES still arrives and is
+ * refused in a sentence instead of closing the socket.
+ */
+export const FILE_MESSAGE_HEADROOM_BYTES = 64 * 1024;
+
+/**
+ * socket.io's maxHttpBufferSize: SOCKET_MAX_MESSAGE_BYTES, or enough for a file:write of
+ * SANDBOX_FILE_MAX_BYTES if that is more. Every event's schema then bounds its own fields
+ * (keystrokes to MAX_INPUT_CHARS, file content to SANDBOX_FILE_MAX_BYTES).
+ */
+export function socketMessageLimit(config: Pick<Config, "SOCKET_MAX_MESSAGE_BYTES" | "SANDBOX_FILE_MAX_BYTES">): number {
+  return Math.max(config.SOCKET_MAX_MESSAGE_BYTES, config.SANDBOX_FILE_MAX_BYTES + FILE_MESSAGE_HEADROOM_BYTES);
+}
 
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

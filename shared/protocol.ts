@@ -18,6 +18,8 @@
  *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
  *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
+ *   → file:read {path}             ack      a text file of the sandbox, for the lesson's <Editor> (empty, exists: false, if missing)
+ *   → file:write {path, content}   ack      saves it atomically; refused as a conflict if it changed since `baseVersion`
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
  *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
  *
@@ -50,6 +52,8 @@ export const EVENTS = {
   terminalExit: "terminal:exit",
   checkRun: "check:run",
   checkPassed: "check:passed",
+  fileRead: "file:read",
+  fileWrite: "file:write",
   protocolError: "protocol:error",
   workshopMessage: "workshop:message",
   workshopEnded: "workshop:ended",
@@ -127,6 +131,54 @@ export interface CheckResult {
   message: string;
 }
 
+/**
+ * Files of the sandbox, for the lesson's <Editor>. The path is what the lesson names
+ * (`~/app.py` or `/root/app.py`); the service decides what it may reach
+ * (sandbox-service/src/files/sandbox-path.ts): only regular files under the learner's home
+ * (/root) and /tmp. The schema only bounds the message; those rules answer in sentences.
+ * Content travels as bytes (UTF-8 text), so a file of SANDBOX_FILE_MAX_BYTES is a message
+ * of about that size whatever characters it holds.
+ */
+export const FILE_PATH_MAX_CHARS = 4096;
+const filePath = z.string().min(1, "a file path cannot be empty").max(FILE_PATH_MAX_CHARS);
+/** What a file's content was when the browser loaded it: "none" (no file), or a hash of its bytes. */
+const fileVersion = z.string().regex(/^(none|sha256:[a-f0-9]{64})$/, "a version is \"none\" or \"sha256:<64 hex digits>\"");
+export const FILE_VERSION_NONE = "none";
+
+export const fileReadSchema = z.object({ path: filePath }).strict();
+export const fileWriteSchema = z.object({
+  path: filePath,
+  content: z.custom<Uint8Array>((value) => value instanceof Uint8Array, "content must be bytes (UTF-8 text as a Uint8Array)"),
+  /**
+   * The version this content was based on (from the last read or write). When the file in
+   * the sandbox is no longer that version (edited in the terminal or another tab), the
+   * write is refused with code "conflict" and nothing changes. Omitted: overwrite anyway.
+   */
+  baseVersion: fileVersion.optional(),
+}).strict();
+export type FileReadRequest = z.infer<typeof fileReadSchema>;
+export type FileWriteRequest = z.infer<typeof fileWriteSchema>;
+
+export interface FileContent {
+  /** The absolute path in the sandbox the request resolved to (`~/app.py` → `/root/app.py`). */
+  path: string;
+  /** False when there is no file there yet: `content` is empty and a write will create it. */
+  exists: boolean;
+  /** The file's bytes: UTF-8 text. */
+  content: Uint8Array;
+  /** Pass back as `baseVersion` when saving. */
+  version: string;
+  /** The largest file the service reads or writes (SANDBOX_FILE_MAX_BYTES). */
+  maxBytes: number;
+}
+
+export interface FileWritten {
+  path: string;
+  /** The version now in the sandbox: the base of the next save. */
+  version: string;
+  size: number;
+}
+
 export const sandboxPortLinkSchema = z.object({ port: z.number().int().min(1).max(65535) }).strict();
 
 export const terminalOpenSchema = z.object({
@@ -161,6 +213,10 @@ export type ErrorCode =
   | "engine_unavailable"
   | "capacity"
   | "sandbox_failed"
+  /** A file over SANDBOX_FILE_MAX_BYTES. */
+  | "too_large"
+  /** A file changed in the sandbox since the version a save was based on. */
+  | "conflict"
   | "internal";
 
 export interface ProtocolErrorBody {
@@ -274,6 +330,8 @@ export interface ClientToServerEvents {
   [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
   [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ path: string }>) => void) => void;
   [EVENTS.checkRun]: (request: CheckRunRequest, ack: (result: Ack<CheckResult>) => void) => void;
+  [EVENTS.fileRead]: (request: FileReadRequest, ack: (result: Ack<FileContent>) => void) => void;
+  [EVENTS.fileWrite]: (request: FileWriteRequest, ack: (result: Ack<FileWritten>) => void) => void;
   [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
   [EVENTS.terminalInput]: (input: TerminalInput) => void;
   [EVENTS.terminalResize]: (resize: TerminalResize) => void;

@@ -1,10 +1,12 @@
 "use client";
 /**
  * A lesson page: the text on the left, the learner's terminal on the right. Lesson
- * components reach the terminal (<Run>, <Check>, <PortLink>) and the step progress
- * through the context provided here.
+ * components reach the terminal (<Run>, <Check>, <PortLink>, <Editor>) and the step
+ * progress through the context provided here. There is one sandbox connection per page,
+ * the terminal's; the others use it through its handle.
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import type { SandboxInfo } from "../../shared/protocol";
 import { SandboxTerminal, type TerminalHandle } from "../terminal/SandboxTerminal";
 import type { WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
 import { ProgressBar } from "./ProgressBar";
@@ -18,12 +20,14 @@ export interface StepInfo {
 interface Workspace {
   /** The current terminal of this lesson page, or null while it is not ready. */
   terminal: () => TerminalHandle | null;
+  /** The sandbox the page is connected to, or null while there is none (starting, ended). A reset changes it. */
+  sandbox: SandboxInfo | null;
   steps: StepInfo[];
   passed: ReadonlySet<string>;
   markPassed: (step: string) => void;
 }
 
-const WorkspaceContext = createContext<Workspace>({ terminal: () => null, steps: [], passed: new Set(), markPassed: () => {} });
+const WorkspaceContext = createContext<Workspace>({ terminal: () => null, sandbox: null, steps: [], passed: new Set(), markPassed: () => {} });
 
 export function useWorkspace(): Workspace {
   return useContext(WorkspaceContext);
@@ -40,6 +44,9 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
     handle.current = next;
   }, []);
   const terminal = useCallback(() => handle.current, []);
+  const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
+  // A reconnect to the same sandbox keeps the same object, so editors do not reload for it.
+  const onSandbox = useCallback((next: SandboxInfo | null) => setSandbox((current) => (current?.id === next?.id ? current : next)), []);
   const markPassed = useCallback((step: string) => setPassed((current) => new Set(current).add(step)), []);
   const [messages, setMessages] = useState<WorkshopMessageEvent[]>([]);
   const [workshopEnded, setWorkshopEnded] = useState<string | null>(null);
@@ -66,7 +73,7 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
 
   const done = steps.filter((step) => passed.has(step.id)).length;
   return (
-    <WorkspaceContext.Provider value={{ terminal, steps, passed, markPassed }}>
+    <WorkspaceContext.Provider value={{ terminal, sandbox, steps, passed, markPassed }}>
       <div className="workspace">
         <article className="lesson-text">
           <WorkshopMessages messages={messages} ended={workshopEnded} />
@@ -80,6 +87,7 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
             onCheckPassed={markPassed}
             onWorkshopMessage={onWorkshopMessage}
             onWorkshopEnded={onWorkshopEnded}
+            onSandbox={onSandbox}
           />
         </aside>
       </div>

@@ -8,7 +8,7 @@
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
-import type { CheckResult, SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
+import type { CheckResult, FileContent, FileWritten, SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
 import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
 
@@ -20,6 +20,10 @@ export interface TerminalHandle {
   portUrl(port: number): Promise<string>;
   /** Runs a lesson step's check in the sandbox. */
   check(step: string): Promise<CheckResult>;
+  /** A text file of the sandbox, for the lesson's editor (rejects with a SandboxRequestError). */
+  readFile(path: string): Promise<FileContent>;
+  /** Saves a file in the sandbox; refused as a "conflict" if it changed since `baseVersion`. */
+  writeFile(path: string, content: Uint8Array, baseVersion?: string): Promise<FileWritten>;
 }
 
 interface Props {
@@ -30,6 +34,8 @@ interface Props {
   /** The page is part of a workshop: its instructor's messages, and its end. */
   onWorkshopMessage?: (message: WorkshopMessageEvent) => void;
   onWorkshopEnded?: (ended: WorkshopEndedEvent) => void;
+  /** The sandbox this page is connected to (null while there is none): changes after a reset. */
+  onSandbox?: (sandbox: SandboxInfo | null) => void;
 }
 
 const THEME = {
@@ -39,7 +45,7 @@ const THEME = {
   selectionBackground: "#33415e",
 };
 
-export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMessage, onWorkshopEnded }: Props) {
+export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onWorkshopMessage, onWorkshopEnded }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [message, setMessage] = useState("Connecting to your sandbox…");
@@ -86,7 +92,10 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMess
           if (reset) term!.reset();
           if (data.length) term!.write(data, () => conn.rendered(end));
         },
-        sandbox: (info) => setSandbox(info),
+        sandbox: (info) => {
+          setSandbox(info);
+          onSandbox?.(info);
+        },
         exited: (text) => {
           waitingForEnter = true;
           term!.write(`\r\n\x1b[2m[${text} Press Enter to start a new shell.]\x1b[0m\r\n`);
@@ -94,6 +103,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMess
         ended: () => {
           setSandbox(null);
           setExpiry(null);
+          onSandbox?.(null);
         },
         notice: (text) => setHint(text),
         expiring: (next) => setExpiry(next),
@@ -143,6 +153,8 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMess
         reset: () => conn.reset(),
         portUrl: (port) => conn.portUrl(port),
         check: (step) => conn.check(step),
+        readFile: (path) => conn.readFile(path),
+        writeFile: (path, content, baseVersion) => conn.writeFile(path, content, baseVersion),
       });
       term.focus();
       await conn.start().catch(() => undefined);
@@ -151,12 +163,13 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onWorkshopMess
     return () => {
       disposed = true;
       onReady?.(null);
+      onSandbox?.(null);
       observer?.disconnect();
       connection.current?.stop();
       connection.current = null;
       term?.dispose();
     };
-  }, [lesson, onReady, onCheckPassed, onWorkshopMessage, onWorkshopEnded]);
+  }, [lesson, onReady, onCheckPassed, onSandbox, onWorkshopMessage, onWorkshopEnded]);
 
   const showOverlay = status !== "connected";
   return (

@@ -12,6 +12,9 @@ import {
   type CheckResult,
   type ClientToServerEvents,
   type ConnectErrorData,
+  type ErrorCode,
+  type FileContent,
+  type FileWritten,
   type SandboxEnded,
   type SandboxInfo,
   type ServerToClientEvents,
@@ -60,11 +63,25 @@ function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
+/** A request the sandbox service refused: its sentence, and a code for the UI to act on (e.g. "conflict"). */
+export class SandboxRequestError extends Error {
+  constructor(
+    readonly code: ErrorCode | "not_connected" | "timeout",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const NOT_CONNECTED = "Your sandbox is not connected right now; try again in a moment.";
+
 export class SandboxConnection {
   private socket: DojoSocket | undefined;
   private readonly stream = new TerminalStream();
   private sandboxId: string | undefined;
   private terminalOpen = false;
+  /** The service has bound this socket to the sandbox (sandbox:open answered), so requests about it work. */
+  private sandboxReady = false;
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -104,6 +121,7 @@ export class SandboxConnection {
     socket.on("connect", () => this.openSandbox());
     socket.on("disconnect", (reason) => {
       this.terminalOpen = false;
+      this.sandboxReady = false;
       if (this.stopped) return;
       this.on.status("reconnecting", "Connection lost. Reconnecting…");
       // A server-side disconnect is not retried by socket.io on its own.
@@ -134,6 +152,7 @@ export class SandboxConnection {
     socket.on(EVENTS.sandboxEnded, (ended) => {
       if (ended.sandboxId !== this.sandboxId) return;
       this.terminalOpen = false;
+      this.sandboxReady = false;
       this.sandboxId = undefined;
       this.stream.clear();
       if (ended.reason === "reset") {
@@ -211,6 +230,35 @@ export class SandboxConnection {
     return answer.value;
   }
 
+  /** A text file of the sandbox (for the lesson's editor); empty with `exists: false` if there is none yet. */
+  async readFile(path: string): Promise<FileContent> {
+    const answer = await this.request<FileContent>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.fileRead, { path }));
+    return { ...answer, content: bytes(answer.content) };
+  }
+
+  /**
+   * Saves a file in the sandbox. With `baseVersion` (from the last read or save), the
+   * service refuses with code "conflict" if the file changed since.
+   */
+  async writeFile(path: string, content: Uint8Array, baseVersion?: string): Promise<FileWritten> {
+    return this.request<FileWritten>(() =>
+      this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.fileWrite, { path, content, ...(baseVersion ? { baseVersion } : {}) }),
+    );
+  }
+
+  /** A request about the open sandbox: its value, or a SandboxRequestError with a sentence. */
+  private async request<T>(send: () => Promise<Ack<T>>): Promise<T> {
+    if (!this.socket?.connected || !this.sandboxReady) throw new SandboxRequestError("not_connected", NOT_CONNECTED);
+    let answer: Ack<T>;
+    try {
+      answer = await send();
+    } catch {
+      throw new SandboxRequestError("timeout", "Your sandbox took too long to answer. Try again in a moment.");
+    }
+    if (!answer.ok) throw new SandboxRequestError(answer.error.code, answer.error.message);
+    return answer.value;
+  }
+
   /** Adds time before the maximum lifetime removes the sandbox. */
   extend(): void {
     this.socket?.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxExtend, {}, (timeout, answer) => {
@@ -227,6 +275,7 @@ export class SandboxConnection {
     if (!socket?.connected) return;
     this.resetting = true;
     this.terminalOpen = false;
+    this.sandboxReady = false;
     this.on.status("starting", "Resetting your sandbox…");
     socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxReset, {}, (timeout, answer) => {
       this.resetting = false;
@@ -253,6 +302,7 @@ export class SandboxConnection {
     }
     if (answer.value.id !== this.sandboxId) this.stream.clear();
     this.sandboxId = answer.value.id;
+    this.sandboxReady = true;
     this.on.sandbox(answer.value);
     this.openTerminal();
   }
@@ -278,6 +328,7 @@ export class SandboxConnection {
 
   /** Shows why, and starts over from opening the sandbox a little later. */
   private failed(message: string): void {
+    this.sandboxReady = false;
     this.on.status("error", message);
     this.retry(() => this.openSandbox());
   }

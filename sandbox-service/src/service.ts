@@ -5,7 +5,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "socket.io";
-import type { Config } from "../../shared/config";
+import { socketMessageLimit, type Config } from "../../shared/config";
 import { EVENTS } from "../../shared/protocol";
 import { DockerEngine } from "./engine/docker-engine";
 import type { SandboxEngine } from "./engine/engine";
@@ -23,6 +23,7 @@ import { PortProxy } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
+import { SandboxFiles } from "./files/sandbox-files";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -101,7 +102,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   });
 
   const io = new Server(http, {
-    maxHttpBufferSize: config.SOCKET_MAX_MESSAGE_BYTES,
+    // Big enough for a file:write of SANDBOX_FILE_MAX_BYTES (and a little more, so an
+    // oversized one is refused in a sentence); larger messages close the socket.
+    maxHttpBufferSize: socketMessageLimit(config),
     // Any origin may connect: access rests on the signed token, which only our own pages obtain.
     cors: { origin: true },
     serveClient: false,
@@ -111,11 +114,12 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
   const checks = new CheckRunner(engine, database, log);
+  const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
   workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
   const hub = workshops;
   io.on("connection", (socket) => {
     if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);
-    else handleLearnerConnection(socket, { manager, ports, checks, activity: hub, log });
+    else handleLearnerConnection(socket, { manager, ports, checks, files, activity: hub, log });
   });
   manager.on("expiring", (sandbox) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {

@@ -1,6 +1,7 @@
 /** Malformed, oversized and out-of-order messages are refused; others keep being served. */
 import type { Socket } from "socket.io-client";
 import { describe, expect, it } from "vitest";
+import { socketMessageLimit } from "../../shared/config";
 import { readyLearner, TestLearner, token, useService } from "./support/harness";
 
 const { config, service: running } = useService();
@@ -34,7 +35,8 @@ describe("bad input", () => {
     expect(await good.run("echo still-$((20+1))")).toBe("still-21");
 
     const disconnected = new Promise<string>((resolve) => attacker.socket.once("disconnect", (reason) => resolve(reason)));
-    raw(attacker).emit("terminal:input", { terminalId: "main", data: "z".repeat(config.SOCKET_MAX_MESSAGE_BYTES * 2) });
+    // Past the socket's limit (which fits a file the editor saves): the socket is closed.
+    raw(attacker).emit("terminal:input", { terminalId: "main", data: "z".repeat(socketMessageLimit(config) * 2) });
     expect(await disconnected).toMatch(/transport close|io server disconnect/);
     expect(await good.run("echo alive-$((40+2))")).toBe("alive-42");
     good.close();

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { compileMDX } from "next-mdx-remote/rsc";
 import { LessonWorkspace } from "@/components/lesson/LessonWorkspace";
 import { Check } from "@/components/lesson/Check";
+import { Editor } from "@/components/lesson/Editor";
 import { PortLink } from "@/components/lesson/PortLink";
 import { Hint, Solution } from "@/components/lesson/Reveal";
 import { Run } from "@/components/lesson/Run";
@@ -35,7 +36,7 @@ export default async function LessonPage({ params }: Props) {
 
   const { content } = await compileMDX({
     source: lesson.body,
-    components: { Run, PortLink, Check, Hint, Solution },
+    components: { Run, PortLink, Check, Hint, Solution, Editor },
     // Lessons are our own content, reviewed like code: JSX expressions are allowed.
     options: { blockJS: false },
   });

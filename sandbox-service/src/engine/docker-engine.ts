@@ -1,8 +1,14 @@
 /** SandboxEngine on a Docker Engine, through dockerode. */
 import Docker from "dockerode";
+import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
+import tar from "tar-stream";
 import {
   EngineUnavailableError,
+  type ArchiveEntry,
+  type FileRead,
+  type PathKind,
+  type PathStat,
   type ContainerInfo,
   type ContainerSpec,
   type ContainerState,
@@ -84,6 +90,37 @@ export function dockerOptionsFromHost(dockerHost: string): Docker.DockerOptions 
   const url = new URL(dockerHost);
   if (url.protocol === "unix:") return { socketPath: url.pathname };
   return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
+}
+
+/**
+ * Go's os.FileMode, which Docker's archive API reports (X-Docker-Container-Path-Stat):
+ * type bits high up, permission bits low, setuid/setgid/sticky as bits of their own.
+ */
+const GO_MODE = { dir: 31, symlink: 27, device: 26, namedPipe: 25, socket: 24, setuid: 23, setgid: 22, charDevice: 21, sticky: 20, irregular: 19 } as const;
+
+function goModeBit(mode: number, bit: number): boolean {
+  return Math.floor(mode / 2 ** bit) % 2 === 1;
+}
+
+/** A stat from Docker's archive API, in Unix terms. */
+export function pathStatFromDocker(stat: { size: number; mode: number; linkTarget?: string }): PathStat {
+  const mode = stat.mode;
+  const kind: PathKind = goModeBit(mode, GO_MODE.dir)
+    ? "directory"
+    : goModeBit(mode, GO_MODE.symlink)
+      ? "symlink"
+      : [GO_MODE.device, GO_MODE.namedPipe, GO_MODE.socket, GO_MODE.charDevice, GO_MODE.irregular].some((bit) => goModeBit(mode, bit))
+        ? "other"
+        : "file";
+  const special = (goModeBit(mode, GO_MODE.setuid) ? 0o4000 : 0) | (goModeBit(mode, GO_MODE.setgid) ? 0o2000 : 0) | (goModeBit(mode, GO_MODE.sticky) ? 0o1000 : 0);
+  return { kind, size: stat.size, mode: (mode % 0o1000) | special, linkTarget: stat.linkTarget ?? "" };
+}
+
+function kindOfTarEntry(type: tar.Header["type"]): PathKind {
+  if (type === "file" || type === "contiguous-file") return "file";
+  if (type === "directory") return "directory";
+  if (type === "symlink") return "symlink";
+  return "other";
 }
 
 /** Docker's answer when the storage driver cannot limit a container's size. */
@@ -228,6 +265,81 @@ export class DockerEngine implements SandboxEngine {
       stopped = true;
       (current as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
     };
+  }
+
+  /** A 404 from the archive API means "no such path" or "no such container": tell them apart. */
+  private async missingPath(containerId: string, error: unknown): Promise<null> {
+    if (statusCode(error) !== 404) throw error;
+    if ((await this.inspect(containerId)) === null) {
+      throw Object.assign(new Error(`No such container: ${containerId}`), { statusCode: 404, cause: error });
+    }
+    return null;
+  }
+
+  async statPath(containerId: string, path: string): Promise<PathStat | null> {
+    try {
+      const response = (await call(() => this.docker.getContainer(containerId).infoArchive({ path }))) as IncomingMessage;
+      response.resume();
+      const header = response.headers["x-docker-container-path-stat"];
+      if (typeof header !== "string") throw new Error("The Docker engine answered a stat without X-Docker-Container-Path-Stat.");
+      return pathStatFromDocker(JSON.parse(Buffer.from(header, "base64").toString("utf8")) as { size: number; mode: number; linkTarget?: string });
+    } catch (error) {
+      return this.missingPath(containerId, error);
+    }
+  }
+
+  async readFile(containerId: string, path: string, maxBytes: number): Promise<FileRead | null> {
+    let response: IncomingMessage;
+    try {
+      response = (await call(() => this.docker.getContainer(containerId).getArchive({ path }))) as IncomingMessage;
+    } catch (error) {
+      return this.missingPath(containerId, error);
+    }
+    const extract = tar.extract();
+    response.pipe(extract);
+    response.once("error", (error) => extract.destroy(error));
+    try {
+      // The archive of one file is that file's entry; of anything else, the first entry says what it is.
+      for await (const entry of extract) {
+        const { header } = entry;
+        const kind = kindOfTarEntry(header.type);
+        const size = header.size ?? 0;
+        const read: FileRead = {
+          kind,
+          size,
+          mode: (header.mode ?? 0) & 0o7777,
+          linkTarget: header.linkname ?? "",
+          uid: header.uid ?? 0,
+          gid: header.gid ?? 0,
+          content: undefined,
+        };
+        if (kind === "file" && size <= maxBytes) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of entry) chunks.push(chunk as Buffer);
+          read.content = Buffer.concat(chunks);
+        }
+        return read;
+      }
+      throw new Error(`The Docker engine sent an empty archive for ${path}.`);
+    } finally {
+      extract.destroy();
+      response.destroy();
+    }
+  }
+
+  async writeFiles(containerId: string, directory: string, entries: ArchiveEntry[]): Promise<void> {
+    const pack = tar.pack();
+    for (const entry of entries) {
+      const header = { name: entry.name, type: entry.type, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: new Date() };
+      if (entry.type === "file") pack.entry({ ...header, size: entry.content?.byteLength ?? 0 }, entry.content ?? new Uint8Array());
+      else pack.entry(header);
+    }
+    pack.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+    await call(() =>
+      this.docker.getContainer(containerId).putArchive(Buffer.concat(chunks), { path: directory, noOverwriteDirNonDir: true }),
+    );
   }
 
   async run(containerId: string, spec: RunSpec): Promise<RunResult> {

@@ -55,6 +55,38 @@ export interface RunResult {
   stderr: string;
 }
 
+/** What is at a path inside a container. */
+export type PathKind = "file" | "directory" | "symlink" | "other";
+
+export interface PathStat {
+  kind: PathKind;
+  /** Bytes (of a regular file). */
+  size: number;
+  /** Permission bits, with setuid/setgid/sticky (0o7777). */
+  mode: number;
+  /** Where a symlink points (as written in it); empty otherwise. */
+  linkTarget: string;
+}
+
+export interface FileRead extends PathStat {
+  uid: number;
+  gid: number;
+  /** The bytes of a regular file of at most `maxBytes`; undefined for anything else. */
+  content: Buffer | undefined;
+}
+
+/** One entry of an archive written into a container: a regular file or a directory. */
+export interface ArchiveEntry {
+  /** Relative to the directory it is written into, '/'-separated, no '..'. */
+  name: string;
+  type: "file" | "directory";
+  mode: number;
+  uid: number;
+  gid: number;
+  /** A file's bytes. */
+  content?: Uint8Array;
+}
+
 /** An interactive process with a terminal inside a container. */
 export interface TtyProcess {
   /** Raw terminal bytes both ways. Ends when the process exits or the container goes. */
@@ -87,6 +119,28 @@ export interface SandboxEngine {
    * network: `socat` run inside the container, its stdio bridged. Ends when either side closes.
    */
   connect(containerId: string, port: number): Promise<Duplex>;
+  /**
+   * What is at `path` in the container (lstat: a symlink is reported as one, not followed).
+   * Symlinks in the *parent* directories are followed, within the container's own root
+   * filesystem (Docker's archive API): callers that must not follow them check each parent.
+   * Null when nothing is there. Rejects (statusCode 404) when the container is gone.
+   */
+  statPath(containerId: string, path: string): Promise<PathStat | null>;
+  /**
+   * Reads the file at `path` (through Docker's archive API, parents resolved as in
+   * statPath). Null when nothing is there. Content is read only for a regular file of at
+   * most `maxBytes`; for anything else (directory, symlink, larger file) the result says
+   * what is there and stops reading. Rejects (statusCode 404) when the container is gone.
+   */
+  readFile(containerId: string, path: string, maxBytes: number): Promise<FileRead | null>;
+  /**
+   * Extracts `entries` into `directory`, which must exist (Docker's archive API, as
+   * `docker cp` does). Not atomic: Docker replaces an existing file by removing it and
+   * writing the new one, so a failure can leave a partial file — callers that need
+   * atomicity write a temporary name and rename it (see files/). Refuses to replace a
+   * directory with a file.
+   */
+  writeFiles(containerId: string, directory: string, entries: ArchiveEntry[]): Promise<void>;
   /** Starts `spec.cmd` with a TTY inside a running container and attaches to it. */
   openTty(containerId: string, spec: TtySpec): Promise<TtyProcess>;
   /**

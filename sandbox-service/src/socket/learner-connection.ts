@@ -8,6 +8,8 @@ import {
   checkRunSchema,
   EVENTS,
   INSTRUCTOR_REQUESTS,
+  fileReadSchema,
+  fileWriteSchema,
   sandboxExtendSchema,
   sandboxOpenSchema,
   sandboxPortLinkSchema,
@@ -22,6 +24,7 @@ import {
 import type { Logger } from "../log/logger";
 import type { PortProxy } from "../ports/port-proxy";
 import type { CheckRunner } from "../checks/check-runner";
+import type { SandboxFiles } from "../files/sandbox-files";
 import { UserFacingError } from "../sessions/errors";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
@@ -51,11 +54,12 @@ export interface ConnectionServices {
   manager: SandboxManager;
   ports: PortProxy;
   checks: CheckRunner;
+  files: SandboxFiles;
   activity: LearnerActivity;
   log: Logger;
 }
 
-export function handleLearnerConnection(socket: Socket, { manager, ports, checks, activity, log }: ConnectionServices): void {
+export function handleLearnerConnection(socket: Socket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
   const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
@@ -132,6 +136,13 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     }
     return result;
   });
+
+  // The editor's files: only ever in this socket's own sandbox (no id in the request to forge).
+  onRequest(socket, log, EVENTS.fileRead, fileReadSchema, ({ path }) => files.read(readySandbox(), path));
+
+  onRequest(socket, log, EVENTS.fileWrite, fileWriteSchema, ({ path, content, baseVersion }) =>
+    files.write(readySandbox(), path, content, baseVersion),
+  );
 
   onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
     const current = readySandbox();

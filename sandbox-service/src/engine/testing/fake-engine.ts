@@ -9,6 +9,8 @@ import {
   EngineUnavailableError,
   type ContainerInfo,
   type ContainerSpec,
+  type FileRead,
+  type PathStat,
   type RunResult,
   type RunSpec,
   type SandboxEngine,
@@ -103,6 +105,19 @@ export class FakeEngine implements SandboxEngine {
 
   async connect(): Promise<Duplex> {
     throw new Error("FakeEngine cannot connect to ports");
+  }
+
+  // No file system: files/ is tested against the real engine (sandbox-service/test/files.int.test.ts).
+  async statPath(): Promise<PathStat | null> {
+    throw new Error("FakeEngine has no files");
+  }
+
+  async readFile(): Promise<FileRead | null> {
+    throw new Error("FakeEngine has no files");
+  }
+
+  async writeFiles(): Promise<void> {
+    throw new Error("FakeEngine has no files");
   }
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {
