@@ -151,6 +151,22 @@ describe("SandboxManager: warm pool", () => {
     expect(engine.containers.size).toBe(3);
   });
 
+  it("does not reap a pool sandbox while it is being claimed", async () => {
+    const { engine, clock, manager, pool } = setup({ poolSize: 1 });
+    await pool.fill();
+    const [pooledId] = [...engine.containers.keys()];
+    clock.now += 10 * MINUTE; // older than the reap grace, like any pool sandbox that waited a while
+    let renamed!: () => void;
+    engine.renameGate = new Promise((resolve) => (renamed = resolve));
+    const opening = manager.open(owner, noProgress);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The sweep runs while the rename is still in flight.
+    await manager.reconcile();
+    expect(engine.containers.has(pooledId!)).toBe(true);
+    renamed();
+    expect((await opening).id).toBe(pooledId);
+  });
+
   it("never hands a claimed pool sandbox to anyone else, even after a restart", async () => {
     const engine = new FakeEngine();
     const before = setup({ poolSize: 1 }, engine);

@@ -77,6 +77,8 @@ function ownerKey(owner: SandboxOwner): string {
 export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byOwner = new Map<string, Sandbox>();
   private readonly byId = new Map<string, Sandbox>();
+  /** Pool containers being renamed to their new owner: in neither the pool nor byId meanwhile. */
+  private readonly claiming = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
   private readonly admission = new Admission();
   private warnedNoDiskLimits = false;
@@ -254,7 +256,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     let adopted = 0;
     let reaped = 0;
     for (const container of containers) {
-      if (this.byId.has(container.id)) continue;
+      if (this.byId.has(container.id) || this.claiming.has(container.id)) continue;
       if (this.pool.has(container.id)) {
         if (!running.has(container.id)) this.pool.drop(container.id);
         else continue;
@@ -387,9 +389,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private async claim(sandbox: Sandbox, pooled: PooledSandbox): Promise<boolean> {
     sandbox.short = pooled.short;
     sandbox.createdAt = pooled.createdAt;
+    this.claiming.add(pooled.id);
     try {
       await this.engine.rename(pooled.id, sandbox.name);
     } catch (error) {
+      this.claiming.delete(pooled.id);
       pooled.shell?.close();
       await this.engine.remove(pooled.id).catch(() => undefined);
       if (error instanceof EngineUnavailableError) throw error;
@@ -401,6 +405,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     sandbox.id = pooled.id;
     sandbox.state = SandboxState.Ready;
     this.byId.set(sandbox.id, sandbox);
+    this.claiming.delete(pooled.id);
     if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
     this.emit("provisioned", sandbox, "claimed");
     this.log.info("sandbox claimed from the pool", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });

@@ -52,6 +52,8 @@ export class FakeEngine implements SandboxEngine {
   diskLimits: boolean | undefined = true;
   /** Resolve this to let a pending createAndStart finish (for concurrency tests). */
   gate: Promise<void> = Promise.resolve();
+  /** The same for rename (a claim in flight). */
+  renameGate: Promise<void> = Promise.resolve();
 
   async ping(): Promise<void> {
     this.check();
@@ -82,6 +84,7 @@ export class FakeEngine implements SandboxEngine {
 
   async rename(id: string, name: string): Promise<void> {
     this.check();
+    await this.renameGate;
     const container = this.containers.get(id);
     if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
     container.name = name;
