@@ -11,7 +11,6 @@ const SANDBOX_PORT = e2e.sandboxPort;
 
 export default defineConfig({
   testDir: "e2e",
-  globalTeardown: "./e2e/global-teardown.ts",
   timeout: 60_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
