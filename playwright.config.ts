@@ -6,6 +6,10 @@ import { e2e } from "./e2e/environment";
  * Docker engine) on ports of their own and a DOJO_INSTANCE of their own, so a platform
  * you are running yourself on the default ports is left alone (see e2e/environment.ts).
  */
+// A database of their own too: workshops the tests leave open must not make a developer's
+// platform pre-warm sandboxes for them. Set here so every platform the tests start shares it.
+process.env.DATABASE_URL ??= `file:.dojo/${e2e.instance}.db`;
+
 const WEB_PORT = e2e.webPort;
 const SANDBOX_PORT = e2e.sandboxPort;
 

@@ -6,10 +6,10 @@ import { LessonPage } from "./lesson-page";
 
 const FIRST_LESSON = "inside-a-container";
 
-async function createWorkshop(page: Page, title: string): Promise<{ id: string; code: string }> {
+async function createWorkshop(page: Page, title: string, capacity = 3): Promise<{ id: string; code: string }> {
   await page.goto("/instructor");
   await page.getByLabel("Title").fill(title);
-  await page.getByLabel(/^Capacity/).fill("5");
+  await page.getByLabel(/^Capacity/).fill(String(capacity));
   await page.getByRole("button", { name: "Create workshop" }).click();
   await expect(page.getByTestId("dashboard")).toHaveAttribute("data-live", "true");
   const id = new URL(page.url()).pathname.split("/").at(-1)!;
@@ -87,7 +87,7 @@ test("an instructor runs a workshop for three learners: live progress, shadowing
 
 test("nobody but its instructor gets at a workshop's dashboard", async ({ page, browser }) => {
   await signUp(page, uniqueEmail("owner"), "instructor");
-  const workshop = await createWorkshop(page, "Private room");
+  const workshop = await createWorkshop(page, "Private room", 1);
 
   // A learner who joined (no account) is sent to sign in, and gets no dashboard token.
   const learner = await (await browser.newContext()).newPage();
@@ -109,6 +109,13 @@ test("nobody but its instructor gets at a workshop's dashboard", async ({ page, 
   await student.goto("/instructor");
   await expect(student.getByText("Workshops are run by instructors")).toBeVisible();
   for (const p of [learner, other, student]) await p.context().close();
+
+  // Ended, so no sandboxes stay warm for it.
+  await page.goto(`/instructor/workshops/${workshop.id}`);
+  await expect(page.getByTestId("dashboard")).toHaveAttribute("data-live", "true");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "End workshop" }).click();
+  await expect(page.getByTestId("dashboard-ended")).toBeVisible();
 });
 
 test("a wrong code or an over-long name is refused in a sentence", async ({ page }) => {
