@@ -42,7 +42,14 @@ export async function handleForm(request: NextRequest, formPage: string, handle:
     response.cookies.delete(LEARNER_COOKIE);
     return response;
   }
-  const outcome = await handle({ form, field, learner, secure });
+  let outcome: FormOutcome;
+  try {
+    outcome = await handle({ form, field, learner, secure });
+  } catch (error) {
+    // A database that is busy or away: the user gets a sentence and may simply send again.
+    console.error(`form ${request.nextUrl.pathname} failed:`, error);
+    return back(request, formPage, "try-again", {});
+  }
   if (outcome.error) return back(request, formPage, outcome.error, outcome.keep ?? {});
   const response = NextResponse.redirect(new URL(outcome.redirect, request.url), 303);
   outcome.apply?.(response);

@@ -26,6 +26,7 @@ export const FORM_ERRORS = {
   "not-open-yet": "This workshop has not opened yet. Try again when your instructor says so.",
   "closed": "This workshop is over, so it cannot be joined any more.",
   "full": "This workshop is full. Ask your instructor to make room.",
+  "try-again": "Something went wrong on our side, and nothing was changed. Please send the form again in a moment.",
 } as const;
 
 export type FormErrorCode = keyof typeof FORM_ERRORS;

@@ -14,6 +14,10 @@ export interface SqlConnection {
 export async function connect(url: string): Promise<SqlConnection> {
   if (providerOf(url) === "sqlite") {
     const db = new Sqlite(sqliteFile(url));
+    // Web and service share the file. In WAL mode (remembered by the file, so setting it
+    // here, where every start migrates, covers all connections) readers never wait for a
+    // writer, and a commit appends to the log instead of rewriting pages.
+    db.pragma("journal_mode = WAL");
     return {
       exec: async (sql) => void db.exec(sql),
       query: async <Row>(sql: string, params: unknown[] = []) => {

@@ -97,8 +97,11 @@ export function isOpen(workshop: Workshop, now: Date): boolean {
 
 /**
  * Seats the learner in the workshop with that code. Joining again (another tab, a new
- * display name) keeps the one seat. Capacity holds under concurrent joins: the workshop
- * row is locked (PostgreSQL) or the database is (SQLite) while seats are counted.
+ * display name) keeps the one seat. Capacity holds under concurrent joins because the
+ * transaction's first statement writes the workshop row: PostgreSQL then holds that row's
+ * lock, and SQLite its write lock, until the seat is counted and taken. (Writing first
+ * also matters on SQLite: a transaction that reads and then wants to write fails at once,
+ * without waiting, when another process is writing.)
  */
 export async function joinWorkshop(
   db: Database,
@@ -108,21 +111,18 @@ export async function joinWorkshop(
   const code = joinCodeSchema.safeParse(input.code);
   if (!code.success) return { ok: false, refusal: "unknown-code" };
   return db.$transaction(async (tx) => {
-    const row = await tx.workshop.findUnique({ where: { code: code.data } });
+    const { count } = await tx.workshop.updateMany({ where: { code: code.data }, data: { capacity: { increment: 0 } } });
+    const row = count > 0 ? await tx.workshop.findUnique({ where: { code: code.data } }) : null;
     if (!row) return { ok: false, refusal: "unknown-code" } as const;
     const workshop = toWorkshop(row);
     if (workshop.endedAt !== null || now >= workshop.closesAt) return { ok: false, refusal: "closed" } as const;
     if (now < workshop.opensAt) return { ok: false, refusal: "not-open-yet" } as const;
-    await tx.learner.upsert({ where: { id: input.learnerId }, create: { id: input.learnerId, createdAt: now, lastSeenAt: now }, update: { lastSeenAt: now } });
     const seat = { workshopId: workshop.id, learnerId: input.learnerId };
-    if (await tx.workshopSeat.findUnique({ where: { workshopId_learnerId: seat } })) {
-      await tx.workshopSeat.update({ where: { workshopId_learnerId: seat }, data: { displayName: input.displayName } });
-      return { ok: true, workshop } as const;
-    }
-    // Takes the row lock that serialises concurrent joins on PostgreSQL.
-    await tx.workshop.update({ where: { id: workshop.id }, data: { capacity: workshop.capacity } });
-    if ((await tx.workshopSeat.count({ where: { workshopId: workshop.id } })) >= workshop.capacity) return { ok: false, refusal: "full" } as const;
-    await tx.workshopSeat.create({ data: { ...seat, displayName: input.displayName, joinedAt: now } });
+    const existing = await tx.workshopSeat.findUnique({ where: { workshopId_learnerId: seat } });
+    if (!existing && (await tx.workshopSeat.count({ where: { workshopId: workshop.id } })) >= workshop.capacity) return { ok: false, refusal: "full" } as const;
+    await tx.learner.upsert({ where: { id: input.learnerId }, create: { id: input.learnerId, createdAt: now, lastSeenAt: now }, update: { lastSeenAt: now } });
+    if (existing) await tx.workshopSeat.update({ where: { workshopId_learnerId: seat }, data: { displayName: input.displayName } });
+    else await tx.workshopSeat.create({ data: { ...seat, displayName: input.displayName, joinedAt: now } });
     return { ok: true, workshop } as const;
   });
 }
