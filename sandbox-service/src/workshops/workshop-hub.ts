@@ -306,6 +306,13 @@ export class WorkshopHub {
       const seat = await seatOf(this.database!, workshopId, learnerId);
       if (!seat) return null;
       room.seat(seat);
+      // One fewer sandbox to keep warm for it, now rather than at the next sweep, so the
+      // pool does not refill the place this learner is about to take.
+      const upcoming = this.upcoming.find((w) => w.id === workshopId);
+      if (upcoming) {
+        upcoming.seats++;
+        this.recomputeDemand();
+      }
       this.sendRow(room, learnerId);
       this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopCounts, room.counts());
     }
