@@ -1,8 +1,9 @@
 /**
- * `npm run lessons:test`: proves every lesson in a real sandbox of its template. Step by
- * step, in order, each step's check must FAIL before its solve script runs (a check that
- * cannot fail is a broken lesson) and PASS after. Checks run exactly as for learners
- * (sandbox-service/src/checks).
+ * `npm run lessons:test`: proves every lesson in a real sandbox of its template. First, on
+ * the fresh sandbox, every check must FAIL (a check that passes before anything was done
+ * passes by accident). Then step by step, in order, each step's check must FAIL before its
+ * solve script runs (a check that cannot fail is a broken lesson) and PASS after. Checks
+ * run exactly as for learners (sandbox-service/src/checks).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,10 @@ describe.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("les
     const owner = { learner: `lesson-test-${randomBytes(6).toString("hex")}`, lesson: lesson.meta.slug, template: lesson.meta.template };
     const sandbox = await service.manager.open(owner, () => {});
     try {
+      for (const step of lesson.meta.steps) {
+        const fresh = await checks.run(sandbox, step.id);
+        expect(fresh.passed, `${lesson.meta.file}, step ${step.id}: the check passes on a fresh sandbox, before anything was done`).toBe(false);
+      }
       for (const step of lesson.meta.steps) {
         const before = await checks.run(sandbox, step.id);
         expect(before.passed, `${lesson.meta.file}, step ${step.id}: the check passes before the step is done`).toBe(false);
