@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { PASSWORD, signIn, signOut, signUp, uniqueEmail } from "./accounts";
 import { LessonPage } from "./lesson-page";
 
-const LESSON = "inside-a-container";
+const LESSON = "start-here";
 
 test("progress made without an account is kept by signing up, leaves on sign-out, and returns on sign-in", async ({ page }) => {
   test.setTimeout(120_000);

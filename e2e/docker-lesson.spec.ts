@@ -4,7 +4,14 @@ import { LessonPage } from "./lesson-page";
 test("in a docker sandbox, the learner builds the Flask example and opens it in the browser", async ({ page, context }) => {
   test.setTimeout(120_000);
   const lesson = new LessonPage(page);
-  await lesson.open("your-own-docker");
+  await lesson.open("building-images");
+  // A multi-line Run block (the heredoc that writes the first Dockerfile) reaches the shell intact.
+  const runButtons = page.getByRole("button", { name: "▶ Run" });
+  await runButtons.nth(0).click(); // mkdir -p ~/hello-image && cd ~/hello-image && echo … > hello.txt
+  await runButtons.nth(1).click(); // cat > Dockerfile <<'EOF' … EOF
+  await lesson.run("wc -l < ~/hello-image/Dockerfile && sed -n 3p ~/hello-image/Dockerfile");
+  await lesson.expectLine("4");
+  await lesson.expectLine('RUN echo "built on $(date)" > /greetings/built.txt');
   await lesson.run("docker pull -q busybox && docker run --rm busybox echo nested-$((2*21))");
   await lesson.expectLine("nested-42");
   await lesson.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 . >/dev/null");

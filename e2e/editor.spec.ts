@@ -28,10 +28,10 @@ test("the editor loads a file from the sandbox, saves edits into it, and reloads
 
   const lesson = new LessonPage(page);
   // A lesson without an editor does not load Monaco at all.
-  await lesson.open("inside-a-container");
+  await lesson.open("start-here");
   expect(await page.evaluate(() => "MonacoEnvironment" in self)).toBe(false);
 
-  await lesson.open("your-own-docker");
+  await lesson.open("building-images");
   const editor = lesson.editor(APP);
   await expect.poll(() => page.evaluate(() => "MonacoEnvironment" in self)).toBe(true);
 
@@ -84,7 +84,7 @@ test("the editor loads a file from the sandbox, saves edits into it, and reloads
 test("a file changed in the terminal since it was loaded is not overwritten by surprise; a reset reloads the editor", async ({ page }) => {
   test.setTimeout(150_000);
   const lesson = new LessonPage(page);
-  await lesson.open("your-own-docker");
+  await lesson.open("building-images");
   const editor = lesson.editor(APP);
   await editor.expectState("missing");
   await lesson.run("mkdir -p ~/flask-app && echo 'print(\"from the terminal\")' > ~/flask-app/app.py");

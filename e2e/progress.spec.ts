@@ -7,7 +7,7 @@ const restartUrl = `http://localhost:${e2e.restart.webPort}`;
 
 test("a step is checked in the sandbox, and stays passed on the next visit", async ({ page }) => {
   const lesson = new LessonPage(page);
-  await lesson.open("inside-a-container");
+  await lesson.open("start-here");
   const step = page.getByTestId("check-save-hostname");
   await expect(step).toHaveAttribute("data-passed", "false");
 
@@ -19,13 +19,13 @@ test("a step is checked in the sandbox, and stays passed on the next visit", asy
   await lesson.run("cat ~/hostname.txt");
   await step.getByRole("button", { name: "Check" }).click();
   await expect(step).toHaveAttribute("data-passed", "true");
-  await expect(page.getByTestId("progress").first()).toContainText("1 of 4 steps");
+  await expect(page.getByTestId("progress").first()).toContainText("1 of 3 steps");
 
   await page.reload();
   await expect(page.getByTestId("check-save-hostname")).toHaveAttribute("data-passed", "true");
   await page.goto("/progress");
   await expect(page.getByTestId("progress-page")).toContainText("1 of");
-  await expect(page.getByRole("link", { name: /Resume with “A first look at a container/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Resume with “Start here: a first look inside a container/ })).toBeVisible();
 });
 
 /** A second platform of its own, so it can be stopped and started again. */
@@ -55,7 +55,7 @@ test("progress survives a restart of web and service", async ({ page }) => {
   try {
     await waitUntilUp(page);
     const lesson = new LessonPage(page);
-    await page.goto(`${restartUrl}/lessons/inside-a-container`);
+    await page.goto(`${restartUrl}/lessons/start-here`);
     await lesson.waitConnected();
     await lesson.run("ps -p 1 -o args= > ~/pid1.txt");
     await page.getByTestId("check-find-pid-1").getByRole("button", { name: "Check" }).click();
@@ -64,7 +64,7 @@ test("progress survives a restart of web and service", async ({ page }) => {
     await stop(platform);
     platform = startPlatform();
     await waitUntilUp(page);
-    await page.goto(`${restartUrl}/lessons/inside-a-container`);
+    await page.goto(`${restartUrl}/lessons/start-here`);
     await expect(page.getByTestId("check-find-pid-1")).toHaveAttribute("data-passed", "true");
     // And the sandbox itself was re-adopted: the file is still there.
     await lesson.waitConnected();

@@ -4,14 +4,14 @@ import { LessonPage } from "./lesson-page";
 test("the catalog lists the lessons from lessons/", async ({ page }) => {
   await page.goto("/");
   const cards = page.getByTestId("lesson-card");
-  await expect(cards.first()).toContainText("A first look at a container");
-  await expect(cards.first()).toContainText("15 min");
+  await expect(cards.first()).toContainText("Start here: a first look inside a container");
+  await expect(cards.first()).toContainText("10 min");
   expect(await cards.count()).toBeGreaterThanOrEqual(2);
 });
 
 test("a lesson opens a live shell in the learner's own container", async ({ page }) => {
   const lesson = new LessonPage(page);
-  await page.goto("/lessons/inside-a-container");
+  await page.goto("/lessons/start-here");
   // While it starts, the learner sees what is happening, not a blank box.
   await expect(lesson.terminal.getByRole("status")).toContainText(/sandbox|Connecting/);
   await lesson.waitConnected();
@@ -21,7 +21,7 @@ test("a lesson opens a live shell in the learner's own container", async ({ page
 
 test("reloading reconnects to the same container, replaying output once", async ({ page }) => {
   const lesson = new LessonPage(page);
-  await lesson.open("inside-a-container");
+  await lesson.open("start-here");
   await lesson.run("touch /tmp/keep && echo marker-$((1000+337))");
   await page.reload();
   await lesson.waitConnected();
@@ -35,8 +35,8 @@ test("reloading reconnects to the same container, replaying output once", async 
 test("another learner gets a different container", async ({ browser }) => {
   const first = new LessonPage(await (await browser.newContext()).newPage());
   const second = new LessonPage(await (await browser.newContext()).newPage());
-  await first.open("inside-a-container");
-  await second.open("inside-a-container");
+  await first.open("start-here");
+  await second.open("start-here");
   const hostOf = async (lesson: LessonPage) => {
     await lesson.run('echo "ho""st=$(hostname)"');
     return /host=(\S+)/.exec(await lesson.screen())?.[1];
@@ -58,7 +58,7 @@ test.describe("copy and paste", () => {
 
   test("selecting copies; Ctrl+Shift+V and right-click paste", async ({ page }) => {
     const lesson = new LessonPage(page);
-    await lesson.open("inside-a-container");
+    await lesson.open("start-here");
     await lesson.run('echo "copy""-me-please"');
 
     // Double-click the word in the output line (xterm's screen layer takes the click): the selection lands on the clipboard.
@@ -82,7 +82,7 @@ test.describe("copy and paste", () => {
 test("a forged learner cookie is refused in a sentence and cleared", async ({ page, context }) => {
   await context.addCookies([{ name: "dojo_learner", value: "learner-forged-0123456.bad-signature", url: "http://localhost:3100" }]);
   const lesson = new LessonPage(page);
-  await page.goto("/lessons/inside-a-container");
+  await page.goto("/lessons/start-here");
   await expect(lesson.terminal).toHaveAttribute("data-status", "error");
   await expect(lesson.terminal.getByRole("status")).toContainText("Your learner cookie was not issued by this platform");
   expect((await context.cookies()).find((c) => c.name === "dojo_learner")).toBeUndefined();
@@ -93,7 +93,7 @@ test("a forged learner cookie is refused in a sentence and cleared", async ({ pa
 
 test("a flood of output does not freeze the tab, and Ctrl-C stops it", async ({ page }) => {
   const lesson = new LessonPage(page);
-  await lesson.open("inside-a-container");
+  await lesson.open("start-here");
   await lesson.type("yes flood-line");
   await expect(lesson.rows).toContainText("flood-line");
   await page.waitForTimeout(1500);
@@ -104,7 +104,7 @@ test("a flood of output does not freeze the tab, and Ctrl-C stops it", async ({ 
 
 test("before the maximum lifetime the learner is warned and can get more time", async ({ page }) => {
   const lesson = new LessonPage(page);
-  await lesson.open("inside-a-container");
+  await lesson.open("start-here");
   const banner = page.getByTestId("terminal-expiry");
   await expect(banner).toContainText("Your sandbox will be removed at");
   await banner.getByRole("button", { name: "Give me more time" }).click();

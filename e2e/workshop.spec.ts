@@ -4,7 +4,7 @@ import { signUp, uniqueEmail } from "./accounts";
 import { e2e } from "./environment";
 import { LessonPage } from "./lesson-page";
 
-const FIRST_LESSON = "inside-a-container";
+const FIRST_LESSON = "start-here";
 
 async function createWorkshop(page: Page, title: string, capacity = 3): Promise<{ id: string; code: string }> {
   await page.goto("/instructor");

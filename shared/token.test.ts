@@ -3,7 +3,7 @@ import { readLearnerCookie, signLearnerCookie, signSandboxToken, TokenError, ver
 
 const SECRET = "s".repeat(40);
 const NOW = Date.UTC(2026, 0, 1);
-const claims: SandboxClaims = { sub: "learner-0123456789abcd", lesson: "inside-a-container", template: "shell", exp: NOW / 1000 + 60 };
+const claims: SandboxClaims = { sub: "learner-0123456789abcd", lesson: "start-here", template: "shell", exp: NOW / 1000 + 60 };
 
 function failure(run: () => unknown): string {
   try {

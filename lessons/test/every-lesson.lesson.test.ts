@@ -1,8 +1,9 @@
 /**
- * `npm run lessons:test`: proves every lesson in a real sandbox of its template. Step by
- * step, in order, each step's check must FAIL before its solve script runs (a check that
- * cannot fail is a broken lesson) and PASS after. Checks run exactly as for learners
- * (sandbox-service/src/checks).
+ * `npm run lessons:test`: proves every lesson in a real sandbox of its template. First, on
+ * the fresh sandbox, every check must FAIL (a check that passes before anything was done
+ * passes by accident). Then step by step, in order, each step's check must FAIL before its
+ * solve script runs (a check that cannot fail is a broken lesson) and PASS after. Checks
+ * run exactly as for learners (sandbox-service/src/checks).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
 import { silentLogger } from "../../sandbox-service/src/log/logger";
 import { startSandboxService, type RunningService } from "../../sandbox-service/src/service";
 import { instanceSelector } from "../../sandbox-service/src/sessions/identity";
+import { PlatformRegistry } from "../../sandbox-service/src/registry/platform-registry";
 
 const lessons: Lesson[] = await loadLessons();
 const config = loadConfig({
@@ -40,10 +42,19 @@ describe.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("les
     expect(lesson.meta.steps.length).toBeGreaterThan(0);
   });
 
+  it("lists images the platform registry has (sandboxes cannot fetch any other)", async () => {
+    const availability = await new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR).availability(lesson.meta.images);
+    expect(availability.images.filter((i) => !i.ready).map((i) => i.image), `${lesson.meta.file}: images missing from the platform registry`).toEqual([]);
+  });
+
   it("every check fails before its step is solved and passes after", { timeout: 300_000 }, async () => {
     const owner = { learner: `lesson-test-${randomBytes(6).toString("hex")}`, lesson: lesson.meta.slug, template: lesson.meta.template };
     const sandbox = await service.manager.open(owner, () => {});
     try {
+      for (const step of lesson.meta.steps) {
+        const fresh = await checks.run(sandbox, step.id);
+        expect(fresh.passed, `${lesson.meta.file}, step ${step.id}: the check passes on a fresh sandbox, before anything was done`).toBe(false);
+      }
       for (const step of lesson.meta.steps) {
         const before = await checks.run(sandbox, step.id);
         expect(before.passed, `${lesson.meta.file}, step ${step.id}: the check passes before the step is done`).toBe(false);

@@ -88,7 +88,7 @@ describe("sandbox lifecycle", () => {
   it("on start, reaps what a previous run left behind and nobody owns, and leaves everything else alone", async () => {
     const c = config();
     const long = new Date(Date.now() - 3 * 60 * 60 * 1000);
-    const claim = { learner: newLearnerId(), lesson: "inside-a-container", claimedAt: long, expiresAt: new Date(long.getTime() + 7200_000) };
+    const claim = { learner: newLearnerId(), lesson: "start-here", claimedAt: long, expiresAt: new Date(long.getTime() + 7200_000) };
     const create = (name: string, labels: Record<string, string>) =>
       engine.createAndStart({ name, hostname: "leftover", image: "dojo/busybox:latest", cmd: ["sleep", "3600"], labels, hostConfig: { NetworkMode: "none" } });
     const short = () => randomBytes(4).toString("hex");

@@ -30,7 +30,7 @@ describe("warm pool", () => {
     expect(await learner.run("hostname")).toBe(sandbox.hostname);
 
     const info = await engine.inspect(sandbox.id);
-    expect(readIdentity(info!.name, info!.labels)?.claim?.lesson).toBe("inside-a-container");
+    expect(readIdentity(info!.name, info!.labels)?.claim?.lesson).toBe("start-here");
     await service.pool.fill();
     expect(service.pool.readyCount("shell")).toBe(2);
     expect(await containersOf(c.DOJO_INSTANCE)).toHaveLength(3);

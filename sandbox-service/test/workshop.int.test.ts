@@ -17,7 +17,7 @@ import type { RunningService } from "../src/service";
 import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, testConfig, type TestLearner } from "./support/harness";
 
 // A quick lesson on the light `shell` template, with a step whose solve is one command.
-const LESSON = "inside-a-container";
+const LESSON = "start-here";
 const STEP = "save-hostname";
 const SOLVE = "hostname > ~/hostname.txt";
 

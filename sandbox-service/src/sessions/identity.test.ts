@@ -4,7 +4,7 @@ import { containerName, hostnameOf, instanceSelector, readIdentity, sandboxLabel
 const created = new Date("2026-11-27T10:00:00.000Z");
 const claim = {
   learner: "Ab-_0123456789abcdefgh",
-  lesson: "inside-a-container",
+  lesson: "start-here",
   claimedAt: new Date("2026-11-27T10:05:00.000Z"),
   expiresAt: new Date("2026-11-27T12:05:00.000Z"),
 };
@@ -14,7 +14,7 @@ describe("sandbox identity", () => {
     const labels = sandboxLabels("default", "shell", created);
     expect(readIdentity(containerName({ template: "shell", short: "3fa2c1d4" }), labels)).toEqual({ template: "shell", short: "3fa2c1d4", createdAt: created });
     const name = containerName({ template: "shell", short: "3fa2c1d4", claim });
-    expect(name).toMatch(/^dojo-shell-3fa2c1d4\.Ab-_0123456789abcdefgh\.inside-a-container\.[a-z0-9]+\.[a-z0-9]+$/);
+    expect(name).toMatch(/^dojo-shell-3fa2c1d4\.Ab-_0123456789abcdefgh\.start-here\.[a-z0-9]+\.[a-z0-9]+$/);
     expect(readIdentity(name, labels)).toEqual({ template: "shell", short: "3fa2c1d4", createdAt: created, claim });
   });
 

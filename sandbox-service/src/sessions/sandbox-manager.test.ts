@@ -11,7 +11,7 @@ import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
 
 const MINUTE = 60_000;
-const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "inside-a-container", template: "shell" };
+const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "start-here", template: "shell" };
 const other = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 const noProgress = () => {};
 

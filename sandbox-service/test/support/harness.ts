@@ -75,7 +75,7 @@ export function newLearnerId(): string {
 
 export function token(claims: Partial<SandboxClaims> = {}, secret = SECRET): string {
   return signSandboxToken(
-    { sub: newLearnerId(), lesson: "inside-a-container", template: "shell", exp: Math.floor(Date.now() / 1000) + 300, ...claims },
+    { sub: newLearnerId(), lesson: "start-here", template: "shell", exp: Math.floor(Date.now() / 1000) + 300, ...claims },
     secret,
   );
 }
