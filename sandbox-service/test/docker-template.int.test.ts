@@ -6,12 +6,14 @@ import { execFileSync } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningService } from "../src/service";
-import { readyLearner, removeInstance, startService, testConfig, type TestLearner } from "./support/harness";
+import { readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+
+type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
 
 const config = testConfig();
 let service: RunningService;
-let alice: TestLearner;
-let bob: TestLearner;
+let alice: ReadyLearner;
+let bob: ReadyLearner;
 
 function volumesOfInstance(): string[] {
   return execFileSync("docker", ["volume", "ls", "-q", "--filter", `label=dojo.instance=${config.DOJO_INSTANCE}`], { encoding: "utf8" })
@@ -58,7 +60,8 @@ describe("docker sandboxes", () => {
   });
 
   it("builds the Flask example and serves it on a published port inside the sandbox", async () => {
-    await alice.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 .");
+    // A build pulls python:3 and copies the app: slow on a loaded machine.
+    await alice.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 .", 90_000);
     await alice.run("docker run -d --name web -p 5000:5000 docker:example_01");
     const reply = await alice.run("for i in $(seq 1 50); do curl -sf localhost:5000 && break; sleep 0.2; done");
     expect(reply).toMatch(/^Hello from a container! I am [0-9a-f]{12}\.$/);
@@ -98,6 +101,20 @@ describe("docker sandboxes", () => {
     await alice.run("docker run -d --name alice-only busybox sleep 300");
     expect(await alice.run("docker ps --format '{{.Names}}'")).toContain("alice-only");
     expect(await bob.run("docker ps -a --format '{{.Names}}' | wc -l")).toBe("0");
+  });
+
+  it("keep nested containers inside the sandbox's own cgroup, its limits, and out of sight of other sandboxes", async () => {
+    // The sandbox sees its own cgroup as the root, with its own memory limit.
+    expect(Number(await alice.run("cat /sys/fs/cgroup/memory/memory.limit_in_bytes"))).toBe(config.SANDBOX_DOCKER_MEMORY_MB * 1024 * 1024);
+    const nested = await alice.run("docker run -d busybox sleep 300");
+    // On the host, the nested container's cgroup lies under the sandbox's.
+    const sandboxCgroup = `/sys/fs/cgroup/memory/docker/${alice.sandbox.id}`;
+    expect(execFileSync("find", [sandboxCgroup, "-maxdepth", "2", "-type", "d", "-name", nested], { encoding: "utf8" }).trim()).toBe(`${sandboxCgroup}/docker/${nested}`);
+    // From inside, nothing of the host's other containers (Bob's sandbox among them) shows.
+    const visible = await alice.run("find /sys/fs/cgroup/memory -mindepth 1 -type d | sed 's|.*/||' | sort -u | tr '\n' ' '");
+    expect(visible).not.toContain(bob.sandbox.id);
+    expect(visible).not.toContain(alice.sandbox.id);
+    await alice.run(`docker rm -f ${nested} >/dev/null`);
   });
 
   it("still have no route out, not even from nested containers", async () => {

@@ -8,6 +8,11 @@
  * less than `shell` does; SANDBOX_DOCKER_RUNTIME can name a hardened runtime (e.g.
  * sysbox-runc) where one is installed. See the README's security section.
  *
+ * Its cgroups are its own: a private cgroup namespace makes the sandbox's cgroup the root
+ * of what it sees, and dojo-docker-init mounts that view writable for the nested engine.
+ * Nested containers' cgroups are then created inside the sandbox's, so its memory, CPU
+ * and process limits hold for them too, and no sandbox can see another's cgroups.
+ *
  * The sandbox still has no network: the platform registry arrives as a unix socket
  * mounted read-only, and nested containers live on networks inside the sandbox's own
  * network namespace. The nested engine's storage is an anonymous volume, removed with
@@ -47,7 +52,8 @@ export function dockerTemplate(config: Config): SandboxTemplate {
         MaskedPaths: [],
         ReadonlyPaths: [],
         DeviceCgroupRules: ["a *:* rwm"],
-        Binds: ["/sys/fs/cgroup:/sys/fs/cgroup:rw", `${config.DOJO_REGISTRY_SOCKET_DIR}:${REGISTRY_MOUNT}:ro`],
+        CgroupnsMode: "private",
+        Binds: [`${config.DOJO_REGISTRY_SOCKET_DIR}:${REGISTRY_MOUNT}:ro`],
         Tmpfs: { "/run": "rw,nosuid,nodev,mode=755" },
         // overlay2 cannot stack on the container's own overlay: the nested engine's images
         // live in a volume, labelled like everything else and removed with the sandbox.

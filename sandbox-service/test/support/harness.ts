@@ -149,11 +149,11 @@ export class TestLearner {
   }
 
   /** Runs a command and returns its output line(s) between two markers. */
-  async run(command: string): Promise<string> {
+  async run(command: string, timeoutMs?: number): Promise<string> {
     const id = randomBytes(3).toString("hex");
     // Markers are split in the command line so only the shell's output contains them whole.
     this.type(`echo "<<${id}""-start>>"; ${command}; echo "<<${id}""-end>>"\r`);
-    const output = await this.waitFor(new RegExp(`<<${id}-start>>[\\s\\S]*<<${id}-end>>`));
+    const output = await this.waitFor(new RegExp(`<<${id}-start>>[\\s\\S]*<<${id}-end>>`), timeoutMs);
     const body = output.slice(output.lastIndexOf(`<<${id}-start>>`) + `<<${id}-start>>`.length, output.lastIndexOf(`<<${id}-end>>`));
     return body.replace(/\r/g, "").trim();
   }
