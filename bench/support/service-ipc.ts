@@ -10,7 +10,9 @@ export type ParentMessage =
   /** Run a full garbage collection (the child runs with --expose-gc) before a memory reading. */
   | { id: number; type: "gc" }
   /** process.memoryUsage() after a full garbage collection. */
-  | { id: number; type: "memory" };
+  | { id: number; type: "memory" }
+  /** How many sandboxes of `template` the warm pool holds ready, and its target now (workshop demand included). Changes nothing. */
+  | { id: number; type: "pool"; template: "shell" | "docker" };
 
 export type ChildMessage =
   | { type: "ready"; port: number; pooled: number }
@@ -18,4 +20,5 @@ export type ChildMessage =
   | { id: number; type: "filled"; pooled: number }
   | { id: number; type: "collected" }
   | { id: number; type: "memory"; usage: NodeJS.MemoryUsage }
+  | { id: number; type: "pool"; ready: number; target: number }
   | { id: number; type: "error"; message: string };
