@@ -68,3 +68,32 @@ export function readSettings(): Settings {
     dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
   };
 }
+
+/** bench/workshop.ts: a workshop's learners arriving at once (documented in bench/README.md). */
+export interface WorkshopSettings {
+  /** Learners, and the workshop's capacity. */
+  learners: number;
+  /** They join at evenly spread times over this many seconds. */
+  arrivalSeconds: number;
+  /** SANDBOX_SWEEP_INTERVAL_SECONDS of the service: how soon it sees a workshop's demand change. */
+  sweepSeconds: number;
+  /** Pairs of runs (cold baseline, then pre-warmed); their samples are pooled. */
+  rounds: number;
+  /** Mean pause between the dashboard's round-trip probes, ms. */
+  probeIntervalMs: number;
+}
+
+export function readWorkshopSettings(): WorkshopSettings {
+  const whole = (name: string, fallback: number, min: number) => {
+    const value = number(name, fallback);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(process.env[name])}`);
+    return value;
+  };
+  return {
+    learners: whole("BENCH_WORKSHOP_LEARNERS", 50, 1),
+    arrivalSeconds: number("BENCH_WORKSHOP_ARRIVAL_SECONDS", 10),
+    sweepSeconds: whole("BENCH_WORKSHOP_SWEEP_SECONDS", 2, 1),
+    rounds: whole("BENCH_WORKSHOP_ROUNDS", 1, 1),
+    probeIntervalMs: Math.max(10, number("BENCH_WORKSHOP_PROBE_MS", 100)),
+  };
+}
