@@ -12,6 +12,7 @@
 import { loadConfig } from "../../shared/config";
 import { consoleLogger as log } from "../../sandbox-service/src/log/logger";
 import { startSandboxService } from "../../sandbox-service/src/service";
+import { loopDelayMonitor } from "./loop-delay";
 import type { ChildMessage, ParentMessage } from "./service-ipc";
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -22,6 +23,8 @@ const collectGarbage = async () => {
   await new Promise((resolve) => setTimeout(resolve, 500));
   gc?.();
 };
+
+const loopDelay = loopDelayMonitor();
 
 try {
   // Unlike main.ts, no .env file: the benchmark passes every setting it means.
@@ -53,6 +56,8 @@ try {
         case "memory":
           await collectGarbage();
           return { id: message.id, type: "memory", usage: process.memoryUsage() };
+        case "loop-delay":
+          return { id: message.id, type: "loop-delay", delay: loopDelay.take() };
         case "pool":
           return { id: message.id, type: "pool", ready: service.pool.readyCount(message.template), target: service.pool.target(message.template) };
       }

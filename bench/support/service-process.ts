@@ -7,7 +7,7 @@ import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { processMemory, type ProcessMemory } from "./proc-memory";
-import type { ChildMessage, ParentMessage } from "./service-ipc";
+import type { ChildMessage, LoopDelay, ParentMessage } from "./service-ipc";
 import { within } from "./timing";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -122,6 +122,13 @@ export class ServiceProcess {
     const answer = await this.request({ type: "pool", template }, timeoutMs);
     if (answer.type !== "pool") throw new Error(`reading the pool failed: ${"message" in answer ? answer.message : answer.type}`);
     return { ready: answer.ready, target: answer.target };
+  }
+
+  /** The service's event-loop delay since the previous call (or its start); counting starts anew. */
+  async loopDelay(): Promise<LoopDelay> {
+    const answer = await this.request({ type: "loop-delay" }, 10_000);
+    if (answer.type !== "loop-delay") throw new Error("the service did not report its event-loop delay");
+    return answer.delay;
   }
 
   /** A full garbage collection in the service, so an RSS reading is not mostly garbage. */

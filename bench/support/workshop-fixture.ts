@@ -75,7 +75,7 @@ export interface Seated {
  * would submit the form again, up to JOIN_ATTEMPTS; every such error is returned. A
  * refusal (full, closed) or the last error throws.
  */
-export async function seat(db: Database, workshop: Workshop, learnerId: string, displayName: string): Promise<Seated> {
+export async function seat(db: Database, workshop: Pick<Workshop, "code">, learnerId: string, displayName: string): Promise<Seated> {
   const errors: string[] = [];
   for (;;) {
     const started = performance.now();

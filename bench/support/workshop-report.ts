@@ -35,6 +35,8 @@ export interface WorkshopSummary {
   /** Join attempts that failed with an error and were made again, in all; and a few of them. */
   joinErrors: number;
   joinErrorExamples: string[];
+  /** Event-loop delay while the learners worked, per run: the service's and this process's (simulated browsers). */
+  loopDelay: Array<WorkshopRun["loopDelay"]>;
   /** Warnings and errors the service logged, per run; and a few of them. */
   serviceWarnings: number[];
   serviceWarningExamples: string[];
@@ -102,6 +104,7 @@ export function summarizeRuns(runs: readonly WorkshopRun[]): WorkshopSummary | n
     failureExamples: [...new Set(learners.flatMap((l) => (l.failure ? [`${l.failure.stage}: ${l.failure.message}`] : [])))].slice(0, 5),
     joinErrors: learners.reduce((sum, l) => sum + l.joinErrors.length, 0),
     joinErrorExamples: [...new Set(learners.flatMap((l) => l.joinErrors))].slice(0, 3),
+    loopDelay: runs.map((run) => run.loopDelay),
     serviceWarnings: runs.map((run) => run.serviceWarnings.count),
     serviceWarningExamples: [...new Set(runs.flatMap((run) => run.serviceWarnings.examples))].slice(0, 5),
     extraContainers: runs.map((run) => run.extraContainers),
@@ -183,6 +186,8 @@ export function formatWorkshopReport(report: WorkshopReport): string {
       ["learners handed a sandbox another learner also got (must be 0)", ...both((s) => String(s.sharedSandboxes))],
       ["containers beyond the learners' own at the end (pool refills)", ...both((s) => s.extraContainers.join(", "))],
       ["CPU while learners worked, % of one core: clients / service / engine", ...both((s) => cpu(s.cpu))],
+      ["event-loop delay while learners worked, p99 / max ms: the service", ...both((s) => s.loopDelay.map((l) => `${ms(l.service.p99Ms)} / ${ms(l.service.maxMs)}`).join(", "))],
+      ["  this process (simulated browsers and dashboard)", ...both((s) => s.loopDelay.map((l) => `${ms(l.clients.p99Ms)} / ${ms(l.clients.maxMs)}`).join(", "))],
       ["load average (1 min) when learners started → finished", ...both((s) => s.loadAverage.map((l) => `${l.start} → ${l.end}`).join(", "))],
     ]),
   );

@@ -8,7 +8,10 @@
  *               service runs, so the service's next sweep sees its demand (capacity − seats)
  *               and fills the warm pool with N sandboxes, as it would in the half hour before
  *               a workshop. Learners arrive once the pool holds N and the dashboard has said
- *               so; each joins (takes a seat) right before it connects.
+ *               so; each joins (takes a seat) right before it connects. Seats are taken by a
+ *               process of their own standing in for the web app (join-child.ts): the SQLite
+ *               driver is synchronous, and its waits for a lock must not stall the simulated
+ *               browsers' clock in this process.
  *   cold        the baseline: SANDBOX_POOL_SIZE=0 and no workshop demand (the workshop's N
  *               seats are all taken before the service starts, so capacity − seats = 0):
  *               every sandbox:open creates a container. Otherwise the same.
@@ -37,7 +40,10 @@ import { meterCpu, type CpuShare } from "../proc-cpu";
 import type { ServiceProcess } from "../service-process";
 import type { WorkshopSettings } from "../settings";
 import { jitter, sleep } from "../timing";
-import { openWorkshop, seat, type BenchDatabase, type WorkshopLesson } from "../workshop-fixture";
+import { JoinProcess } from "../join-process";
+import { loopDelayMonitor } from "../loop-delay";
+import type { LoopDelay } from "../service-ipc";
+import { openWorkshop, seat, type BenchDatabase, type Seated, type WorkshopLesson } from "../workshop-fixture";
 
 export type WorkshopRunKind = "cold" | "prewarmed";
 
@@ -104,6 +110,11 @@ export interface WorkshopRun {
   durationSeconds: number;
   /** Containers of the run's instance beyond the learners' own at the end (pool sandboxes made during the arrivals). */
   extraContainers: number;
+  /**
+   * Event-loop delay while the learners were at work: of the service, and of this process
+   * (the simulated browsers and the dashboard: a stall here delays their timestamps).
+   */
+  loopDelay: { service: LoopDelay; clients: LoopDelay };
   /** Warnings and errors the service logged during the run: how many, and a few distinct ones. */
   serviceWarnings: { count: number; examples: string[] };
 }
@@ -143,6 +154,9 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
         const dashboard = await DashboardClient.connect({ url: service.url, secret: ctx.secret, instructorId: options.instructorId, workshopId: open.id });
         const learners: DojoLearner[] = [];
         const probe = probeRoundTrips(dashboard, settings.probeIntervalMs);
+        // Pre-warmed: learners take their seats during the arrivals, through the web app's stand-in.
+        const joiner = options.kind === "prewarmed" ? await JoinProcess.start(options.database.url) : null;
+        const stopJoiner = ctx.cleanup.add("stop the join process", () => joiner?.stop());
         try {
           let prewarm: PrewarmFigures | null = null;
           if (options.kind === "prewarmed") {
@@ -159,6 +173,8 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
           ctx.progress(`${label}: ${n} learners arriving over ${settings.arrivalSeconds} s`);
           const loadStart = os.loadavg()[0]!;
           const stopCpu = meterCpu(service.pid);
+          await service.loopDelay(); // starts the service's count anew
+          const clientLoop = loopDelayMonitor();
           // Round trips count from here: only those made while the learners are at work.
           probe.reset();
           const spacingMs = (settings.arrivalSeconds * 1000) / n;
@@ -169,8 +185,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
               return learnerAtWork({
                 index,
                 learnerId,
-                joinFirst: options.kind === "prewarmed",
-                database: options.database,
+                join: joiner && ((id, name) => joiner.seat(open.code, id, name)),
                 workshop: open,
                 lesson: options.lesson,
                 service,
@@ -183,6 +198,8 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
           const durationSeconds = (performance.now() - start) / 1000;
           const roundTrips = await probe.stop();
           const cpu = stopCpu();
+          const loopDelay = { service: await service.loopDelay(), clients: clientLoop.take() };
+          clientLoop.stop();
           const containers = await containersLabelled(instanceSelector(ctx.instance));
           const failed = outcomes.filter((o) => o.failure).length;
           ctx.progress(`${label}: done in ${durationSeconds.toFixed(1)} s; ${failed} of ${n} learners failed`);
@@ -198,10 +215,12 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
             loadAverage: { start: round2(loadStart), end: round2(os.loadavg()[0]!) },
             durationSeconds: Math.round(durationSeconds * 10) / 10,
             extraContainers: Math.max(0, containers.length - learners.length),
+            loopDelay,
             serviceWarnings: serviceWarnings(service.logFile),
           };
         } finally {
           await probe.stop();
+          await stopJoiner();
           for (const learner of learners) learner.terminal.close();
           dashboard.close();
         }
@@ -255,9 +274,8 @@ async function prewarmed(
 interface LearnerPlan {
   index: number;
   learnerId: string;
-  /** Take the seat now (pre-warmed runs), as a learner entering the code right before opening the lesson. */
-  joinFirst: boolean;
-  database: BenchDatabase;
+  /** Takes the seat first (pre-warmed runs), as a learner entering the code right before opening the lesson; null: seated already. */
+  join: ((learnerId: string, displayName: string) => Promise<Seated>) | null;
   workshop: Workshop;
   lesson: WorkshopLesson;
   service: ServiceProcess;
@@ -283,9 +301,9 @@ async function learnerAtWork(plan: LearnerPlan): Promise<LearnerOutcome> {
   };
   let stage: FailureStage = "join";
   try {
-    if (plan.joinFirst) {
+    if (plan.join) {
       // Throws when every attempt failed (the errors are in its message) or the seat is refused.
-      const seated = await seat(plan.database.db, plan.workshop, plan.learnerId, `Learner ${plan.index + 1}`);
+      const seated = await plan.join(plan.learnerId, `Learner ${plan.index + 1}`);
       outcome.joinMs = round2(seated.ms);
       outcome.joinErrors = seated.errors;
     }
