@@ -32,7 +32,7 @@ import { Cleanup } from "./support/cleanup";
 import { removeLabelled } from "./support/docker-cli";
 import { measureWorkshopRun, type WorkshopRun } from "./support/phases/workshop";
 import { REPO_ROOT } from "./support/service-process";
-import { readWorkshopSettings } from "./support/settings";
+import { readWorkshopSettings, type WorkshopRunKind } from "./support/settings";
 import { createInstructor, firstLesson, freshBenchDatabase } from "./support/workshop-fixture";
 import { formatWorkshopReport, promptRatio, summarizeRuns, type WorkshopReport } from "./support/workshop-report";
 
@@ -74,14 +74,14 @@ async function main(): Promise<void> {
     );
 
     for (let round = 1; round <= settings.rounds; round++) {
-      for (const kind of ["cold", "prewarmed"] as const) {
+      for (const kind of settings.runs) {
         const run = await attempt(`round ${round} ${kind}`, () => measureWorkshopRun(ctx, { kind, round, database, instructorId, lesson }));
         if (run) runs.push(run);
       }
     }
 
-    const prewarmed = summarizeRuns(runs.filter((r) => r.kind === "prewarmed"));
-    const cold = summarizeRuns(runs.filter((r) => r.kind === "cold"));
+    const summaryOf = (kind: WorkshopRunKind) => summarizeRuns(runs.filter((r) => r.kind === kind));
+    const [cold, prewarmed, preseated] = [summaryOf("cold"), summaryOf("prewarmed"), summaryOf("preseated")];
     const report: WorkshopReport = {
       benchmark: "workshop",
       date: new Date().toISOString(),
@@ -94,7 +94,12 @@ async function main(): Promise<void> {
         loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
       },
       settings: { ...settings, lesson },
-      summary: { prewarmed, cold, promptRatio: promptRatio(prewarmed, cold) },
+      summary: {
+        cold,
+        prewarmed,
+        preseated,
+        promptRatio: { prewarmed: promptRatio(prewarmed, cold), preseated: promptRatio(preseated, cold) },
+      },
       prewarm: runs.flatMap((r) => (r.prewarm ? [r.prewarm] : [])),
       runs,
       errors,

@@ -1,8 +1,8 @@
 /** The workshop benchmark's result document (written as JSON) and its printed table. */
-import type { FailureStage, PrewarmFigures, WorkshopRun, WorkshopRunKind } from "./phases/workshop";
+import type { FailureStage, PrewarmFigures, WorkshopRun } from "./phases/workshop";
 import type { CpuShare } from "./proc-cpu";
 import { ms, table } from "./report";
-import type { WorkshopSettings } from "./settings";
+import { WORKSHOP_RUN_KINDS, type WorkshopRunKind, type WorkshopSettings } from "./settings";
 import { ratio, summarize, type Summary } from "./stats";
 import type { WorkshopLesson } from "./workshop-fixture";
 
@@ -59,8 +59,8 @@ export interface WorkshopReport {
   };
   settings: WorkshopSettings & { lesson: WorkshopLesson };
   summary: Record<WorkshopRunKind, WorkshopSummary | null> & {
-    /** Cold time to prompt / pre-warmed, at the median and at p95: how many times faster pre-warming makes it. */
-    promptRatio: { median: number | null; p95: number | null };
+    /** Cold time to prompt / pre-warmed (and / pre-seated), at the median and at p95: how many times faster pre-warming makes it. */
+    promptRatio: Record<"prewarmed" | "preseated", { median: number | null; p95: number | null }>;
   };
   /** Per pre-warmed run: how the pool filled and what the dashboard said. */
   prewarm: PrewarmFigures[];
@@ -113,6 +113,32 @@ export function summarizeRuns(runs: readonly WorkshopRun[]): WorkshopSummary | n
   };
 }
 
+/** Cold over pre-warmed (or pre-seated) time to prompt, at the median and p95. */
+export function promptRatio(warm: WorkshopSummary | null, cold: WorkshopSummary | null): { median: number | null; p95: number | null } {
+  return {
+    median: ratio(cold?.timeToPromptMs?.median, warm?.timeToPromptMs?.median),
+    p95: ratio(cold?.timeToPromptMs?.p95, warm?.timeToPromptMs?.p95),
+  };
+}
+
+/** How each kind of run is called in the table. */
+const KIND_LABELS: Record<WorkshopRunKind, string> = {
+  prewarmed: "pre-warmed, joining on arrival",
+  preseated: "pre-warmed, seated beforehand",
+  cold: "cold baseline",
+};
+
+/** Printed in this order: the issue's case first. */
+const PRINT_ORDER: readonly WorkshopRunKind[] = ["prewarmed", "preseated", "cold"];
+
+const FAILURE_LABELS: Record<FailureStage, string> = {
+  join: "could not join (every attempt failed, or refused)",
+  prompt: "no prompt",
+  solve: "solve script did not finish",
+  check: "check did not pass",
+  dashboard: "dashboard never showed the pass",
+};
+
 const seconds = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(x / 1000).toFixed(1)} s`);
 const times = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)}×`);
 const warmup = (w: { ready: number; target: number } | undefined) => (w ? `${w.ready} of ${w.target}` : "–");
@@ -120,79 +146,86 @@ const warmup = (w: { ready: number; target: number } | undefined) => (w ? `${w.r
 export function formatWorkshopReport(report: WorkshopReport): string {
   const out: string[] = [];
   const { machine, settings, summary } = report;
-  const { prewarmed, cold } = summary;
+  const kinds = PRINT_ORDER.filter((kind) => summary[kind] !== null);
+  const runOrder = WORKSHOP_RUN_KINDS.filter((kind) => settings.runs.includes(kind)).join(", ");
   out.push(`workshop benchmark, ${report.date} (${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, Docker ${machine.docker}; ${report.durationSeconds} s)`);
   out.push(`load average (1 min) ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end`);
   const { lesson } = settings;
   out.push(`lesson ${lesson.slug} (template ${lesson.template}), step ${lesson.step.id}, solved by typing: ${lesson.step.solve.trim().split("\n").join(" ⏎ ")}`);
   out.push(
-    `${settings.learners} learners per run joining over ${settings.arrivalSeconds} s (one every ${Math.round((settings.arrivalSeconds * 1000) / settings.learners)} ms); ` +
-      `service sweep every ${settings.sweepSeconds} s; ${settings.rounds} round${settings.rounds === 1 ? "" : "s"} of (cold baseline, pre-warmed)`,
+    `${settings.learners} learners per run arriving over ${settings.arrivalSeconds} s (one every ${Math.round((settings.arrivalSeconds * 1000) / settings.learners)} ms); ` +
+      `service sweep every ${settings.sweepSeconds} s; ${settings.rounds} round${settings.rounds === 1 ? "" : "s"} of: ${runOrder}`,
   );
 
-  for (const [i, p] of report.prewarm.entries()) {
-    const which = report.prewarm.length > 1 ? ` (round ${i + 1})` : "";
+  for (const run of report.runs) {
+    const p = run.prewarm;
+    if (!p) continue;
     out.push(
-      `\nPre-warming${which}: workshop created → pool holds ${p.ready} of ${p.target} ready: ${p.filledMs === null ? "not within the deadline" : seconds(p.filledMs)}` +
-        ` (the service saw the demand after ${seconds(p.demandSeenMs)}); the dashboard said ${warmup(p.warmups.find((w) => w.ready >= w.target))} after ${seconds(p.dashboardSaidReadyMs)}`,
+      `\nPre-warming (${KIND_LABELS[run.kind]}, round ${run.round}): workshop created → pool holds ${p.ready} of ${p.target} ready: ` +
+        `${p.filledMs === null ? "not within the deadline" : seconds(p.filledMs)} (the service saw the demand after ${seconds(p.demandSeenMs)}); ` +
+        `the dashboard said ${warmup(p.warmups.find((w) => w.ready >= w.target))} after ${seconds(p.dashboardSaidReadyMs)}` +
+        (run.seatedBeforehandSeconds === null ? "" : `; then ${settings.learners} seats taken in ${run.seatedBeforehandSeconds} s`),
     );
   }
-  const atJoin = (kind: WorkshopRunKind) => report.runs.filter((r) => r.kind === kind).map((r) => warmup(r.warmupAtJoin)).join(", ") || "–";
-  out.push(`Dashboard warmup (ready of target) when the first learner joined: pre-warmed ${atJoin("prewarmed")}; cold ${atJoin("cold")}`);
+  out.push("Dashboard warmup (ready of target) when the first learner arrived:");
+  for (const kind of kinds) {
+    out.push(`  ${KIND_LABELS[kind]}: ${report.runs.filter((r) => r.kind === kind).map((r) => warmup(r.warmupAtJoin)).join(", ")}`);
+  }
 
-  const marks = (s: WorkshopSummary | null) =>
-    s ? [s.promptMarksMedianMs.connected, s.promptMarksMedianMs.sandboxOpened, s.promptMarksMedianMs.terminalOpened].map((x) => ms(x ?? undefined)).join(" / ") : "–";
   const row = (label: string, s: Summary | null | undefined) => [label, ms(s?.median), ms(s?.p95), ms(s?.max), String(s?.samples ?? "–")];
+  const heading = (label: string) => [label, "", "", "", ""];
+  const perKind = (pick: (s: WorkshopSummary) => Summary | null) => kinds.map((kind) => row(`  ${KIND_LABELS[kind]}`, pick(summary[kind]!)));
+  const ratios = (["prewarmed", "preseated"] as const)
+    .filter((kind) => summary[kind] && summary.cold)
+    .map((kind) => [`  cold / ${KIND_LABELS[kind]}`, times(summary.promptRatio[kind].median), times(summary.promptRatio[kind].p95), "", ""]);
   out.push("");
   out.push(
     table([
       ["", "p50", "p95", "max", "samples"],
-      ["Time to interactive prompt, ms (socket created → first \"# \")", "", "", "", ""],
-      row(`  pre-warmed (pool of ${settings.learners} for the workshop)`, prewarmed?.timeToPromptMs),
-      row("  cold baseline (no pool, no workshop demand)", cold?.timeToPromptMs),
-      ["  cold / pre-warmed (what pre-warming buys)", times(summary.promptRatio.median), times(summary.promptRatio.p95), "", ""],
-      ["Dashboard update delay, ms (check:run ack, passed → dashboard's row with the step)", "", "", "", ""],
-      row("  pre-warmed run", prewarmed?.dashboardDelayMs),
-      row("  cold run", cold?.dashboardDelayMs),
-      ["Reference: plain round trip on the dashboard's socket meanwhile, ms", "", "", "", ""],
-      row("  pre-warmed run (workshop:unshadow → ack)", prewarmed?.roundTripMs),
-      row("  cold run", cold?.roundTripMs),
-      ["Other steps, ms", "", "", "", ""],
-      row("  check:run → ack, pre-warmed run", prewarmed?.checkMs),
-      row("  check:run → ack, cold run", cold?.checkMs),
-      row("  solve script typed → done, pre-warmed run", prewarmed?.solveMs),
-      row("  solve script typed → done, cold run", cold?.solveMs),
-      row("  joinWorkshop (taking the seat), pre-warmed run", prewarmed?.joinMs),
+      heading("Time to interactive prompt, ms (socket created → first \"# \")"),
+      ...perKind((s) => s.timeToPromptMs),
+      ...ratios,
+      heading("Dashboard update delay, ms (learner's check:run ack, passed → dashboard's row with the step)"),
+      ...perKind((s) => s.dashboardDelayMs),
+      heading("Reference: plain round trip on the dashboard's socket meanwhile (workshop:unshadow → ack), ms"),
+      ...perKind((s) => s.roundTripMs),
+      heading("check:run → ack, ms"),
+      ...perKind((s) => s.checkMs),
+      heading("solve script typed → done, ms"),
+      ...perKind((s) => s.solveMs),
+      heading("joinWorkshop while arriving (the attempt that succeeded), ms"),
+      ...kinds.filter((kind) => summary[kind]!.joinMs).map((kind) => row(`  ${KIND_LABELS[kind]}`, summary[kind]!.joinMs)),
     ]),
   );
+  const marks = (s: WorkshopSummary) =>
+    [s.promptMarksMedianMs.connected, s.promptMarksMedianMs.sandboxOpened, s.promptMarksMedianMs.terminalOpened].map((x) => ms(x ?? undefined)).join(" / ");
+  out.push("  where the time to prompt went, medians in ms from socket created: connected / sandbox:open answered / terminal:open answered");
+  out.push(`    ${kinds.map((kind) => `${KIND_LABELS[kind]} ${marks(summary[kind]!)}`).join("; ")}`);
+  out.push("  dashboard delay < 0: the row reached the dashboard before the ack reached the learner (the service emits the row just before it answers the check)");
 
-  out.push(`  where the time to prompt went, medians in ms from socket created: connected / sandbox:open answered / terminal:open answered`);
-  out.push(`    pre-warmed ${marks(prewarmed)}; cold ${marks(cold)}`);
-  out.push(`  dashboard delay < 0: the row reached the dashboard before the ack reached the learner (the service emits the row just before it answers the check)`);
-
-  const both = (pick: (s: WorkshopSummary) => string) => [prewarmed ? pick(prewarmed) : "–", cold ? pick(cold) : "–"];
+  const each = (pick: (s: WorkshopSummary) => string) => kinds.map((kind) => pick(summary[kind]!));
   const cpu = (list: CpuShare[]) => list.map((c) => `${c.clientPercent.toFixed(0)} / ${c.serverPercent?.toFixed(0) ?? "–"} / ${c.enginePercent.toFixed(0)}`).join(", ");
   out.push("");
   out.push(
     table([
-      ["", "pre-warmed", "cold"],
-      ["learners", ...both((s) => String(s.learners))],
-      ["failed, all stages", ...both((s) => String(s.failures.total))],
-      ...STAGES.map((stage) => [`  ${FAILURE_LABELS[stage]}`, ...both((s) => String(s.failures[stage]))]),
-      ["join attempts that failed with an error and were made again", ...both((s) => String(s.joinErrors))],
-      ["round-trip probes that failed", ...both((s) => String(s.roundTripFailures))],
-      ["warnings and errors in the service's log", ...both((s) => s.serviceWarnings.join(", "))],
-      ["sandboxes created on open (no pooled one was ready)", ...both((s) => String(s.createdOnOpen))],
-      ["learners handed a sandbox another learner also got (must be 0)", ...both((s) => String(s.sharedSandboxes))],
-      ["containers beyond the learners' own at the end (pool refills)", ...both((s) => s.extraContainers.join(", "))],
-      ["CPU while learners worked, % of one core: clients / service / engine", ...both((s) => cpu(s.cpu))],
-      ["event-loop delay while learners worked, p99 / max ms: the service", ...both((s) => s.loopDelay.map((l) => `${ms(l.service.p99Ms)} / ${ms(l.service.maxMs)}`).join(", "))],
-      ["  this process (simulated browsers and dashboard)", ...both((s) => s.loopDelay.map((l) => `${ms(l.clients.p99Ms)} / ${ms(l.clients.maxMs)}`).join(", "))],
-      ["load average (1 min) when learners started → finished", ...both((s) => s.loadAverage.map((l) => `${l.start} → ${l.end}`).join(", "))],
+      ["", ...kinds.map((kind) => KIND_LABELS[kind])],
+      ["learners", ...each((s) => String(s.learners))],
+      ["failed, all stages", ...each((s) => String(s.failures.total))],
+      ...STAGES.map((stage) => [`  ${FAILURE_LABELS[stage]}`, ...each((s) => String(s.failures[stage]))]),
+      ["join attempts that failed with an error and were made again", ...each((s) => String(s.joinErrors))],
+      ["round-trip probes that failed", ...each((s) => String(s.roundTripFailures))],
+      ["warnings and errors in the service's log", ...each((s) => s.serviceWarnings.join(", "))],
+      ["sandboxes created on open (no pooled one was ready)", ...each((s) => String(s.createdOnOpen))],
+      ["learners handed a sandbox another learner also got (must be 0)", ...each((s) => String(s.sharedSandboxes))],
+      ["containers beyond the learners' own at the end (pool refills)", ...each((s) => s.extraContainers.join(", "))],
+      ["CPU while learners worked, % of one core: clients / service / engine", ...each((s) => cpu(s.cpu))],
+      ["event-loop delay while learners worked, p99 / max ms: the service", ...each((s) => s.loopDelay.map((l) => `${ms(l.service.p99Ms)} / ${ms(l.service.maxMs)}`).join(", "))],
+      ["  the benchmark (simulated browsers, dashboard)", ...each((s) => s.loopDelay.map((l) => `${ms(l.clients.p99Ms)} / ${ms(l.clients.maxMs)}`).join(", "))],
+      ["load average (1 min) when learners started → finished", ...each((s) => s.loadAverage.map((l) => `${l.start} → ${l.end}`).join(", "))],
     ]),
   );
   const examples = (title: string, pick: (s: WorkshopSummary) => string[]) => {
-    const lines = [...(prewarmed ? pick(prewarmed).map((e) => `pre-warmed, ${e}`) : []), ...(cold ? pick(cold).map((e) => `cold, ${e}`) : [])];
+    const lines = kinds.flatMap((kind) => pick(summary[kind]!).map((e) => `${KIND_LABELS[kind]}, ${e}`));
     if (lines.length > 0) out.push(`\n${title}:\n${lines.map((e) => `  - ${e}`).join("\n")}`);
   };
   examples("Failures (examples)", (s) => s.failureExamples);
@@ -200,20 +233,4 @@ export function formatWorkshopReport(report: WorkshopReport): string {
   examples("Service warnings (examples)", (s) => s.serviceWarningExamples);
   if (report.errors.length > 0) out.push(`\nFailed runs:\n${report.errors.map((e) => `  - ${e}`).join("\n")}`);
   return out.join("\n");
-}
-
-const FAILURE_LABELS: Record<FailureStage, string> = {
-  join: "could not join (seat refused)",
-  prompt: "no prompt",
-  solve: "solve script did not finish",
-  check: "check did not pass",
-  dashboard: "dashboard never showed the pass",
-};
-
-/** Cold over pre-warmed time to prompt, at the median and p95. */
-export function promptRatio(prewarmed: WorkshopSummary | null, cold: WorkshopSummary | null): { median: number | null; p95: number | null } {
-  return {
-    median: ratio(cold?.timeToPromptMs?.median, prewarmed?.timeToPromptMs?.median),
-    p95: ratio(cold?.timeToPromptMs?.p95, prewarmed?.timeToPromptMs?.p95),
-  };
 }

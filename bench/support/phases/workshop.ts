@@ -1,20 +1,26 @@
 /**
  * One run of a workshop: N learners arrive at evenly spread times over a few seconds, each
  * gets a prompt, solves a step in its terminal and asks for the check, while the
- * instructor's dashboard follows. Two kinds of run, each against a fresh service process
+ * instructor's dashboard follows. Three kinds of run, each against a fresh service process
  * with a database of the benchmark's own:
  *
- *   pre-warmed  SANDBOX_POOL_SIZE=0; the workshop (capacity N, open now) is created once the
+ *   cold        the baseline: SANDBOX_POOL_SIZE=0 and no workshop demand (the workshop's N
+ *               seats are all taken before the service starts, so capacity − seats = 0):
+ *               every sandbox:open creates a container.
+ *   prewarmed   SANDBOX_POOL_SIZE=0; the workshop (capacity N, open now) is created once the
  *               service runs, so the service's next sweep sees its demand (capacity − seats)
  *               and fills the warm pool with N sandboxes, as it would in the half hour before
  *               a workshop. Learners arrive once the pool holds N and the dashboard has said
- *               so; each joins (takes a seat) right before it connects. Seats are taken by a
- *               process of their own standing in for the web app (join-child.ts): the SQLite
- *               driver is synchronous, and its waits for a lock must not stall the simulated
- *               browsers' clock in this process.
- *   cold        the baseline: SANDBOX_POOL_SIZE=0 and no workshop demand (the workshop's N
- *               seats are all taken before the service starts, so capacity − seats = 0):
- *               every sandbox:open creates a container. Otherwise the same.
+ *               so; each joins (takes a seat) right before it connects, as when a room of
+ *               people type the code from the projector and land on the lesson.
+ *   preseated   as prewarmed, but every learner takes the seat before the arrivals (joined
+ *               early, opens the lesson later): the same warm pool without the joins'
+ *               database writes, and without the pool's refills while the demand it reads
+ *               at each sweep lags behind the seats being taken.
+ *
+ * Seats are taken by a process of their own standing in for the web app (join-child.ts):
+ * the SQLite driver is synchronous, and its waits must not stall the simulated browsers'
+ * clock in this process (the cold run seats everyone before anything is measured).
  *
  * Per learner: time to prompt (socket created → first output containing "# "), the solve
  * script typed into its terminal until a marker echoed after it, check:run → its ack, and
@@ -38,14 +44,14 @@ import { withService } from "../bench-context";
 import { containersLabelled } from "../docker-cli";
 import { meterCpu, type CpuShare } from "../proc-cpu";
 import type { ServiceProcess } from "../service-process";
-import type { WorkshopSettings } from "../settings";
+import type { WorkshopRunKind, WorkshopSettings } from "../settings";
 import { jitter, sleep } from "../timing";
 import { JoinProcess } from "../join-process";
 import { loopDelayMonitor } from "../loop-delay";
 import type { LoopDelay } from "../service-ipc";
 import { openWorkshop, seat, type BenchDatabase, type Seated, type WorkshopLesson } from "../workshop-fixture";
 
-export type WorkshopRunKind = "cold" | "prewarmed";
+export type { WorkshopRunKind } from "../settings";
 
 /** Socket created → prompt; generous: a cold start of N at once on 2 busy cores takes a while. */
 const PROMPT_TIMEOUT_MS = 180_000;
@@ -97,6 +103,8 @@ export interface WorkshopRun {
   kind: WorkshopRunKind;
   round: number;
   prewarm: PrewarmFigures | null;
+  /** Pre-seated runs: how long seating every learner took, one after the other, before the arrivals (s). */
+  seatedBeforehandSeconds: number | null;
   /** The dashboard's warmup figure when the first learner started joining (last workshop:warmup, else the snapshot's). */
   warmupAtJoin: DashboardWarmup;
   learners: LearnerOutcome[];
@@ -154,12 +162,12 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
         const dashboard = await DashboardClient.connect({ url: service.url, secret: ctx.secret, instructorId: options.instructorId, workshopId: open.id });
         const learners: DojoLearner[] = [];
         const probe = probeRoundTrips(dashboard, settings.probeIntervalMs);
-        // Pre-warmed: learners take their seats during the arrivals, through the web app's stand-in.
-        const joiner = options.kind === "prewarmed" ? await JoinProcess.start(options.database.url) : null;
+        // Learners take their seats through the web app's stand-in: during the arrivals (pre-warmed) or before them (pre-seated).
+        const joiner = options.kind === "cold" ? null : await JoinProcess.start(options.database.url);
         const stopJoiner = ctx.cleanup.add("stop the join process", () => joiner?.stop());
         try {
           let prewarm: PrewarmFigures | null = null;
-          if (options.kind === "prewarmed") {
+          if (joiner) {
             ctx.progress(`${label}: workshop created; pre-warming ${n} sandboxes`);
             prewarm = await prewarmed(ctx, service, dashboard, options.lesson.template, n, created);
             ctx.progress(
@@ -167,6 +175,15 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
                 (prewarm.filledMs === null ? " (not full in time)" : ` after ${(prewarm.filledMs / 1000).toFixed(1)} s`) +
                 `; the dashboard says ${dashboard.warmups.at(-1)?.value.ready ?? "–"} of ${dashboard.warmups.at(-1)?.value.target ?? "–"}`,
             );
+          }
+          let seatedBeforehandSeconds: number | null = null;
+          if (options.kind === "preseated" && joiner) {
+            const seating = performance.now();
+            for (const [i, id] of learnerIds.entries()) await joiner.seat(open.code, id, `Learner ${i + 1}`);
+            seatedBeforehandSeconds = Math.round((performance.now() - seating) / 100) / 10;
+            // Two sweeps: the service's demand for the workshop drops to capacity − seats = 0 (the pool keeps what it holds).
+            ctx.progress(`${label}: ${n} learners seated in ${seatedBeforehandSeconds} s; waiting two sweeps`);
+            await sleep(2 * settings.sweepSeconds * 1000 + 1000);
           }
           const warmupAtJoin = dashboard.warmups.at(-1)?.value ?? dashboard.snapshot.warmup;
 
@@ -185,7 +202,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
               return learnerAtWork({
                 index,
                 learnerId,
-                join: joiner && ((id, name) => joiner.seat(open.code, id, name)),
+                join: options.kind === "prewarmed" && joiner ? (id, name) => joiner.seat(open.code, id, name) : null,
                 workshop: open,
                 lesson: options.lesson,
                 service,
@@ -207,6 +224,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
             kind: options.kind,
             round: options.round,
             prewarm,
+            seatedBeforehandSeconds,
             warmupAtJoin,
             learners: outcomes,
             roundTripMs: roundTrips.samples,
