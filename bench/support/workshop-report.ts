@@ -43,6 +43,7 @@ export interface WorkshopSummary {
   extraContainers: number[];
   cpu: CpuShare[];
   loadAverage: Array<{ start: number; end: number }>;
+  ioPressure: Array<WorkshopRun["ioPressure"]>;
 }
 
 export interface WorkshopReport {
@@ -110,6 +111,7 @@ export function summarizeRuns(runs: readonly WorkshopRun[]): WorkshopSummary | n
     extraContainers: runs.map((run) => run.extraContainers),
     cpu: runs.map((run) => run.cpu),
     loadAverage: runs.map((run) => run.loadAverage),
+    ioPressure: runs.map((run) => run.ioPressure),
   };
 }
 
@@ -222,6 +224,7 @@ export function formatWorkshopReport(report: WorkshopReport): string {
       ["event-loop delay while learners worked, p99 / max ms: the service", ...each((s) => s.loopDelay.map((l) => `${ms(l.service.p99Ms)} / ${ms(l.service.maxMs)}`).join(", "))],
       ["  the benchmark (simulated browsers, dashboard)", ...each((s) => s.loopDelay.map((l) => `${ms(l.clients.p99Ms)} / ${ms(l.clients.maxMs)}`).join(", "))],
       ["load average (1 min) when learners started → finished", ...each((s) => s.loadAverage.map((l) => `${l.start} → ${l.end}`).join(", "))],
+      ["I/O pressure (% of 10 s some task waited for the disk), started → finished", ...each((s) => s.ioPressure.map((p) => `${p.start ?? "n/a"} → ${p.end ?? "n/a"}`).join(", "))],
     ]),
   );
   const examples = (title: string, pick: (s: WorkshopSummary) => string[]) => {

@@ -114,6 +114,12 @@ export interface WorkshopRun {
   /** CPU while the learners were at work: clients (this process), service, engine. */
   cpu: CpuShare;
   loadAverage: { start: number; end: number };
+  /**
+   * I/O pressure when the learners started and finished: % of the last 10 s in which some
+   * task waited for the disk (/proc/pressure/io, "some avg10"); null where the kernel has no PSI.
+   * The service's SQLite writes wait for the disk with its event loop stopped.
+   */
+  ioPressure: { start: number | null; end: number | null };
   /** First learner's arrival → every learner done (or failed), s. */
   durationSeconds: number;
   /** Containers of the run's instance beyond the learners' own at the end (pool sandboxes made during the arrivals). */
@@ -189,6 +195,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
 
           ctx.progress(`${label}: ${n} learners arriving over ${settings.arrivalSeconds} s`);
           const loadStart = os.loadavg()[0]!;
+          const ioStart = ioPressure();
           const stopCpu = meterCpu(service.pid);
           await service.loopDelay(); // starts the service's count anew
           const clientLoop = loopDelayMonitor();
@@ -231,6 +238,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
             roundTripFailures: roundTrips.failures,
             cpu,
             loadAverage: { start: round2(loadStart), end: round2(os.loadavg()[0]!) },
+            ioPressure: { start: ioStart, end: ioPressure() },
             durationSeconds: Math.round(durationSeconds * 10) / 10,
             extraContainers: Math.max(0, containers.length - learners.length),
             loopDelay,
@@ -411,6 +419,16 @@ function serviceWarnings(logFile: string): { count: number; examples: string[] }
   // Without the time stamp, so repeats of one warning show once.
   const examples = [...new Set(lines.map((line) => line.replace(/^\S+ /, "").slice(0, 300)))].slice(0, 5);
   return { count: lines.length, examples };
+}
+
+/** "some avg10" of /proc/pressure/io (% of the last 10 s some task waited for I/O), or null without PSI. */
+function ioPressure(): number | null {
+  try {
+    const match = /^some avg10=([\d.]+)/m.exec(readFileSync("/proc/pressure/io", "utf8"));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A multi-line message (Prisma's quote the call site) as its first and last lines. */
