@@ -8,7 +8,7 @@
  * flood of 64 KiB messages is after every terminal:output).
  */
 import { io, type Socket } from "socket.io-client";
-import { EVENTS, FLOW, type ClientToServerEvents, type ServerToClientEvents, type TerminalOutput, type TerminalSize } from "../../shared/protocol";
+import { EVENTS, FLOW, type Ack, type CheckResult, type ClientToServerEvents, type SandboxPhase, type ServerToClientEvents, type TerminalOutput, type TerminalSize } from "../../shared/protocol";
 import { newLearnerId, signSandboxToken } from "../../shared/token";
 import { OutputTap, type BenchTerminal } from "../support/output-tap";
 
@@ -18,12 +18,19 @@ const TERMINAL_ID = "main";
 const LESSON = "bench";
 
 export interface DojoLearner {
+  learnerId: string;
   terminal: BenchTerminal;
   sandboxId: string;
   /** Socket creation → first output containing the prompt, in ms. */
   timeToPromptMs: number;
   /** performance.now() when the socket was created: the origin of timeToPromptMs. */
   startedAt: number;
+  /** The sandbox:status phases the service reported while opening ("creating": no pooled sandbox was ready). */
+  phases: SandboxPhase[];
+  /** Where the time to prompt went: socket created → connected, → sandbox:open answered, → terminal:open answered (ms, cumulative). */
+  marks: { connectedMs: number; sandboxOpenedMs: number; terminalOpenedMs: number };
+  /** check:run: the service runs the lesson step's check in the sandbox; resolves with its answer. */
+  checkRun(step: string, timeoutMs: number): Promise<Ack<CheckResult>>;
 }
 
 export interface DojoLearnerOptions {
@@ -31,6 +38,12 @@ export interface DojoLearnerOptions {
   secret: string;
   /** The sandbox template the token names, as the web app signs it from a lesson's frontmatter; default "shell". */
   template?: string;
+  /** Who the token speaks for; default a new learner id (a sandbox of its own). */
+  learnerId?: string;
+  /** The lesson the token names; default "bench" (no lesson file: fine for anything but checks). */
+  lesson?: string;
+  /** The workshop claim, as the web app signs it for a seated learner. */
+  workshop?: string;
   size?: TerminalSize;
   /** For sandbox:open and for the prompt. */
   timeoutMs?: number;
@@ -44,8 +57,15 @@ const bytes = (data: Uint8Array | ArrayBuffer) => (data instanceof Uint8Array ? 
 export async function connectDojoLearner(options: DojoLearnerOptions): Promise<DojoLearner> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const size = options.size ?? { cols: 80, rows: 24 };
+  const learnerId = options.learnerId ?? newLearnerId();
   const token = signSandboxToken(
-    { sub: newLearnerId(), lesson: LESSON, template: options.template ?? "shell", exp: Math.floor(Date.now() / 1000) + 4 * 3600 },
+    {
+      sub: learnerId,
+      lesson: options.lesson ?? LESSON,
+      template: options.template ?? "shell",
+      ...(options.workshop ? { workshop: options.workshop } : {}),
+      exp: Math.floor(Date.now() / 1000) + 4 * 3600,
+    },
     options.secret,
   );
   const tap = new OutputTap("platform");
@@ -76,6 +96,8 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
     if (output.terminalId === TERMINAL_ID && output.instance === instance) accept(output.offset, bytes(output.data));
   };
   socket.on(EVENTS.terminalOutput, (output) => (queued ? queued.push(output) : live(output)));
+  const phases: SandboxPhase[] = [];
+  socket.on(EVENTS.sandboxStatus, (status) => phases.push(status.phase));
   socket.on(EVENTS.terminalExit, (exit) => tap.end(`terminal exited: ${exit.message}`));
   socket.on(EVENTS.sandboxEnded, (ended) => tap.end(`sandbox ended: ${ended.message}`));
   socket.on("disconnect", (reason) => tap.end(`disconnected (${reason})`));
@@ -91,10 +113,13 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
       socket.once("connect", () => resolve());
       socket.once("connect_error", (error) => reject(new Error(`platform: connect refused: ${error.message}`)));
     });
+    const connectedMs = performance.now() - started;
     const opened = await socket.timeout(timeoutMs).emitWithAck(EVENTS.sandboxOpen, {});
     if (!opened.ok) throw new Error(`platform: sandbox:open refused: ${opened.error.message}`);
+    const sandboxOpenedMs = performance.now() - started;
     const answer = await socket.timeout(timeoutMs).emitWithAck(EVENTS.terminalOpen, { terminalId: TERMINAL_ID, size });
     if (!answer.ok) throw new Error(`platform: terminal:open refused: ${answer.error.message}`);
+    const terminalOpenedMs = performance.now() - started;
     instance = answer.value.instance;
     end = answer.value.offset;
     // The service counts the replay as unacknowledged: acks start from where it begins.
@@ -103,7 +128,8 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
     for (const output of queued) live(output);
     queued = undefined;
     const promptAt = await prompt;
-    return { terminal, sandboxId: opened.value.id, timeToPromptMs: promptAt - started, startedAt: started };
+    const checkRun = (step: string, checkTimeoutMs: number) => socket.timeout(checkTimeoutMs).emitWithAck(EVENTS.checkRun, { step });
+    return { learnerId, terminal, sandboxId: opened.value.id, timeToPromptMs: promptAt - started, startedAt: started, phases, marks: { connectedMs, sandboxOpenedMs, terminalOpenedMs }, checkRun };
   } catch (error) {
     socket.disconnect();
     throw error;

@@ -11,8 +11,9 @@ import { removeLabelled } from "./docker-cli";
 import { ServiceProcess } from "./service-process";
 import type { Settings } from "./settings";
 
-export interface BenchContext {
-  settings: Settings;
+/** `S`: the settings of the benchmark using it (sandbox-engine.ts: Settings). */
+export interface BenchContext<S = Settings> {
+  settings: S;
   /** DOJO_INSTANCE of every service this run starts; labels every container it creates. */
   instance: string;
   secret: string;
@@ -25,7 +26,7 @@ export interface BenchContext {
   progress(message: string): void;
 }
 
-export function createContext(settings: Settings, workDir: string, cleanup: Cleanup): BenchContext {
+export function createContext<S>(settings: S, workDir: string, cleanup: Cleanup): BenchContext<S> {
   const instance = `bench-${randomBytes(3).toString("hex")}`;
   const secret = randomBytes(32).toString("base64url");
   // The same settings the service child gets (it reads the same environment), so the
@@ -48,16 +49,24 @@ export function createContext(settings: Settings, workDir: string, cleanup: Clea
 
 let serviceCount = 0;
 
+export interface WithServiceOptions {
+  /** SANDBOX_DOCKER_POOL_SIZE; default 0: no idle docker sandbox skews other phases. */
+  dockerPoolSize?: number;
+  /** A database made for this run; default none (see ServiceSettings.databaseUrl). */
+  databaseUrl?: string;
+  /** SANDBOX_SWEEP_INTERVAL_SECONDS; default the service's. */
+  sweepIntervalSeconds?: number;
+}
+
 /**
  * Runs `work` against a fresh sandbox service process; afterwards stops it and removes
- * every sandbox it made (whatever happened). `options.dockerPoolSize` sets
- * SANDBOX_DOCKER_POOL_SIZE (default 0: no idle docker sandbox skews other phases).
+ * every sandbox it made (whatever happened).
  */
 export async function withService<T>(
-  ctx: BenchContext,
+  ctx: BenchContext<unknown>,
   poolSize: number,
   work: (service: ServiceProcess) => Promise<T>,
-  options: { dockerPoolSize?: number } = {},
+  options: WithServiceOptions = {},
 ): Promise<T> {
   const logFile = path.join(ctx.workDir, `service-${++serviceCount}.log`);
   const service = await ServiceProcess.start({
@@ -69,6 +78,8 @@ export async function withService<T>(
     maxTotal: 1000,
     dataDir: ctx.workDir,
     logFile,
+    databaseUrl: options.databaseUrl,
+    sweepIntervalSeconds: options.sweepIntervalSeconds,
   });
   const release = ctx.cleanup.add("stop the sandbox service and remove its sandboxes", async () => {
     await service.stop();

@@ -104,13 +104,15 @@ export function floodReport(figures: FloodFigures): FloodReport {
 }
 
 /** Left-aligned first column, right-aligned numbers. */
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => "  " + row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
 }
 
-const ms = (x: number | undefined) => (x === undefined ? "–" : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
+/** Milliseconds with as many decimals as mean something. */
+export const ms = (x: number | undefined) =>
+  x === undefined ? "–" : Math.abs(x) < 10 ? x.toFixed(2) : Math.abs(x) < 100 ? x.toFixed(1) : x.toFixed(0);
 const times = (x: number | null) => (x === null ? "–" : `${x.toFixed(2)}×`);
 const summaryRow = (label: string, n: number, s: Summary | null) => [label, String(n), ms(s?.median), ms(s?.p95), ms(s?.p99), String(s?.samples ?? "–")];
 

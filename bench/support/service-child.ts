@@ -4,13 +4,15 @@
  * environment, a graceful stop on SIGTERM), in its own process so the service's event loop
  * and memory are its own, plus an IPC channel main.ts does not have: the benchmark learns
  * the port once the service listens, can wait until the warm pool is full
- * (service.pool.fill()) and can ask for a garbage collection and the heap's size before reading memory.
+ * (service.pool.fill()) or read how full it is, and can ask for a garbage collection and the
+ * heap's size before reading memory.
  *
  * Started by service-process.ts as `node --import tsx --expose-gc bench/support/service-child.ts`.
  */
 import { loadConfig } from "../../shared/config";
 import { consoleLogger as log } from "../../sandbox-service/src/log/logger";
 import { startSandboxService } from "../../sandbox-service/src/service";
+import { loopDelayMonitor } from "./loop-delay";
 import type { ChildMessage, ParentMessage } from "./service-ipc";
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -22,11 +24,14 @@ const collectGarbage = async () => {
   gc?.();
 };
 
+const loopDelay = loopDelayMonitor();
+
 try {
   // Unlike main.ts, no .env file: the benchmark passes every setting it means.
   const config = loadConfig(process.env);
-  // No database: the benchmark measures sandboxes, and must not write into a developer's one.
-  const service = await startSandboxService(config, { database: null });
+  // No database unless the benchmark made one for this run (BENCH_SERVICE_DATABASE=1 with
+  // its own DATABASE_URL): it must never write into a developer's database.
+  const service = await startSandboxService(config, process.env.BENCH_SERVICE_DATABASE === "1" ? {} : { database: null });
   log.info(`sandbox service (benchmark child) listening on port ${service.port}`, { instance: config.DOJO_INSTANCE });
 
   /** Fills until the pool holds its target of `template` (a fill run ends early if the engine hiccups). */
@@ -51,6 +56,10 @@ try {
         case "memory":
           await collectGarbage();
           return { id: message.id, type: "memory", usage: process.memoryUsage() };
+        case "loop-delay":
+          return { id: message.id, type: "loop-delay", delay: loopDelay.take() };
+        case "pool":
+          return { id: message.id, type: "pool", ready: service.pool.readyCount(message.template), target: service.pool.target(message.template) };
       }
     };
     answer().then(send, (error: unknown) => send({ id: message.id, type: "error", message: String(error) }));

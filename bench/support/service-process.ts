@@ -7,7 +7,7 @@ import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { processMemory, type ProcessMemory } from "./proc-memory";
-import type { ChildMessage, ParentMessage } from "./service-ipc";
+import type { ChildMessage, LoopDelay, ParentMessage } from "./service-ipc";
 import { within } from "./timing";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -24,6 +24,14 @@ export interface ServiceSettings {
   dataDir: string;
   /** Where the child's stdout and stderr go. */
   logFile: string;
+  /**
+   * A database made for this run (DATABASE_URL): the service then records progress and
+   * serves workshops from it. Unset: the service runs without a database, whatever
+   * DATABASE_URL the environment holds.
+   */
+  databaseUrl?: string;
+  /** SANDBOX_SWEEP_INTERVAL_SECONDS; unset: the service's default (30 s). */
+  sweepIntervalSeconds?: number;
 }
 
 /** A message without its id, member by member of the union (Omit alone would merge them). */
@@ -63,6 +71,8 @@ export class ServiceProcess {
         SANDBOX_MAX_TOTAL: String(settings.maxTotal),
         SANDBOX_MAX_PER_LEARNER: "3",
         ...(settings.dockerPoolSize === undefined ? {} : { SANDBOX_DOCKER_POOL_SIZE: String(settings.dockerPoolSize) }),
+        ...(settings.sweepIntervalSeconds === undefined ? {} : { SANDBOX_SWEEP_INTERVAL_SECONDS: String(settings.sweepIntervalSeconds) }),
+        ...(settings.databaseUrl === undefined ? { BENCH_SERVICE_DATABASE: "0" } : { BENCH_SERVICE_DATABASE: "1", DATABASE_URL: settings.databaseUrl }),
       },
     });
     closeSync(log);
@@ -105,6 +115,20 @@ export class ServiceProcess {
     const answer = await this.request(template ? { type: "fill", template } : { type: "fill" }, timeoutMs);
     if (answer.type !== "filled") throw new Error(`filling the pool failed: ${"message" in answer ? answer.message : answer.type}`);
     return answer.pooled;
+  }
+
+  /** How many sandboxes of `template` the warm pool holds ready, and its target now (workshop demand included). */
+  async poolState(template: "shell" | "docker", timeoutMs = 10_000): Promise<{ ready: number; target: number }> {
+    const answer = await this.request({ type: "pool", template }, timeoutMs);
+    if (answer.type !== "pool") throw new Error(`reading the pool failed: ${"message" in answer ? answer.message : answer.type}`);
+    return { ready: answer.ready, target: answer.target };
+  }
+
+  /** The service's event-loop delay since the previous call (or its start); counting starts anew. */
+  async loopDelay(): Promise<LoopDelay> {
+    const answer = await this.request({ type: "loop-delay" }, 10_000);
+    if (answer.type !== "loop-delay") throw new Error("the service did not report its event-loop delay");
+    return answer.delay;
   }
 
   /** A full garbage collection in the service, so an RSS reading is not mostly garbage. */

@@ -68,3 +68,48 @@ export function readSettings(): Settings {
     dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
   };
 }
+
+/** bench/workshop.ts: the kinds of run (support/phases/workshop.ts), in the order a round makes them. */
+export const WORKSHOP_RUN_KINDS = ["cold", "prewarmed", "preseated"] as const;
+export type WorkshopRunKind = (typeof WORKSHOP_RUN_KINDS)[number];
+
+/** bench/workshop.ts: a workshop's learners arriving at once (documented in bench/README.md). */
+export interface WorkshopSettings {
+  /** Learners, and the workshop's capacity. */
+  learners: number;
+  /** They join at evenly spread times over this many seconds. */
+  arrivalSeconds: number;
+  /** SANDBOX_SWEEP_INTERVAL_SECONDS of the service: how soon it sees a workshop's demand change. */
+  sweepSeconds: number;
+  /** Kinds of run, in this order each round (BENCH_WORKSHOP_RUNS): cold, prewarmed, preseated. */
+  runs: WorkshopRunKind[];
+  /** Rounds of those runs; the samples of each kind are pooled. */
+  rounds: number;
+  /** Mean pause between the dashboard's round-trip probes, ms. */
+  probeIntervalMs: number;
+}
+
+export function readWorkshopSettings(): WorkshopSettings {
+  const whole = (name: string, fallback: number, min: number) => {
+    const value = number(name, fallback);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(process.env[name])}`);
+    return value;
+  };
+  const runs = (process.env.BENCH_WORKSHOP_RUNS ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of runs) {
+    if (!(WORKSHOP_RUN_KINDS as readonly string[]).includes(name)) {
+      throw new Error(`BENCH_WORKSHOP_RUNS: unknown run ${JSON.stringify(name)}; runs are ${WORKSHOP_RUN_KINDS.join(", ")}`);
+    }
+  }
+  return {
+    runs: runs.length === 0 ? [...WORKSHOP_RUN_KINDS] : WORKSHOP_RUN_KINDS.filter((kind) => runs.includes(kind)),
+    learners: whole("BENCH_WORKSHOP_LEARNERS", 50, 1),
+    arrivalSeconds: number("BENCH_WORKSHOP_ARRIVAL_SECONDS", 10),
+    sweepSeconds: whole("BENCH_WORKSHOP_SWEEP_SECONDS", 2, 1),
+    rounds: whole("BENCH_WORKSHOP_ROUNDS", 1, 1),
+    probeIntervalMs: Math.max(10, number("BENCH_WORKSHOP_PROBE_MS", 100)),
+  };
+}

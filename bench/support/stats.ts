@@ -1,4 +1,4 @@
-/** Order statistics of a series of samples (nearest-rank percentiles, as bench/time-to-prompt.ts). */
+/** Order statistics of a series of samples (nearest-rank percentiles). */
 
 export interface Summary {
   samples: number;
