@@ -234,6 +234,9 @@ describe("workshop pre-warming", () => {
     await db.workshop.update({ where: { id: soon.id }, data: { opensAt: new Date(Date.now() - 1000) } });
     const learnerId = newLearnerId();
     expect((await joinWorkshop(db, { code: soon.code, learnerId, displayName: "Early bird" })).ok).toBe(true);
+    // Seated but not arrived yet: the sandbox kept for them stays warm.
+    await service.sweep();
+    expect(service.pool.readyCount("shell")).toBe(3);
     const warmed = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
     const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: soon.id });
     learners.push(learner);

@@ -73,7 +73,7 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("workshops on %s", (pr
     expect(await findOwnedWorkshop(db, workshop.id, owner)).not.toBeNull();
     expect(await findOwnedWorkshop(db, workshop.id, randomUUID())).toBeNull();
     expect(await findOwnedWorkshop(db, "../../etc/passwd", owner)).toBeNull();
-    expect((await upcomingWorkshops(db, now, HOUR)).map((w) => w.title)).toContain("Lessons");
+    expect((await upcomingWorkshops(db, now, HOUR)).find((w) => w.title === "Lessons")?.seated).toEqual(["lesson-learner-001"]);
   });
 
   it("gives a learner the announcements and their own hints, not other learners' hints", async () => {

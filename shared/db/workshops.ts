@@ -178,11 +178,11 @@ export async function overdueWorkshops(db: Database, now: Date): Promise<string[
   return (await db.workshop.findMany({ where: { endedAt: null, closesAt: { lte: now } }, select: { id: true } })).map((w) => w.id);
 }
 
-/** Workshops not ended that are open or open within `leadMs`: the ones to pre-warm sandboxes for. */
-export async function upcomingWorkshops(db: Database, now: Date, leadMs: number): Promise<Array<Workshop & { seats: number }>> {
+/** Workshops not ended that are open or open within `leadMs`, with their seated learners: the ones to pre-warm sandboxes for. */
+export async function upcomingWorkshops(db: Database, now: Date, leadMs: number): Promise<Array<Workshop & { seated: string[] }>> {
   const rows = await db.workshop.findMany({
     where: { endedAt: null, closesAt: { gt: now }, opensAt: { lte: new Date(now.getTime() + leadMs) } },
-    include: { _count: { select: { seats: true } } },
+    include: { seats: { select: { learnerId: true } } },
   });
-  return rows.map(({ _count, ...row }) => ({ ...toWorkshop(row), seats: _count.seats }));
+  return rows.map(({ seats, ...row }) => ({ ...toWorkshop(row), seated: seats.map((s) => s.learnerId) }));
 }

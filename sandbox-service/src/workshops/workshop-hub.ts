@@ -59,7 +59,11 @@ export class WorkshopHub {
   private readonly lastActivitySent = new Map<string, number>();
   /** Sandboxes wanted per template for workshops open or about to open (refreshed each sweep). */
   private demand = new Map<string, number>();
-  private upcoming: Array<Workshop & { seats: number; template: string }> = [];
+  /**
+   * Workshops open or about to open. `arrived`: learners who have come (connected, or hold
+   * a sandbox) and so need no pooled sandbox kept for them any more.
+   */
+  private upcoming: Array<Workshop & { template: string; seated: Set<string>; arrived: Set<string> }> = [];
 
   constructor(
     private readonly io: Server,
@@ -82,6 +86,13 @@ export class WorkshopHub {
     if (!claims.workshop || !this.database) return;
     const room = await this.seatedRoom(claims.workshop, claims.sub);
     if (!room) return;
+    // One fewer sandbox to keep warm, now rather than at the next sweep, so the pool does
+    // not refill the place this learner is about to take from it.
+    const upcoming = this.upcoming.find((w) => w.id === claims.workshop);
+    if (upcoming && !upcoming.arrived.has(claims.sub)) {
+      upcoming.arrived.add(claims.sub);
+      this.recomputeDemand();
+    }
     await socket.join([workshopRoom(claims.workshop), learnerRoom(claims.workshop, claims.sub)]);
     for (const message of await messagesFor(this.database, claims.workshop, claims.sub)) {
       socket.emit(EVENTS.workshopMessage, messageEvent(message));
@@ -211,7 +222,14 @@ export class WorkshopHub {
     for (const id of await overdueWorkshops(this.database, now)) await this.end(id);
     const lessons = await loadLessons(this.options.lessonsDir);
     const templateOf = (slug: string | undefined) => lessons.find((l) => l.meta.slug === slug)?.meta.template ?? "shell";
-    this.upcoming = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).map((w) => ({ ...w, template: templateOf(w.lessons[0]) }));
+    const before = new Map(this.upcoming.map((w) => [w.id, w.arrived]));
+    const sandboxes = this.manager.list().filter((s) => s.state !== SandboxState.Gone);
+    this.upcoming = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).map((w) => {
+      const seated = new Set(w.seated);
+      const arrived = before.get(w.id) ?? new Set<string>();
+      for (const s of sandboxes) if (seated.has(s.owner.learner) && w.lessons.includes(s.owner.lesson)) arrived.add(s.owner.learner);
+      return { ...w, template: templateOf(w.lessons[0]), seated, arrived };
+    });
     this.recomputeDemand();
     for (const [id, loading] of this.rooms) {
       const room = await loading;
@@ -222,7 +240,7 @@ export class WorkshopHub {
   private recomputeDemand(): void {
     const demand = new Map<string, number>();
     for (const workshop of this.upcoming) {
-      const waiting = Math.max(0, workshop.capacity - workshop.seats);
+      const waiting = Math.max(0, workshop.capacity - workshop.arrived.size);
       demand.set(workshop.template, (demand.get(workshop.template) ?? 0) + waiting);
     }
     this.demand = demand;
@@ -233,7 +251,7 @@ export class WorkshopHub {
     const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "starting"].includes(this.sandboxState(room, id))).length;
     const template = this.upcoming.find((w) => w.id === room.workshop.id)?.template;
     const pooled = template ? this.pool.readyCount(template) : 0;
-    return { ready: Math.min(target, withSandbox + Math.min(pooled, target - room.learnerIds.length)), target };
+    return { ready: Math.min(target, withSandbox + pooled), target };
   }
 
   // ——— internals ———
@@ -306,13 +324,6 @@ export class WorkshopHub {
       const seat = await seatOf(this.database!, workshopId, learnerId);
       if (!seat) return null;
       room.seat(seat);
-      // One fewer sandbox to keep warm for it, now rather than at the next sweep, so the
-      // pool does not refill the place this learner is about to take.
-      const upcoming = this.upcoming.find((w) => w.id === workshopId);
-      if (upcoming) {
-        upcoming.seats++;
-        this.recomputeDemand();
-      }
       this.sendRow(room, learnerId);
       this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopCounts, room.counts());
     }
