@@ -5,8 +5,9 @@
  * with a database of the benchmark's own:
  *
  *   cold        the baseline: SANDBOX_POOL_SIZE=0 and no workshop demand (the workshop's N
- *               seats are all taken before the service starts, so capacity − seats = 0):
- *               every sandbox:open creates a container.
+ *               seats are taken before the service starts, then its opening is moved a day
+ *               ahead, beyond the pre-warming lead time, so the service keeps nothing warm
+ *               for it): every sandbox:open creates a container.
  *   prewarmed   SANDBOX_POOL_SIZE=0; the workshop (capacity N, open now) is created once the
  *               service runs, so the service's next sweep sees its demand (capacity − seats)
  *               and fills the warm pool with N sandboxes, as it would in the half hour before
@@ -15,8 +16,7 @@
  *               people type the code from the projector and land on the lesson.
  *   preseated   as prewarmed, but every learner takes the seat before the arrivals (joined
  *               early, opens the lesson later): the same warm pool without the joins'
- *               database writes, and without the pool's refills while the demand it reads
- *               at each sweep lags behind the seats being taken.
+ *               database writes during the arrivals.
  *
  * Seats are taken by a process of their own standing in for the web app (join-child.ts):
  * the SQLite driver is synchronous, and its waits must not stall the simulated browsers'
@@ -149,11 +149,14 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
   const title = `Benchmark ${options.kind} round ${options.round}`;
   const label = `round ${options.round} ${options.kind}`;
 
-  // Cold: every seat is taken before the service starts, so it never sees any demand.
+  // Cold: every seat is taken before the service starts, then the workshop is moved to
+  // tomorrow: too far ahead to pre-warm for, while its dashboard and seats work as before.
   let workshop: Workshop | undefined;
   if (options.kind === "cold") {
     workshop = await openWorkshop(db, options.instructorId, options.lesson, n, title);
     for (const [i, id] of learnerIds.entries()) await seat(db, workshop, id, `Learner ${i + 1}`);
+    const day = 24 * 60 * 60 * 1000;
+    await db.workshop.update({ where: { id: workshop.id }, data: { opensAt: new Date(Date.now() + day), closesAt: new Date(Date.now() + day + 2 * 60 * 60 * 1000) } });
   }
 
   try {
@@ -187,7 +190,7 @@ export async function measureWorkshopRun(ctx: BenchContext<WorkshopSettings>, op
             const seating = performance.now();
             for (const [i, id] of learnerIds.entries()) await joiner.seat(open.code, id, `Learner ${i + 1}`);
             seatedBeforehandSeconds = Math.round((performance.now() - seating) / 100) / 10;
-            // Two sweeps: the service's demand for the workshop drops to capacity − seats = 0 (the pool keeps what it holds).
+            // Two sweeps: seated learners who have not arrived keep their warm sandboxes.
             ctx.progress(`${label}: ${n} learners seated in ${seatedBeforehandSeconds} s; waiting two sweeps`);
             await sleep(2 * settings.sweepSeconds * 1000 + 1000);
           }

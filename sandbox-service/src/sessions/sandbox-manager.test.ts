@@ -151,6 +151,19 @@ describe("SandboxManager: warm pool", () => {
     expect(engine.containers.size).toBe(3);
   });
 
+  it("does not take a sandbox created during a sweep for one whose container has gone", async () => {
+    const { engine, manager, ended } = setup();
+    let listed!: () => void;
+    engine.listGate = new Promise((resolve) => (listed = resolve));
+    const sweep = manager.reconcile(); // lists the engine's containers: none yet
+    const sandbox = await manager.open(owner, noProgress);
+    listed();
+    await sweep;
+    expect(ended).toEqual([]);
+    expect(engine.containers.has(sandbox.id)).toBe(true);
+    expect(manager.findById(sandbox.id)).toBe(sandbox);
+  });
+
   it("does not reap a pool sandbox while it is being claimed", async () => {
     const { engine, clock, manager, pool } = setup({ poolSize: 1 });
     await pool.fill();

@@ -247,10 +247,13 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
    * already has one, or a pool surplus).
    */
   async reconcile(): Promise<{ adopted: number; reaped: number }> {
+    // Only sandboxes ready before the engine was asked can be judged by its answer: one
+    // created while the list was on its way is missing from it without being gone.
+    const judged = this.list().filter((sandbox) => sandbox.state === SandboxState.Ready);
     const containers = await this.engine.list(instanceSelector(this.options.instance));
     const now = this.now();
     const running = new Set(containers.filter((c) => c.state === "running").map((c) => c.id));
-    for (const sandbox of this.list()) {
+    for (const sandbox of judged) {
       if (sandbox.state === SandboxState.Ready && !running.has(sandbox.id)) await this.remove(sandbox, "gone");
     }
     let adopted = 0;

@@ -54,6 +54,8 @@ export class FakeEngine implements SandboxEngine {
   gate: Promise<void> = Promise.resolve();
   /** The same for rename (a claim in flight). */
   renameGate: Promise<void> = Promise.resolve();
+  /** Delays list()'s answer, which still shows the containers as they were when it was called. */
+  listGate: Promise<void> = Promise.resolve();
 
   async ping(): Promise<void> {
     this.check();
@@ -74,7 +76,9 @@ export class FakeEngine implements SandboxEngine {
 
   async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
     this.check();
-    return [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v));
+    const listed = [...this.containers.values()].filter((c) => Object.entries(labels).every(([k, v]) => c.labels[k] === v)).map((c) => ({ ...c }));
+    await this.listGate;
+    return listed;
   }
 
   async removeUnusedVolumes(): Promise<number> {
