@@ -1,6 +1,6 @@
 /**
  * Removes every sandbox the end-to-end run created (both platforms' instances) and the
- * volumes of their engines. Run by `npm run test:e2e` after Playwright has stopped the
+ * volumes of their engines. Run by `npm run test:e2e` (scripts/test-e2e.sh) after Playwright has stopped the
  * platform: a Playwright globalTeardown would run while the platform is still up, and its
  * pool would start new sandboxes right after.
  */

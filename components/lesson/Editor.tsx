@@ -192,7 +192,14 @@ function FileEditor({ file, height }: { file: string; height: number }) {
       mounted.onDidChangeModelContent(() => {
         setDirty(mounted.getModel()?.getAlternativeVersionId() !== cleanVersionId.current);
       });
-      mounted.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => void saveRef.current());
+      // An action, not addCommand: a command's keybinding is shared by every editor on the
+      // page (the last one registered wins), so with two editors Ctrl+S saved the wrong file.
+      mounted.addAction({
+        id: "dojo.save-to-sandbox",
+        label: "Save to the sandbox",
+        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+        run: () => void saveRef.current(),
+      });
     },
     [setDirty],
   );
