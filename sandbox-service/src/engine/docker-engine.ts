@@ -123,8 +123,13 @@ function kindOfTarEntry(type: tar.Header["type"]): PathKind {
   return "other";
 }
 
-/** Docker's answer when the storage driver cannot limit a container's size. */
-const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota/i;
+/**
+ * Docker's answer when the storage driver cannot limit a container's size. "qgroup": btrfs
+ * whose quotas were switched off after the engine started (seen once on this project's
+ * machine): sandboxes then start without a disk limit, with the warning the manager logs
+ * and `diskLimits: false` on /healthz, rather than not at all.
+ */
+const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota|qgroup/i;
 
 export class DockerEngine implements SandboxEngine {
   private readonly docker: Docker;
