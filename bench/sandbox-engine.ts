@@ -21,17 +21,11 @@
  * container it creates carries dojo.instance=<this run's instance> and is removed at the
  * end, even on errors.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { LABELS } from "../sandbox-service/src/sessions/identity";
 import { ensureWetty, WETTY_VERSION, wettyUnavailableReason } from "./peers/wetty-server";
-import { createContext } from "./support/bench-context";
+import { startBenchRun } from "./support/bench-run";
 import { attempts } from "./support/attempt";
-import { Cleanup } from "./support/cleanup";
-import { removeLabelled } from "./support/docker-cli";
 import { measureDockerSandboxes } from "./support/phases/docker-sandboxes";
 import { measureFlood } from "./support/phases/flood";
 import { measureIdleMemory } from "./support/phases/idle-memory";
@@ -49,27 +43,11 @@ function resultFile(settings: Settings): string {
   return path.join(RESULTS_DIR, partial ? `sandbox-engine-${settings.only.join("-")}.json` : "sandbox-engine.json");
 }
 
-async function dockerVersion(): Promise<string> {
-  const { stdout } = await promisify(execFile)("docker", ["version", "--format", "{{.Server.Version}}"]);
-  return stdout.trim();
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
-  const loadAtStart = os.loadavg()[0]!;
   const settings = readSettings();
   const runs = (name: (typeof PHASES)[number]) => settings.only.includes(name);
-  const workDir = mkdtempSync(path.join(os.tmpdir(), "dojo-bench-"));
-  const cleanup = new Cleanup();
-  const ctx = createContext(settings, workDir, cleanup);
-  // Registered first, so it runs last: whatever a phase left behind goes.
-  cleanup.add(`remove every container labelled dojo.instance=${ctx.instance}`, () => removeLabelled({ [LABELS.instance]: ctx.instance }));
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up…`);
-    void cleanup.runAll().finally(() => process.exit(130));
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  const { ctx, cleanup, workDir, machine } = startBenchRun(settings, "dojo-bench-");
 
   // A failing phase is recorded and the benchmark goes on with the next.
   const { errors, attempt: phase } = attempts(ctx.progress);
@@ -102,13 +80,7 @@ async function main(): Promise<void> {
       benchmark: "sandbox-engine",
       date: new Date().toISOString(),
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        docker: await dockerVersion(),
-        loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
-      },
+      machine: await machine(),
       settings: { ...settings, wettyVersion: WETTY_VERSION },
       perLearnerCount,
       flood: flood ? floodReport(flood) : null,

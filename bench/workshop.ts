@@ -20,16 +20,10 @@
  * writes bench/results/workshop.json. Every container it creates carries
  * dojo.instance=<this run's instance> and is removed at the end, even on errors.
  */
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { LABELS } from "../sandbox-service/src/sessions/identity";
 import { attempts } from "./support/attempt";
-import { createContext } from "./support/bench-context";
-import { Cleanup } from "./support/cleanup";
-import { removeLabelled } from "./support/docker-cli";
+import { startBenchRun } from "./support/bench-run";
 import { measureWorkshopRun, type WorkshopRun } from "./support/phases/workshop";
 import { REPO_ROOT } from "./support/service-process";
 import { readWorkshopSettings, type WorkshopRunKind } from "./support/settings";
@@ -38,26 +32,10 @@ import { formatWorkshopReport, promptRatio, summarizeRuns, type WorkshopReport }
 
 const RESULT_FILE = path.join(REPO_ROOT, "bench", "results", "workshop.json");
 
-async function dockerVersion(): Promise<string> {
-  const { stdout } = await promisify(execFile)("docker", ["version", "--format", "{{.Server.Version}}"]);
-  return stdout.trim();
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
-  const loadAtStart = os.loadavg()[0]!;
   const settings = readWorkshopSettings();
-  const workDir = mkdtempSync(path.join(os.tmpdir(), "dojo-bench-workshop-"));
-  const cleanup = new Cleanup();
-  const ctx = createContext(settings, workDir, cleanup);
-  // Registered first, so it runs last: whatever a run left behind goes.
-  cleanup.add(`remove every container labelled dojo.instance=${ctx.instance}`, () => removeLabelled({ [LABELS.instance]: ctx.instance }));
-  const interrupted = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up…`);
-    void cleanup.runAll().finally(() => process.exit(130));
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  const { ctx, cleanup, workDir, machine } = startBenchRun(settings, "dojo-bench-workshop-");
 
   // A failing run is recorded and the benchmark goes on with the next.
   const { errors, attempt } = attempts(ctx.progress);
@@ -86,13 +64,7 @@ async function main(): Promise<void> {
       benchmark: "workshop",
       date: new Date().toISOString(),
       durationSeconds: Math.round((performance.now() - started) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        docker: await dockerVersion(),
-        loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
-      },
+      machine: await machine(),
       settings: { ...settings, lesson },
       summary: {
         cold,

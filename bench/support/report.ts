@@ -1,5 +1,6 @@
 /** The benchmark's result document (written as JSON) and its printed table. */
 import type { DockerSample, DockerSandboxFigures } from "./phases/docker-sandboxes";
+import type { MachineReport } from "./bench-run";
 import type { FloodFigures } from "./phases/flood";
 import type { IdleMemoryFigures } from "./phases/idle-memory";
 import type { Settings } from "./settings";
@@ -31,14 +32,7 @@ export interface BenchReport {
   benchmark: "sandbox-engine";
   date: string;
   durationSeconds: number;
-  machine: {
-    cpus: number;
-    memoryGiB: number;
-    node: string;
-    docker: string;
-    /** 1-minute load average at the start and the end: how busy the machine was besides us. */
-    loadAverage: { start: number; end: number };
-  };
+  machine: MachineReport;
   settings: Settings & { wettyVersion: string };
   perLearnerCount: LearnerFigures[];
   flood: FloodReport | null;

@@ -1,5 +1,6 @@
 /** The workshop benchmark's result document (written as JSON) and its printed table. */
 import type { FailureStage, PrewarmFigures, WorkshopRun } from "./phases/workshop";
+import type { MachineReport } from "./bench-run";
 import type { CpuShare } from "./proc-cpu";
 import { ms, table } from "./report";
 import { WORKSHOP_RUN_KINDS, type WorkshopRunKind, type WorkshopSettings } from "./settings";
@@ -50,14 +51,7 @@ export interface WorkshopReport {
   benchmark: "workshop";
   date: string;
   durationSeconds: number;
-  machine: {
-    cpus: number;
-    memoryGiB: number;
-    node: string;
-    docker: string;
-    /** 1-minute load average at the start and the end: how busy the machine was besides us. */
-    loadAverage: { start: number; end: number };
-  };
+  machine: MachineReport;
   settings: WorkshopSettings & { lesson: WorkshopLesson };
   summary: Record<WorkshopRunKind, WorkshopSummary | null> & {
     /** Cold time to prompt / pre-warmed (and / pre-seated), at the median and at p95: how many times faster pre-warming makes it. */
