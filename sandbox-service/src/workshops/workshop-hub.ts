@@ -103,8 +103,8 @@ export class WorkshopHub {
 
   attached(claims: SandboxClaims): void {
     if (!claims.workshop) return;
-    void this.loaded(claims.workshop).then((room) => {
-      if (!room?.has(claims.sub)) return;
+    this.withRoom(claims.workshop, (room) => {
+      if (!room.has(claims.sub)) return;
       room.active(claims.sub, claims.lesson, new Date(this.now()));
       this.sendRow(room, claims.sub);
     });
@@ -116,8 +116,8 @@ export class WorkshopHub {
     const now = this.now();
     if (now - (this.lastActivitySent.get(key) ?? 0) < ACTIVITY_EVERY_MS) return;
     this.lastActivitySent.set(key, now);
-    void this.loaded(claims.workshop).then((room) => {
-      if (!room?.has(claims.sub)) return;
+    this.withRoom(claims.workshop, (room) => {
+      if (!room.has(claims.sub)) return;
       room.active(claims.sub, claims.lesson, new Date(now));
       this.sendRow(room, claims.sub);
     });
@@ -125,8 +125,8 @@ export class WorkshopHub {
 
   passed(claims: SandboxClaims, step: string): void {
     if (!claims.workshop) return;
-    void this.loaded(claims.workshop).then((room) => {
-      if (!room?.passed(claims.sub, claims.lesson, step, new Date(this.now()))) return;
+    this.withRoom(claims.workshop, (room) => {
+      if (!room.passed(claims.sub, claims.lesson, step, new Date(this.now()))) return;
       this.sendRow(room, claims.sub);
       this.io.to(dashboardRoom(room.workshop.id)).emit(EVENTS.workshopCounts, room.counts());
     });
@@ -135,7 +135,7 @@ export class WorkshopHub {
   /** A tab closed: the sandbox may now be idle. */
   disconnected(claims: SandboxClaims): void {
     if (!claims.workshop) return;
-    void this.loaded(claims.workshop).then((room) => room?.has(claims.sub) && this.sendRow(room, claims.sub));
+    this.withRoom(claims.workshop, (room) => room.has(claims.sub) && this.sendRow(room, claims.sub));
   }
 
   // ——— instructors ———
@@ -257,11 +257,22 @@ export class WorkshopHub {
   // ——— internals ———
 
   private sandboxChanged(sandbox: Sandbox): void {
-    for (const loading of this.rooms.values()) {
-      void loading.then((room) => {
-        if (room?.has(sandbox.owner.learner) && room.teaches(sandbox.owner.lesson)) this.sendRow(room, sandbox.owner.learner);
+    for (const id of this.rooms.keys()) {
+      this.withRoom(id, (room) => {
+        if (room.has(sandbox.owner.learner) && room.teaches(sandbox.owner.lesson)) this.sendRow(room, sandbox.owner.learner);
       });
     }
+  }
+
+  /**
+   * Runs a dashboard update for a loaded (or loadable) workshop. Fire and forget: a
+   * database that fails here costs the dashboard an update, never the service its life.
+   */
+  private withRoom(workshopId: string, update: (room: WorkshopRoom) => void): void {
+    this.loaded(workshopId).then(
+      (room) => room && update(room),
+      (error: unknown) => this.log.warn("could not update a workshop's dashboard", { workshop: workshopId, error }),
+    );
   }
 
   private sendRow(room: WorkshopRoom, learnerId: string): void {
