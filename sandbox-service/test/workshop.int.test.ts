@@ -11,6 +11,7 @@ import { createDatabase, type Database } from "../../shared/db/client";
 import { migrate } from "../../shared/db/migrate";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
+import type { Config } from "../../shared/config";
 import { EVENTS, type Ack, type DashboardCounts, type DashboardRow, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
 import { signInstructorToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
@@ -55,11 +56,34 @@ function messagesOf(learner: TestLearner): WorkshopMessageEvent[] {
   return seen;
 }
 
+type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
+
+/**
+ * A real service on a fresh, migrated SQLite database for one describe block: `seed` fills
+ * the database before the service starts; learners pushed to `learners` are closed after.
+ */
+function useServiceWithDatabase(config: Config, seed: (db: Database) => Promise<void> = async () => {}) {
+  let database: TestDatabase;
+  const fixture = { db: undefined as unknown as Database, service: undefined as unknown as RunningService, learners: [] as ReadyLearner[] };
+  beforeAll(async () => {
+    database = await freshDatabase("sqlite");
+    await migrate(database.url);
+    fixture.db = createDatabase(database.url);
+    await seed(fixture.db);
+    fixture.service = await startService(config, { database: fixture.db });
+  });
+  afterAll(async () => {
+    for (const learner of fixture.learners) learner.close();
+    await fixture.service?.close();
+    await fixture.db?.$disconnect();
+    await database?.drop();
+    await removeInstance(config.DOJO_INSTANCE);
+  });
+  return fixture;
+}
+
 describe("workshops", () => {
   const config = testConfig();
-  let database: TestDatabase;
-  let db: Database;
-  let service: RunningService;
   let workshop: Workshop;
   let otherWorkshop: Workshop;
   const owner = randomUUID();
@@ -67,12 +91,7 @@ describe("workshops", () => {
   const ada = newLearnerId();
   const grace = newLearnerId();
   const stranger = newLearnerId();
-  const learners: Array<Awaited<ReturnType<typeof readyLearner>>> = [];
-
-  beforeAll(async () => {
-    database = await freshDatabase("sqlite");
-    await migrate(database.url);
-    db = createDatabase(database.url);
+  const fixture = useServiceWithDatabase(config, async (db) => {
     await createAccount(db, { id: owner, email: "teacher@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
     await createAccount(db, { id: otherOwner, email: "other@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
     const hour = 60 * 60 * 1000;
@@ -81,18 +100,11 @@ describe("workshops", () => {
     expect(await joinWorkshop(db, { code: workshop.code, learnerId: ada, displayName: "Ada" })).toMatchObject({ ok: true });
     expect(await joinWorkshop(db, { code: workshop.code, learnerId: grace, displayName: "Grace" })).toMatchObject({ ok: true });
     expect(await joinWorkshop(db, { code: otherWorkshop.code, learnerId: stranger, displayName: "Stranger" })).toMatchObject({ ok: true });
-    service = await startService(config, { database: db });
   });
-  afterAll(async () => {
-    for (const learner of learners) learner.close();
-    await service?.close();
-    await db?.$disconnect();
-    await database?.drop();
-    await removeInstance(config.DOJO_INSTANCE);
-  });
+  const learners = fixture.learners;
 
   async function seated(learnerId: string, workshopId = workshop.id) {
-    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: workshopId });
+    const learner = await readyLearner(fixture.service.port, { sub: learnerId, lesson: LESSON, workshop: workshopId });
     learners.push(learner);
     return learner;
   }
@@ -109,12 +121,12 @@ describe("workshops", () => {
       expect(await learner.request(event, payload), event).toEqual({ ok: false, error: { code: "forbidden", message: "Only the workshop's instructor can do that." } });
     }
     // Nothing was said or ended on the learner's behalf.
-    expect(await db.workshopMessage.count()).toBe(0);
-    expect((await db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).toBeNull();
+    expect(await fixture.db.workshopMessage.count()).toBe(0);
+    expect((await fixture.db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).toBeNull();
   });
 
   it("shows the instructor every learner, and a passed step within moments", async () => {
-    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
     const watched = await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
     expect(watched.ok).toBe(true);
     const snapshot = (watched as { value: DashboardSnapshot }).value;
@@ -131,7 +143,7 @@ describe("workshops", () => {
   });
 
   it("shows another instructor nothing of this workshop", async () => {
-    const other = new TestInstructor(service.port, instructorToken(otherOwner, otherWorkshop.id));
+    const other = new TestInstructor(fixture.service.port, instructorToken(otherOwner, otherWorkshop.id));
     const watched = await other.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
     expect((watched as { value: DashboardSnapshot }).value.rows.map((r) => r.displayName)).toEqual(["Stranger"]);
     expect(await other.request(EVENTS.workshopShadow, { learnerId: ada })).toMatchObject({ ok: false, error: { message: "That learner is not in this workshop." } });
@@ -143,7 +155,7 @@ describe("workshops", () => {
     const adaMessages = messagesOf(learners[0]!);
     const graceLearner = await seated(grace);
     const graceMessages = messagesOf(graceLearner);
-    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
     expect((await instructor.request(EVENTS.workshopAnnounce, { text: "Break until 15:00" })).ok).toBe(true);
     expect((await instructor.request(EVENTS.workshopHint, { learnerId: grace, text: "Look at ~/hostname.txt" })).ok).toBe(true);
     await expect.poll(() => graceMessages.map((m) => [m.kind, m.text])).toEqual([
@@ -158,7 +170,7 @@ describe("workshops", () => {
 
   it("lets the instructor watch a learner's terminal without changing its size", async () => {
     const learner = learners[0]!;
-    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
     const size = await learner.run("stty size");
     const shadow = await instructor.request<{ hostname: string; data: Uint8Array }>(EVENTS.workshopShadow, { learnerId: ada });
     expect(shadow.ok).toBe(true);
@@ -179,7 +191,7 @@ describe("workshops", () => {
     const strangerLearner = await seated(stranger, otherWorkshop.id);
     const ended: string[] = [];
     adaLearner.socket.on(EVENTS.workshopEnded, ({ message }) => ended.push(message));
-    const instructor = new TestInstructor(service.port, instructorToken(owner, workshop.id));
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
     const result = await instructor.request<{ removed: number }>(EVENTS.workshopEnd, {});
     expect(result).toEqual({ ok: true, value: { removed: 2 } });
     const left = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
@@ -189,7 +201,7 @@ describe("workshops", () => {
     expect(left).toContain(strangerLearner.sandbox.id);
     await expect.poll(() => ended).toEqual(["The workshop has ended. Thank you for taking part!"]);
     await expect.poll(() => adaLearner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
-    expect((await db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).not.toBeNull();
+    expect((await fixture.db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).not.toBeNull();
     expect(await instructor.request(EVENTS.workshopAnnounce, { text: "anyone?" })).toMatchObject({ ok: false, error: { message: "This workshop has ended." } });
     instructor.close();
   });
@@ -197,74 +209,58 @@ describe("workshops", () => {
 
 describe("workshop pre-warming", () => {
   const config = testConfig({ WORKSHOP_PREWARM_LEAD_SECONDS: "900" });
-  let database: TestDatabase;
-  let db: Database;
-  let service: RunningService;
-  const learners: Array<Awaited<ReturnType<typeof readyLearner>>> = [];
-
-  beforeAll(async () => {
-    database = await freshDatabase("sqlite");
-    await migrate(database.url);
-    db = createDatabase(database.url);
-    service = await startService(config, { database: db });
-  });
-  afterAll(async () => {
-    for (const learner of learners) learner.close();
-    await service?.close();
-    await db?.$disconnect();
-    await database?.drop();
-    await removeInstance(config.DOJO_INSTANCE);
-  });
+  const fixture = useServiceWithDatabase(config);
+  const learners = fixture.learners;
 
   it("makes sandboxes ready for the whole capacity before the workshop opens, and learners get them", async () => {
     const owner = randomUUID();
-    await createAccount(db, { id: owner, email: "early@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
-    const soon = await createWorkshop(db, { ownerId: owner, title: "Soon", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() + 10 * 60 * 1000), closesAt: new Date(Date.now() + 70 * 60 * 1000) });
+    await createAccount(fixture.db, { id: owner, email: "early@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    const soon = await createWorkshop(fixture.db, { ownerId: owner, title: "Soon", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() + 10 * 60 * 1000), closesAt: new Date(Date.now() + 70 * 60 * 1000) });
     // A workshop further away than the lead time is not warmed yet.
-    await createWorkshop(db, { ownerId: owner, title: "Tomorrow", lessons: [LESSON], capacity: 20, opensAt: new Date(Date.now() + 24 * 60 * 60 * 1000), closesAt: new Date(Date.now() + 25 * 60 * 60 * 1000) });
-    expect(service.pool.readyCount("shell")).toBe(0);
+    await createWorkshop(fixture.db, { ownerId: owner, title: "Tomorrow", lessons: [LESSON], capacity: 20, opensAt: new Date(Date.now() + 24 * 60 * 60 * 1000), closesAt: new Date(Date.now() + 25 * 60 * 60 * 1000) });
+    expect(fixture.service.pool.readyCount("shell")).toBe(0);
 
-    await service.sweep();
-    expect(service.pool.readyCount("shell")).toBe(3);
-    const instructor = new TestInstructor(service.port, instructorToken(owner, soon.id));
+    await fixture.service.sweep();
+    expect(fixture.service.pool.readyCount("shell")).toBe(3);
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, soon.id));
     const watched = (await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {})) as { ok: true; value: DashboardSnapshot };
     expect(watched.value.warmup).toEqual({ ready: 3, target: 3 });
 
     // Once it opens, a learner who joins is handed one of those sandboxes.
-    await db.workshop.update({ where: { id: soon.id }, data: { opensAt: new Date(Date.now() - 1000) } });
+    await fixture.db.workshop.update({ where: { id: soon.id }, data: { opensAt: new Date(Date.now() - 1000) } });
     const learnerId = newLearnerId();
-    expect((await joinWorkshop(db, { code: soon.code, learnerId, displayName: "Early bird" })).ok).toBe(true);
+    expect((await joinWorkshop(fixture.db, { code: soon.code, learnerId, displayName: "Early bird" })).ok).toBe(true);
     // Seated but not arrived yet: the sandbox kept for them stays warm.
-    await service.sweep();
-    expect(service.pool.readyCount("shell")).toBe(3);
+    await fixture.service.sweep();
+    expect(fixture.service.pool.readyCount("shell")).toBe(3);
     const warmed = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
-    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: soon.id });
+    const learner = await readyLearner(fixture.service.port, { sub: learnerId, lesson: LESSON, workshop: soon.id });
     learners.push(learner);
     expect(warmed).toContain(learner.sandbox.id);
 
     // After the workshop, the sandboxes kept for it go.
     expect((await instructor.request(EVENTS.workshopEnd, {})).ok).toBe(true);
-    await service.sweep();
-    expect(service.pool.readyCount("shell")).toBe(0);
+    await fixture.service.sweep();
+    expect(fixture.service.pool.readyCount("shell")).toBe(0);
     expect(await containersOf(config.DOJO_INSTANCE)).toEqual([]);
     instructor.close();
   });
 
   it("ends a workshop by itself at its closing time", async () => {
     const owner = randomUUID();
-    await createAccount(db, { id: owner, email: "closing@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
-    const closing = await createWorkshop(db, { ownerId: owner, title: "Closing", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() - 60_000), closesAt: new Date(Date.now() + 60_000) });
+    await createAccount(fixture.db, { id: owner, email: "closing@example.org", passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
+    const closing = await createWorkshop(fixture.db, { ownerId: owner, title: "Closing", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() - 60_000), closesAt: new Date(Date.now() + 60_000) });
     const learnerId = newLearnerId();
-    await joinWorkshop(db, { code: closing.code, learnerId, displayName: "Late" });
-    const learner = await readyLearner(service.port, { sub: learnerId, lesson: LESSON, workshop: closing.id });
+    await joinWorkshop(fixture.db, { code: closing.code, learnerId, displayName: "Late" });
+    const learner = await readyLearner(fixture.service.port, { sub: learnerId, lesson: LESSON, workshop: closing.id });
     learners.push(learner);
-    await service.sweep();
+    await fixture.service.sweep();
     expect((await containersOf(config.DOJO_INSTANCE)).map((c) => c.id)).toContain(learner.sandbox.id);
 
-    await db.workshop.update({ where: { id: closing.id }, data: { closesAt: new Date(Date.now() - 1000) } });
-    await service.sweep();
+    await fixture.db.workshop.update({ where: { id: closing.id }, data: { closesAt: new Date(Date.now() - 1000) } });
+    await fixture.service.sweep();
     expect((await containersOf(config.DOJO_INSTANCE)).map((c) => c.id)).not.toContain(learner.sandbox.id);
-    expect((await db.workshop.findUnique({ where: { id: closing.id } }))?.endedAt).not.toBeNull();
+    expect((await fixture.db.workshop.findUnique({ where: { id: closing.id } }))?.endedAt).not.toBeNull();
     await expect.poll(() => learner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
   });
 });

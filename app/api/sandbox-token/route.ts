@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { recordLearnerSeen } from "@/shared/db/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
-import { sandboxUrlFor } from "@/lib/sandbox-url";
+import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { config } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
 
@@ -51,11 +51,7 @@ export async function POST(request: NextRequest) {
     { sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp, ...(workshop ? { workshop: workshop.id } : {}) },
     settings.DOJO_SECRET,
   );
-  const sandboxUrl = sandboxUrlFor(
-    { host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"), protocol: request.nextUrl.protocol.replace(":", "") },
-    settings.SANDBOX_PUBLIC_URL,
-    settings.SANDBOX_PORT,
-  );
+  const sandboxUrl = sandboxUrlOf(request);
   const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;

@@ -63,7 +63,7 @@ export class WorkshopHub {
    * Workshops open or about to open. `arrived`: learners who have come (connected, or hold
    * a sandbox) and so need no pooled sandbox kept for them any more.
    */
-  private upcoming: Array<Workshop & { template: string; seated: Set<string>; arrived: Set<string> }> = [];
+  private upcoming: Array<Workshop & { template: string; arrived: Set<string> }> = [];
 
   constructor(
     private readonly io: Server,
@@ -220,15 +220,16 @@ export class WorkshopHub {
     if (!this.database) return;
     const now = new Date(this.now());
     for (const id of await overdueWorkshops(this.database, now)) await this.end(id);
-    const lessons = await loadLessons(this.options.lessonsDir);
+    const near = await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs);
+    // Lesson files are read only when some workshop is near (for its first lesson's template).
+    const lessons = near.length > 0 ? await loadLessons(this.options.lessonsDir) : [];
     const templateOf = (slug: string | undefined) => lessons.find((l) => l.meta.slug === slug)?.meta.template ?? "shell";
     const before = new Map(this.upcoming.map((w) => [w.id, w.arrived]));
     const sandboxes = this.manager.list().filter((s) => s.state !== SandboxState.Gone);
-    this.upcoming = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).map((w) => {
-      const seated = new Set(w.seated);
+    this.upcoming = near.map(({ seated, ...w }) => {
       const arrived = before.get(w.id) ?? new Set<string>();
-      for (const s of sandboxes) if (seated.has(s.owner.learner) && w.lessons.includes(s.owner.lesson)) arrived.add(s.owner.learner);
-      return { ...w, template: templateOf(w.lessons[0]), seated, arrived };
+      for (const s of sandboxes) if (seated.includes(s.owner.learner) && w.lessons.includes(s.owner.lesson)) arrived.add(s.owner.learner);
+      return { ...w, template: templateOf(w.lessons[0]), arrived };
     });
     this.recomputeDemand();
     for (const [id, loading] of this.rooms) {

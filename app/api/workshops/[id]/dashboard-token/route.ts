@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { signedInInstructor } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
 import { isSameOrigin } from "@/lib/forms/same-origin";
-import { sandboxUrlFor } from "@/lib/sandbox-url";
+import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { config } from "@/shared/config";
 import { findOwnedWorkshop } from "@/shared/db/workshops";
 import { signInstructorToken } from "@/shared/token";
@@ -21,10 +21,6 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (!workshop) return NextResponse.json({ error: "There is no such workshop among yours." }, { status: 404 });
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
   const token = signInstructorToken({ sub: instructor.id, workshop: workshop.id, exp }, settings.DOJO_SECRET);
-  const sandboxUrl = sandboxUrlFor(
-    { host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"), protocol: request.nextUrl.protocol.replace(":", "") },
-    settings.SANDBOX_PUBLIC_URL,
-    settings.SANDBOX_PORT,
-  );
+  const sandboxUrl = sandboxUrlOf(request);
   return NextResponse.json({ token, sandboxUrl }, { headers: { "cache-control": "no-store" } });
 }
