@@ -115,6 +115,34 @@ test("a client minting sandbox tokens is refused past the limit whatever address
   }
 });
 
+test("a learner resetting again and again is told to wait, and keeps the sandbox and the screen they have", async ({ page }) => {
+  test.setTimeout(120_000);
+  const lesson = new LessonPage(page);
+  await lesson.open(LESSON);
+  const state = page.getByTestId("terminal-state");
+  // Three resets a minute are allowed (SANDBOX_RESETS_PER_MINUTE): each gives a new sandbox.
+  for (let i = 0; i < 3; i++) {
+    const before = (await state.textContent())!;
+    await page.getByRole("button", { name: "Reset sandbox" }).click();
+    // Connected again, to another sandbox.
+    await expect(async () => {
+      const now = await state.textContent();
+      expect(now).toMatch(/^Connected to /);
+      expect(now).not.toBe(before);
+    }).toPass();
+    await lesson.waitConnected();
+  }
+  const host = (await state.textContent())!;
+  await lesson.run("echo kept-$((6*7))");
+  await page.getByRole("button", { name: "Reset sandbox" }).click();
+  await expect(page.getByTestId("terminal-notice")).toHaveText(
+    /^This sandbox was reset 3 times in the last minute, the most allowed\. It is still here as it was; you can reset it again in \d+ seconds\.$/,
+  );
+  await expect(state).toHaveText(host);
+  await expect(lesson.rows).toContainText("kept-42");
+  await lesson.run("echo still-$((6*7))");
+});
+
 test("guessing workshop codes stops at the limit, even for the right code, whatever address the guesser claims", async ({ page }) => {
   test.setTimeout(120_000);
   await forget("join-code");
