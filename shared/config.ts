@@ -76,7 +76,17 @@ const schema = z.object({
   SANDBOX_DOCKER_IMAGE: z.string().min(1).default("dojo/lab-docker:latest"),
   /** OCI runtime for `docker` sandboxes, e.g. sysbox-runc where installed; empty: Docker's default (runc). */
   SANDBOX_DOCKER_RUNTIME: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  /**
+   * Lets `docker` sandboxes run on an engine without user-namespace remapping, where their
+   * root is the host's root. Only for a machine on which every learner may be root.
+   */
+  SANDBOX_ALLOW_HOST_ROOT: z.stringbool().default(false),
   SANDBOX_DOCKER_MEMORY_MB: z.coerce.number().int().min(128).default(1024),
+  /**
+   * Disk a `docker` sandbox may write, its nested engine's images and containers included
+   * (where the storage driver enforces limits: btrfs or zfs).
+   */
+  SANDBOX_DOCKER_DISK_MB: z.coerce.number().int().min(256).default(4096),
   SANDBOX_DOCKER_PIDS_LIMIT: z.coerce.number().int().min(64).default(2048),
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),

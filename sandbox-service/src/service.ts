@@ -92,8 +92,16 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     if (ports.handleRequest(req, res)) return;
     if (req.url === "/healthz") {
       const reply = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      engine.ping().then(
-        () => reply(200, { status: "ok", engine: "up", diskLimits: engine.diskLimits ?? "unknown" }),
+      // ping every time (facts are remembered, the engine's presence is not).
+      Promise.all([engine.ping(), engine.facts()]).then(
+        ([, facts]) =>
+          reply(200, {
+            status: "ok",
+            engine: "up",
+            diskLimits: engine.diskLimits ?? "unknown",
+            userNamespaces: facts.userNamespaces,
+            liveRestore: facts.liveRestore,
+          }),
         () => reply(503, { status: "degraded", engine: "down" }),
       );
       return;
@@ -132,13 +140,24 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
+  manager.on("diskFull", (sandbox) => {
+    const docker = sandbox.owner.template === "docker";
+    const limit = templates.get(sandbox.owner.template)?.limits.diskMb;
+    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
+      sandboxId: sandbox.id,
+      message:
+        `Your sandbox has used all of its ${limit} MiB of disk${docker ? " (files, images and containers together)" : ""}. ` +
+        (docker ? "Free some with `docker system prune -a` or by deleting files, " : "Free some by deleting files, ") +
+        "or reset the sandbox for a fresh one.",
+    });
+  });
   const stopWatchingMemory = engine.watchOutOfMemory(instanceSelector(config.DOJO_INSTANCE), (containerId) => {
     const sandbox = manager.findById(containerId);
     if (!sandbox) return;
     log.info("out of memory in sandbox", { name: sandbox.name });
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
       sandboxId: sandbox.id,
-      message: `A process in your sandbox tried to use more than its ${config.SANDBOX_MEMORY_MB} MiB of memory, so the kernel stopped it ("Killed").`,
+      message: `A process in your sandbox tried to use more than its ${templates.get(sandbox.owner.template)?.limits.memoryMb} MiB of memory, so the kernel stopped it ("Killed").`,
     });
   });
 
@@ -161,6 +180,18 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     return sweeping;
   };
 
+  void engine.facts().then(
+    (facts) => {
+      log.info("Docker engine", { ...facts });
+      if (!facts.userNamespaces) {
+        log.warn(
+          "the Docker engine runs containers without user-namespace remapping: a sandbox's root is this machine's root " +
+            (config.SANDBOX_ALLOW_HOST_ROOT || config.SANDBOX_DOCKER_RUNTIME ? "(allowed by configuration)" : "(docker sandboxes are refused; see README, Security model)"),
+        );
+      }
+    },
+    () => log.warn("the Docker engine is not reachable yet; sandboxes start once it is"),
+  );
   await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
   const port = (http.address() as AddressInfo).port;
   await sweep();

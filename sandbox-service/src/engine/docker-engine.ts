@@ -3,8 +3,10 @@ import Docker from "dockerode";
 import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
+import { delegateCgroups } from "./cgroup-delegation";
 import {
   EngineUnavailableError,
+  type EngineFacts,
   type ArchiveEntry,
   type FileRead,
   type PathKind,
@@ -134,6 +136,7 @@ const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota|qgroup/i;
 export class DockerEngine implements SandboxEngine {
   private readonly docker: Docker;
   diskLimits: boolean | undefined;
+  private knownFacts: Promise<EngineFacts> | undefined;
 
   constructor(dockerHost: string) {
     this.docker = new Docker(dockerOptionsFromHost(dockerHost));
@@ -143,10 +146,30 @@ export class DockerEngine implements SandboxEngine {
     await call(() => this.docker.ping());
   }
 
+  facts(): Promise<EngineFacts> {
+    this.knownFacts ??= call(() => this.docker.info()).then(
+      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean }) => ({
+        userNamespaces: (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns")),
+        storageDriver: info.Driver ?? "unknown",
+        liveRestore: info.LiveRestoreEnabled === true,
+      }),
+      (error: unknown) => {
+        // Ask again next time: the engine may come back different (restarted with other options).
+        this.knownFacts = undefined;
+        throw error;
+      },
+    );
+    return this.knownFacts;
+  }
+
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
     const container = await this.create(spec);
     try {
       await call(() => container.start());
+      if (spec.delegateCgroup) {
+        const { State } = await call(() => container.inspect());
+        await delegateCgroups(State.Pid);
+      }
     } catch (error) {
       await this.remove(container.id).catch(() => undefined);
       throw error;

@@ -14,6 +14,9 @@ const SHELL_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
 export function shellTemplate(config: Config): SandboxTemplate {
   return {
     name: "shell",
+    // Unprivileged either way; user namespaces (where the engine has them) are a second wall.
+    unavailableOn: () => null,
+    limits: { memoryMb: config.SANDBOX_MEMORY_MB, diskMb: config.SANDBOX_DISK_MB },
     containerSpec: ({ name, hostname, labels }) => ({
       name,
       hostname,

@@ -9,6 +9,7 @@ import {
   EngineUnavailableError,
   type ContainerInfo,
   type ContainerSpec,
+  type EngineFacts,
   type FileRead,
   type PathStat,
   type RunResult,
@@ -59,6 +60,13 @@ export class FakeEngine implements SandboxEngine {
 
   async ping(): Promise<void> {
     this.check();
+  }
+
+  engineFacts: EngineFacts = { userNamespaces: true, storageDriver: "btrfs", liveRestore: true };
+
+  async facts(): Promise<EngineFacts> {
+    this.check();
+    return this.engineFacts;
   }
 
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
