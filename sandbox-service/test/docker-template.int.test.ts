@@ -6,11 +6,12 @@ import { execFileSync } from "node:child_process";
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningService } from "../src/service";
-import { readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+import { containersOf, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
 
 type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
 
-const config = testConfig();
+// A small disk, so that filling it is quick.
+const config = testConfig({ SANDBOX_DOCKER_DISK_MB: "1024" });
 let service: RunningService;
 let alice: ReadyLearner;
 let bob: ReadyLearner;
@@ -131,9 +132,30 @@ describe("docker sandboxes", () => {
     }
   });
 
-  it("take their engine's volume with them when removed", async () => {
-    expect(volumesOfInstance().length).toBeGreaterThanOrEqual(2);
+  it("keep everything their engine stores under the sandbox's disk limit, with a sentence when it is reached", async () => {
+    const carol = await readyLearner(service.port, { template: "docker" });
+    try {
+      // Nested images and containers live inside the sandbox's own file system, which the host's
+      // engine limits (btrfs quota): writing past SANDBOX_DOCKER_DISK_MB from a nested container fails…
+      const fill = await carol.run(
+        `docker run --rm busybox dd if=/dev/zero of=/fill bs=1M count=${config.SANDBOX_DOCKER_DISK_MB + 200} 2>&1 | tail -n 3`,
+        120_000,
+      );
+      expect(fill).toMatch(/Disk quota exceeded/i);
+      // …the learner is told what happened and what to do…
+      await carol.waitForNotice(/used all of its \d+ MiB of disk \(files, images and containers together\)/);
+      // …and neighbours keep working.
+      expect(await bob.run("docker run --rm busybox echo still-fine")).toBe("still-fine");
+      // The nested container's space came back with its removal.
+      expect(await carol.run("dd if=/dev/zero of=/root/after bs=1M count=10 2>&1 >/dev/null && echo wrote")).toBe("wrote");
+    } finally {
+      carol.close();
+    }
+  });
+
+  it("leave no container or volume behind when removed", async () => {
     for (const sandbox of service.manager.list()) await service.manager.remove(sandbox, "reset");
     expect(volumesOfInstance()).toEqual([]);
+    expect(await containersOf(config.DOJO_INSTANCE)).toEqual([]);
   });
 });
