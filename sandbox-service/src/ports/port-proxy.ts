@@ -220,6 +220,8 @@ export class PortProxy {
       sentencePage(res, 502, `Nothing on port ${target.port} yet`, `Nothing answers on port ${target.port} in your sandbox. Start your app (or publish the container's port), then reload this page.`);
     const upstream = await this.connect(target);
     if (!upstream) return nothingListening();
+    // One upstream connection (a socat in the sandbox) per request: ended with the answer, or when the visitor goes.
+    res.once("close", () => upstream.destroy());
     const proxied = httpRequest({ method: req.method, path: target.path, headers: this.appHeaders(req, target), createConnection: () => upstream }, (answer) => {
       const headers = browserResponseHeaders(answer.headers);
       const location = this.publicLocation(answer.headers.location, target);
