@@ -148,11 +148,17 @@ export class DockerEngine implements SandboxEngine {
 
   facts(): Promise<EngineFacts> {
     this.knownFacts ??= call(() => this.docker.info()).then(
-      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean }) => ({
-        userNamespaces: (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns")),
-        storageDriver: info.Driver ?? "unknown",
-        liveRestore: info.LiveRestoreEnabled === true,
-      }),
+      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean; DockerRootDir?: string }) => {
+        const userNamespaces = (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns"));
+        // A remapped engine keeps its data in <data-root>/<uid>.<gid>, named after the root it maps to.
+        const remapped = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "");
+        return {
+          userNamespaces,
+          ...(userNamespaces && remapped ? { remappedRoot: { uid: Number(remapped[1]), gid: Number(remapped[2]) } } : {}),
+          storageDriver: info.Driver ?? "unknown",
+          liveRestore: info.LiveRestoreEnabled === true,
+        };
+      },
       (error: unknown) => {
         // Ask again next time: the engine may come back different (restarted with other options).
         this.knownFacts = undefined;
@@ -323,6 +329,9 @@ export class DockerEngine implements SandboxEngine {
     } catch (error) {
       return this.missingPath(containerId, error);
     }
+    const root = (await this.facts()).remappedRoot;
+    // Owners as the container sees them (the archive gives host ids under user namespaces).
+    const inContainer = (id: number, base: number | undefined) => (base !== undefined && id >= base ? id - base : id);
     const extract = tar.extract();
     response.pipe(extract);
     response.once("error", (error) => extract.destroy(error));
@@ -337,8 +346,8 @@ export class DockerEngine implements SandboxEngine {
           size,
           mode: (header.mode ?? 0) & 0o7777,
           linkTarget: header.linkname ?? "",
-          uid: header.uid ?? 0,
-          gid: header.gid ?? 0,
+          uid: inContainer(header.uid ?? 0, root?.uid),
+          gid: inContainer(header.gid ?? 0, root?.gid),
           content: undefined,
         };
         if (kind === "file" && size <= maxBytes) {

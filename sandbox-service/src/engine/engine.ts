@@ -48,6 +48,11 @@ export interface EngineFacts {
    * only by capabilities, seccomp and namespaces.
    */
   userNamespaces: boolean;
+  /**
+   * With user namespaces: the host uid and gid of containers' root (dockremap's range).
+   * Docker 20.10's archive API reports file owners as host ids; the driver maps them back.
+   */
+  remappedRoot?: { uid: number; gid: number };
   /** Docker's storage driver (btrfs, overlay2, zfs…): where nested engines can keep images. */
   storageDriver: string;
   /** Whether containers keep running while the engine restarts (dockerd --live-restore). */
@@ -89,6 +94,7 @@ export interface PathStat {
 }
 
 export interface FileRead extends PathStat {
+  /** Owner as the container sees it (not the host's remapped id). */
   uid: number;
   gid: number;
   /** The bytes of a regular file of at most `maxBytes`; undefined for anything else. */
