@@ -140,16 +140,16 @@ describe("docker sandboxes", () => {
       // Nested images and containers live inside the sandbox's own file system, which the host's
       // engine limits (btrfs quota): writing past SANDBOX_DOCKER_DISK_MB from a nested container fails…
       const fill = await carol.run(
-        `docker run --rm busybox dd if=/dev/zero of=/fill bs=1M count=${config.SANDBOX_DOCKER_DISK_MB + 200} 2>&1 | tail -n 3`,
+        `docker run --rm busybox dd if=/dev/zero of=/fill bs=1M oflag=direct count=${config.SANDBOX_DOCKER_DISK_MB + 200} 2>&1 | tail -n 3`,
         120_000,
       );
       expect(fill).toMatch(/Disk quota exceeded/i);
       // …the learner is told what happened and what to do…
       await carol.waitForNotice(/used all of its \d+ MiB of disk \(files, images and containers together\)/);
       // …and neighbours keep working.
-      expect(await bob.run("docker run --rm busybox echo still-fine")).toBe("still-fine");
+      expect(await bob.run("docker pull -q busybox >/dev/null; docker run --rm busybox echo still-fine")).toBe("still-fine");
       // The nested container's space came back with its removal.
-      expect(await carol.run("dd if=/dev/zero of=/root/after bs=1M count=10 2>&1 >/dev/null && echo wrote")).toBe("wrote");
+      expect(await carol.run("dd if=/dev/zero of=/root/after bs=1M count=10 >/dev/null 2>&1 && echo wrote")).toBe("wrote");
     } finally {
       carol.close();
     }
