@@ -432,7 +432,16 @@ export class DockerEngine implements SandboxEngine {
         // The process has exited or the container is gone; the stream's end reports that.
       }
     };
+    const endedBy: TtyProcess["endedBy"] = async () => {
+      try {
+        // Still running: only the connection broke. Not running: the shell exited.
+        return (await call(() => exec.inspect())).Running ? "lost" : "exit";
+      } catch {
+        // Unreachable, or a restarted engine that no longer knows this exec.
+        return "lost";
+      }
+    };
     await resize(spec.size);
-    return { stream, resize };
+    return { stream, resize, endedBy };
   }
 }

@@ -119,6 +119,12 @@ export interface TtyProcess {
   stream: Duplex;
   /** Best effort: fails silently once the process has exited. */
   resize(size: TerminalSize): Promise<void>;
+  /**
+   * Once `stream` has ended: whether the process exited ("exit"), or the stream was lost
+   * while it may still run or the engine forgot it ("lost": the engine restarted or is
+   * unreachable). Never rejects.
+   */
+  endedBy(): Promise<"exit" | "lost">;
 }
 
 export interface SandboxEngine {

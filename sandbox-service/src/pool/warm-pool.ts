@@ -184,7 +184,10 @@ export class WarmPool {
   private async startShell(entry: PooledSandbox): Promise<Terminal> {
     const template = this.templates.get(entry.template)!;
     const tty = await this.engine.openTty(entry.id, { ...template.shell, size: INITIAL_SIZE });
-    return new Terminal(tty, INITIAL_SIZE, { scrollbackBytes: this.options.scrollbackBytes });
+    return new Terminal(tty, INITIAL_SIZE, {
+      scrollbackBytes: this.options.scrollbackBytes,
+      reopen: (size) => this.engine.openTty(entry.id, { ...template.shell, size }),
+    });
   }
 
   private add(entry: PooledSandbox): void {

@@ -185,7 +185,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const start = (async () => {
       try {
         const tty = await this.engine.openTty(sandbox.id, { ...template.shell, size });
-        const terminal = new Terminal(tty, size, { scrollbackBytes: this.options.scrollbackBytes });
+        const terminal = new Terminal(tty, size, {
+          scrollbackBytes: this.options.scrollbackBytes,
+          // After an engine restart (live-restore keeps the container): a new shell, same terminal.
+          reopen: (current) => this.engine.openTty(sandbox.id, { ...template.shell, size: current }),
+        });
         if (sandbox.state !== SandboxState.Ready) {
           terminal.close();
           throw new UserFacingError("not_found", "This sandbox has been removed.");

@@ -41,8 +41,11 @@ export class FakeTty {
     output.on("end", () => this.stream.push(null));
   }
 
+  /** What endedBy() answers once the stream has ended: "lost" plays an engine restart. */
+  ending: "exit" | "lost" = "exit";
+
   process(): TtyProcess {
-    return { stream: this.stream, resize: async (size) => void this.sizes.push(size) };
+    return { stream: this.stream, resize: async (size) => void this.sizes.push(size), endedBy: async () => this.ending };
   }
 }
 
