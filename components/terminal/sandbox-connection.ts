@@ -85,8 +85,6 @@ export class SandboxConnection {
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  /** Where the sandbox service is (from the token answer). */
-  private serviceUrl = "";
   /** Output offset last acknowledged to the service (flow control). */
   private acked = 0;
 
@@ -101,7 +99,6 @@ export class SandboxConnection {
     const first = await this.tokenUntilAnswered();
     if (this.stopped) return;
     let pending: TokenAnswer | undefined = first;
-    this.serviceUrl = first.sandboxUrl;
     const socket: DojoSocket = io(first.sandboxUrl, {
       transports: ["websocket"],
       reconnectionDelayMax: 5000,
@@ -212,13 +209,13 @@ export class SandboxConnection {
     this.openSandbox();
   }
 
-  /** A one-minute address that opens `port` of the sandbox in the browser (see sandbox-service/src/ports). */
+  /** A one-minute, one-use address that opens `port` of the sandbox in the browser, on an origin of its own (see sandbox-service/src/ports). */
   async portUrl(port: number): Promise<string> {
     const socket = this.socket;
     if (!socket?.connected) throw new Error("The terminal is not connected yet; try again in a moment.");
     const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port });
     if (!answer.ok) throw new Error(answer.error.message);
-    return new URL(answer.value.path, this.serviceUrl).toString();
+    return answer.value.url;
   }
 
   /** Runs a lesson step's check in the sandbox. */
