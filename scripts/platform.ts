@@ -50,7 +50,8 @@ async function answers(url: string): Promise<boolean> {
 }
 
 run("sandbox", "npx", ["tsx", "sandbox-service/src/main.ts"]);
-run("web", "npx", ["next", mode === "development" ? "dev" : "start", "-p", String(settings.PORT)]);
+// Not `next start`: the web server decides each request's client address (scripts/web-server.ts).
+run("web", "npx", ["tsx", "scripts/web-server.ts", mode]);
 process.once("SIGINT", () => stop(0));
 process.once("SIGTERM", () => stop(0));
 

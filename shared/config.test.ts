@@ -55,6 +55,23 @@ describe("loadConfig", () => {
     expect(socketMessageLimit({ SOCKET_MAX_MESSAGE_BYTES: 4 * 1024 * 1024, SANDBOX_FILE_MAX_BYTES: 1024 })).toBe(4 * 1024 * 1024);
   });
 
+  it("limits what one client may ask for by default, and refuses limits that would switch a limit off", () => {
+    expect(loadConfig({ DOJO_DATA_DIR: dataDir() })).toMatchObject({
+      TRUSTED_PROXY_HOPS: 0,
+      SANDBOX_TOKENS_PER_MINUTE: 60,
+      WORKSHOP_CODE_FAILURES_PER_ADDRESS: 20,
+      INSTRUCTOR_CODE_FAILURES_PER_ADDRESS: 5,
+      SANDBOX_MAX_TERMINALS: 8,
+      SANDBOX_MAX_CONCURRENT_CHECKS: 2,
+      CHECK_TIMEOUT_SECONDS: 20,
+      SANDBOX_RESETS_PER_MINUTE: 3,
+    });
+    for (const name of ["SANDBOX_TOKENS_PER_MINUTE", "WORKSHOP_CODE_FAILURES_PER_ADDRESS", "INSTRUCTOR_CODE_FAILURES_PER_ADDRESS", "SANDBOX_MAX_TERMINALS", "SANDBOX_MAX_CONCURRENT_CHECKS", "CHECK_TIMEOUT_SECONDS", "SANDBOX_RESETS_PER_MINUTE"]) {
+      expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), [name]: "0" }), name).toThrow(new RegExp(name));
+    }
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+
   it("opens learners' apps under ports.localhost by default, and validates an operator's domain", () => {
     const defaults = loadConfig({ DOJO_DATA_DIR: dataDir() });
     expect([defaults.PORTS_BASE_DOMAIN, defaults.PORTS_PUBLIC_SCHEME, defaults.PORTS_PUBLIC_PORT]).toEqual(["ports.localhost", "http", undefined]);

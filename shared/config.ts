@@ -55,6 +55,26 @@ const schema = z.object({
   /** When set, signing up as an instructor needs this code; empty: anyone may sign up as one. */
   INSTRUCTOR_SIGNUP_CODE: z.string().min(8, "must be at least 8 characters").optional(),
   /**
+   * How many reverse proxies in front of the web app append to X-Forwarded-For. 0: none,
+   * the client is the connection's own address and every X-Forwarded-* header a client
+   * sends is ignored (a forged one could dodge every per-address limit). N: the client is
+   * the Nth address from the right, and the proxy's X-Forwarded-Host and -Proto are
+   * believed. Set too high, clients choose their own address again; too low, every client
+   * shares the proxy's address and its limits.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Sandbox tokens one client address may get per minute for learners without an account
+   * (learners seated in an open workshop do not count). A page asks for one on every
+   * (re)connect; too low refuses a classroom behind one address, too high lets one client
+   * mint learners (each with SANDBOX_MAX_PER_LEARNER sandboxes) fast enough to fill the platform.
+   */
+  SANDBOX_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Wrong workshop join codes one client address may try per 15 minutes; past it even a right one is refused until the window passes. */
+  WORKSHOP_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Wrong instructor sign-up codes (INSTRUCTOR_SIGNUP_CODE) one client address may try per 15 minutes. */
+  INSTRUCTOR_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
+  /**
    * Name of this platform instance. Every Docker object carries it as a label, and the
    * reaper only touches its own instance's objects, so a test run and a dev server can
    * share one engine without removing each other's sandboxes.
@@ -82,6 +102,21 @@ const schema = z.object({
   SANDBOX_MAX_PER_LEARNER: z.coerce.number().int().min(1).default(3),
   /** How often timers and the reaper look at every sandbox. */
   SANDBOX_SWEEP_INTERVAL_SECONDS: seconds.default(30),
+  /**
+   * Shells open at once in one sandbox (the lesson page uses one; each costs a process and
+   * its scrollback, TERMINAL_SCROLLBACK_BYTES, in the service). Past it terminal:open is refused.
+   */
+  SANDBOX_MAX_TERMINALS: z.coerce.number().int().min(1).max(64).default(8),
+  /** Lesson checks running at once in one sandbox; more are refused until one finishes. */
+  SANDBOX_MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * A lesson check still running after this long is killed with everything it started,
+   * and the learner is told it took too long. Lesson checks are quick looks (they must
+   * answer well within it); too long keeps a hung check's slot taken.
+   */
+  CHECK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Resets of one learner's sandbox for one lesson per minute (each creates a container). */
+  SANDBOX_RESETS_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(3),
   /** Image of the `shell` template, built by images/build.sh. */
   SHELL_IMAGE: z.string().min(1).default("dojo/lab-shell:latest"),
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),

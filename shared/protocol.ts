@@ -217,6 +217,8 @@ export type ErrorCode =
   | "too_large"
   /** A file changed in the sandbox since the version a save was based on. */
   | "conflict"
+  /** More than one client may ask for: terminals or checks at once, resets per minute. Nothing was changed. */
+  | "too_many"
   | "internal";
 
 export interface ProtocolErrorBody {

@@ -276,6 +276,12 @@ export class SandboxConnection {
     this.on.status("starting", "Resetting your sandbox…");
     socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxReset, {}, (timeout, answer) => {
       this.resetting = false;
+      if (!timeout && !answer.ok && answer.error.code === "too_many") {
+        // Refused before anything changed: the same sandbox and shell, screen kept.
+        this.on.notice(answer.error.message);
+        this.sandboxReady = true;
+        return this.openTerminal();
+      }
       this.stream.clear();
       this.afterSandboxAnswer(timeout, answer);
     });

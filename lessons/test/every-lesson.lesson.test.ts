@@ -26,7 +26,8 @@ const config = loadConfig({
   SANDBOX_DOCKER_POOL_SIZE: "0",
 });
 const engine = new DockerEngine(config.DOCKER_HOST);
-const checks = new CheckRunner(engine, null, silentLogger);
+// The learner's limits: a check that needs longer than learners get fails here too.
+const checks = new CheckRunner(engine, null, silentLogger, { timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000, maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS });
 let service: RunningService;
 
 beforeAll(async () => {

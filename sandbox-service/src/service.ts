@@ -37,6 +37,8 @@ export interface ServiceOverrides {
   now?: () => number;
   /** Milliseconds between sweeps; defaults to SANDBOX_SWEEP_INTERVAL_SECONDS. */
   sweepIntervalMs?: number;
+  /** Where lesson files (their step checks) are read; default the project's lessons/. */
+  lessonsDir?: string;
 }
 
 export interface RunningService {
@@ -85,6 +87,8 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       expiryWarningMs: config.SANDBOX_EXPIRY_WARNING_SECONDS * 1000,
       extensionMs: config.SANDBOX_EXTENSION_SECONDS * 1000,
       maxExtensions: config.SANDBOX_MAX_EXTENSIONS,
+      maxTerminals: config.SANDBOX_MAX_TERMINALS,
+      resetsPerMinute: config.SANDBOX_RESETS_PER_MINUTE,
     },
     log,
     now,
@@ -148,9 +152,13 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     serveClient: false,
   });
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
-  const checks = new CheckRunner(engine, database, log);
+  const checks = new CheckRunner(engine, database, log, {
+    timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000,
+    maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS,
+    lessonsDir: overrides.lessonsDir,
+  });
   const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
-  workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
+  workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir }, log, now);
   const hub = workshops;
   io.on("connection", (socket) => {
     if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);

@@ -69,6 +69,24 @@ describe("DockerEngine", () => {
     await engine.remove(container.id);
   });
 
+  it("kills a command that runs past its timeout, with everything it started, even in the background or a session of its own", async () => {
+    const container = await engine.createAndStart(spec(`dojo-test-${randomBytes(4).toString("hex")}`));
+    // Processes whose command line holds "sleep 100…", as bash sees them in /proc (no ps needed).
+    const sleepers = `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f 2>/dev/null; echo; done | grep -c '^sleep 100' || true`;
+    const hung = await engine.run(container.id, {
+      cmd: ["bash", "-c", "sleep 1001 & setsid sleep 1002 < /dev/null > /dev/null 2>&1 & (sleep 1003 &) ; echo started; sleep 1000"],
+      timeoutMs: 1_500,
+    });
+    expect(hung).toMatchObject({ exitCode: null, stdout: "started\n" });
+    const left = await engine.run(container.id, { cmd: ["bash", "-c", sleepers], timeoutMs: 10_000 });
+    expect(left).toMatchObject({ exitCode: 0, stdout: "0\n" });
+    // The mark is per run: a process of the learner's own, started apart, is left alone.
+    await engine.run(container.id, { cmd: ["bash", "-c", "setsid sleep 1004 < /dev/null > /dev/null 2>&1 &"], timeoutMs: 10_000 });
+    await engine.run(container.id, { cmd: ["bash", "-c", "sleep 1005"], timeoutMs: 500 });
+    expect((await engine.run(container.id, { cmd: ["bash", "-c", sleepers], timeoutMs: 10_000 })).stdout).toBe("1\n");
+    await engine.remove(container.id);
+  });
+
   it("fails to create from a missing image and leaves nothing behind", async () => {
     await expect(engine.createAndStart(spec(`dojo-test-${randomBytes(4).toString("hex")}`, "dojo/no-such-image:latest"))).rejects.toThrow(/no such image/i);
     expect(await engine.list(labels)).toEqual([]);

@@ -27,6 +27,7 @@ class TestInstructor {
   readonly rows: DashboardRow[] = [];
   readonly counts: DashboardCounts[] = [];
   readonly ended: string[] = [];
+  readonly shadowEnded: string[] = [];
   shadowOutput = "";
 
   constructor(port: number, token: string) {
@@ -35,6 +36,7 @@ class TestInstructor {
     this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
     this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
     this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
+    this.socket.on(EVENTS.shadowEnded, ({ message }: { message: string }) => this.shadowEnded.push(message));
   }
 
   request<T>(event: string, payload: unknown): Promise<Ack<T>> {
@@ -192,6 +194,10 @@ describe("workshops", () => {
     const ended: string[] = [];
     adaLearner.socket.on(EVENTS.workshopEnded, ({ message }) => ended.push(message));
     const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    // A second dashboard is watching Grace when the workshop ends.
+    const watcher = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    expect((await watcher.request(EVENTS.workshopWatch, {})).ok).toBe(true);
+    expect((await watcher.request(EVENTS.workshopShadow, { learnerId: grace })).ok).toBe(true);
     const result = await instructor.request<{ removed: number }>(EVENTS.workshopEnd, {});
     expect(result).toEqual({ ok: true, value: { removed: 2 } });
     const left = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
@@ -203,6 +209,26 @@ describe("workshops", () => {
     await expect.poll(() => adaLearner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
     expect((await fixture.db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).not.toBeNull();
     expect(await instructor.request(EVENTS.workshopAnnounce, { text: "anyone?" })).toMatchObject({ ok: false, error: { message: "This workshop has ended." } });
+    // The watching dashboard is told, in a sentence, and hears of the end itself.
+    await expect.poll(() => watcher.shadowEnded).toEqual(["The workshop has ended, so watching has stopped."]);
+    await expect.poll(() => watcher.ended).toEqual(["This workshop has ended."]);
+    instructor.close();
+    watcher.close();
+  });
+
+  it("lets nobody watch a learner of an ended workshop, even one who opens the lesson again with a token from before the end", async () => {
+    // Ada's page reconnects with a token signed while the workshop ran (it still names it).
+    const returning = await readyLearner(fixture.service.port, { sub: ada, lesson: LESSON, workshop: workshop.id });
+    learners.push(returning);
+    returning.type("echo private-$((6*7))\r");
+    await returning.waitFor("private-42");
+    // The instructor's dashboard token is still valid for a few minutes.
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    const refused = await instructor.request(EVENTS.workshopShadow, { learnerId: ada });
+    expect(refused).toEqual({ ok: false, error: { code: "forbidden", message: "This workshop has ended, so its learners' terminals can no longer be watched." } });
+    expect(instructor.shadowOutput).toBe("");
+    // A refusal, not a dropped connection: the dashboard still answers.
+    expect((await instructor.request(EVENTS.workshopWatch, {})).ok).toBe(true);
     instructor.close();
   });
 });

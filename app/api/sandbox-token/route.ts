@@ -1,12 +1,17 @@
 /**
  * POST { lesson } → { token, sandboxUrl, expiresAt }: a short-lived token that lets this
  * browser open its learner's sandbox for that lesson. Called on every (re)connect.
+ * Tokens for learners without an account are limited per client address (a client that
+ * drops its cookie gets a new learner, with sandboxes of its own, each time).
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { findLesson } from "@/shared/lessons/loader";
+import { attemptLimits, takeAttempt } from "@/lib/attempt-limits";
+import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
+import { accountIdOfLearner } from "@/shared/db/accounts";
 import { recordLearnerSeen } from "@/shared/db/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
@@ -17,8 +22,8 @@ export const dynamic = "force-dynamic";
 
 const requestSchema = z.object({ lesson: z.string().max(64) });
 
-function refuse(status: number, error: string) {
-  return NextResponse.json({ error }, { status });
+function refuse(status: number, error: string, headers?: Record<string, string>) {
+  return NextResponse.json({ error }, { status, headers });
 }
 
 export async function POST(request: NextRequest) {
@@ -41,9 +46,20 @@ export async function POST(request: NextRequest) {
     return response;
   }
 
-  await recordLearnerSeen(db(), learner.id);
   // in a workshop that teaches this lesson, the sandbox reports to its dashboard
   const workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+
+  // anonymous learners outside a workshop: a limited number of tokens per client address
+  const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
+  if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
+    return refuse(
+      429,
+      "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
+      { "retry-after": "60" },
+    );
+  }
+
+  await recordLearnerSeen(db(), learner.id);
 
   // sign the token
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;

@@ -1,5 +1,6 @@
 /** SandboxEngine on a Docker Engine, through dockerode. */
 import Docker from "dockerode";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
@@ -44,6 +45,39 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const MAX_RUN_OUTPUT = 64 * 1024;
+
+/** The environment variable that marks the processes of one run() (see killMarked). */
+const RUN_MARK = "DOJO_RUN";
+/**
+ * How long the killer of a timed-out run may take. It reads /proc once per round, and a
+ * sandbox holds at most its pids limit of processes; past this the run is reported anyway
+ * and whatever survived keeps running (it costs the sandbox, never the service).
+ */
+const KILL_TIMEOUT_MS = 10_000;
+/**
+ * bash, run as `bash -c KILL_MARKED kill-marked DOJO_RUN=<id>`: stops (SIGSTOP) every
+ * process whose environment holds the mark, so none can fork further, then kills them
+ * all; again until a round finds none, since children forked between the reading of
+ * /proc and the stop carry the mark too. Only bash builtins in the loop: a sandbox at its
+ * pids limit may have no room for another process. The killer's own environment does not
+ * hold the mark (it comes as an argument).
+ */
+const KILL_MARKED = `
+mark=$1
+for round in 1 2 3 4 5 6 7 8 9 10; do
+  found=()
+  for dir in /proc/[0-9]*; do
+    pid=\${dir#/proc/}
+    [[ $pid == "$$" ]] && continue
+    while IFS= read -r -d '' variable; do
+      if [[ $variable == "$mark" ]]; then kill -STOP "$pid"; found+=("$pid"); break; fi
+    done 2>/dev/null < "$dir/environ"
+  done 2>/dev/null
+  (( \${#found[@]} )) || exit 0
+  kill -KILL "\${found[@]}" 2>/dev/null
+done
+exit 1
+`;
 
 /** A writable sink that keeps the first MAX_RUN_OUTPUT bytes. */
 function capped(): { sink: PassThrough; text: () => string } {
@@ -380,8 +414,10 @@ export class DockerEngine implements SandboxEngine {
   }
 
   async run(containerId: string, spec: RunSpec): Promise<RunResult> {
+    // Every process the command starts inherits this mark, so a timeout can find them all.
+    const mark = `${RUN_MARK}=${randomBytes(12).toString("hex")}`;
     const exec = await call(() =>
-      this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: spec.env, AttachStdout: true, AttachStderr: true, Tty: false }),
+      this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: [...(spec.env ?? []), mark], AttachStdout: true, AttachStderr: true, Tty: false }),
     );
     const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
     const stdout = capped();
@@ -394,8 +430,37 @@ export class DockerEngine implements SandboxEngine {
       stream.once("error", () => (clearTimeout(timer), resolve(true)));
     });
     stream.destroy();
-    const exitCode = finished ? ((await call(() => exec.inspect())).ExitCode ?? null) : null;
+    if (!finished) {
+      await this.killMarked(containerId, mark);
+      return { exitCode: null, stdout: stdout.text(), stderr: stderr.text() };
+    }
+    const exitCode = (await call(() => exec.inspect())).ExitCode ?? null;
     return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /**
+   * Kills every process in the container whose environment holds `mark`, by a second exec
+   * (Docker has no way to kill an exec). Best effort: a container that is gone has nothing
+   * left to kill.
+   */
+  private async killMarked(containerId: string, mark: string): Promise<void> {
+    try {
+      const exec = await call(() =>
+        this.docker.getContainer(containerId).exec({ Cmd: ["bash", "-c", KILL_MARKED, "kill-marked", mark], AttachStdout: true, AttachStderr: true, Tty: false }),
+      );
+      const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
+      stream.resume();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, KILL_TIMEOUT_MS);
+        const done = () => (clearTimeout(timer), resolve());
+        stream.once("end", done);
+        stream.once("close", done);
+        stream.once("error", done);
+      });
+      stream.destroy();
+    } catch {
+      // The container is gone (nothing left running) or the engine is away (reported by the next call).
+    }
   }
 
   async connect(containerId: string, port: number): Promise<Duplex> {

@@ -69,7 +69,11 @@ export interface TtySpec {
 export interface RunSpec {
   cmd: string[];
   env?: string[];
-  /** Past this the command is abandoned and the result has exitCode null. */
+  /**
+   * Past this the command is killed, with every process it started that is still running
+   * (in the background or in a session of its own too), and the result has exitCode null.
+   * The container's image must have bash (every sandbox image has).
+   */
   timeoutMs: number;
 }
 
@@ -153,7 +157,11 @@ export interface SandboxEngine {
   rename(id: string, name: string): Promise<void>;
   /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
   remove(id: string): Promise<void>;
-  /** Runs a command to completion inside a running container, without a TTY (output capped at 64 KiB each). */
+  /**
+   * Runs a command to completion inside a running container, without a TTY (output capped
+   * at 64 KiB each). On timeout it resolves only after the command and what it started
+   * have been killed (see RunSpec.timeoutMs).
+   */
   run(containerId: string, spec: RunSpec): Promise<RunResult>;
   /**
    * A byte stream to a TCP port on the container's own loopback, for sandboxes without a

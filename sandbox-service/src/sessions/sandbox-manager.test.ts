@@ -43,6 +43,8 @@ function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number }
       expiryWarningMs: 5 * MINUTE,
       extensionMs: 30 * MINUTE,
       maxExtensions: 2,
+      maxTerminals: 8,
+      resetsPerMinute: 3,
       ...overrides,
     },
     silentLogger,
@@ -122,6 +124,38 @@ describe("SandboxManager: ownership", () => {
     ]);
     expect(a).toBe(b);
     expect(engine.ttys).toHaveLength(1);
+  });
+
+  it("refuses a terminal past the limit, even when a flood of opens arrives at once, and makes room when one exits", async () => {
+    const { engine, manager } = setup({ maxTerminals: 3 });
+    const sandbox = await manager.open(owner, noProgress);
+    const size = { cols: 80, rows: 24 };
+    const answers = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => manager.openTerminal(sandbox, `t${i}`, size)));
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(3);
+    const refusal = answers.find((a) => a.status === "rejected") as PromiseRejectedResult;
+    expect(refusal.reason).toMatchObject({ code: "too_many", message: expect.stringMatching(/already has 3 terminals.*exit/) });
+    expect(engine.ttys).toHaveLength(3);
+    // A terminal already open is still reachable at the limit.
+    expect((await manager.openTerminal(sandbox, "t0", size)).isOpen).toBe(true);
+    // One shell exits: a new one fits.
+    engine.ttys[1]!.output.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await manager.openTerminal(sandbox, "another", size)).isOpen).toBe(true);
+  });
+
+  it("refuses resets past the limit per minute without touching the sandbox, and allows them again a minute later", async () => {
+    const { clock, manager } = setup({ resetsPerMinute: 2 });
+    await manager.open(owner, noProgress);
+    await manager.reset(owner, noProgress);
+    const kept = await manager.reset(owner, noProgress);
+    const refusal = await manager.reset(owner, noProgress).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: "too_many", message: expect.stringMatching(/reset 2 times in the last minute.*still here.*60 seconds/) });
+    expect((await manager.open(owner, noProgress)).id).toBe(kept.id);
+    // Another learner's resets are their own.
+    await manager.open(other, noProgress);
+    await manager.reset(other, noProgress);
+    clock.now += 60_000;
+    expect((await manager.reset(owner, noProgress)).id).not.toBe(kept.id);
   });
 
   it("explains an unreachable engine in a sentence, and recovers", async () => {

@@ -23,6 +23,7 @@ import { waitUntilReady } from "../templates/readiness";
 import type { TemplateRegistry } from "../templates/registry";
 import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
+import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
 import { UserFacingError } from "./errors";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
@@ -49,6 +50,10 @@ export interface SandboxManagerOptions {
   extensionMs: number;
   /** Extensions allowed per sandbox. */
   maxExtensions: number;
+  /** Shells open at once in one sandbox; past it terminal:open of a new id is refused. */
+  maxTerminals: number;
+  /** Resets of one owner's sandbox per minute (each one creates a container). */
+  resetsPerMinute: number;
 }
 
 export interface SandboxManagerEvents {
@@ -90,6 +95,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly claiming = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
   private readonly admission = new Admission();
+  /** Resets per owner in the last minute. */
+  private readonly resets: RateWindow;
   private warnedNoDiskLimits = false;
 
   constructor(
@@ -101,6 +108,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     private readonly now: () => number = Date.now,
   ) {
     super();
+    this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
   }
 
   /** Tracked sandboxes (any state but gone). */
@@ -146,8 +154,15 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return this.admitted(owner, progress, signal);
   }
 
-  /** Removes the owner's sandbox (if any) and gives them a fresh one. */
+  /** Removes the owner's sandbox (if any) and gives them a fresh one; refused (nothing changes) past the resets allowed per minute. */
   async reset(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
+    if (!this.resets.take(ownerKey(owner))) {
+      const seconds = Math.max(1, Math.ceil(this.resets.waitMs(ownerKey(owner)) / 1000));
+      throw new UserFacingError(
+        "too_many",
+        `This sandbox was reset ${this.options.resetsPerMinute} times in the last minute, the most allowed. It is still here as it was; you can reset it again in ${seconds} seconds.`,
+      );
+    }
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) {
       await this.creating.get(existing)?.catch(() => undefined);
@@ -175,12 +190,22 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return sandbox.expiresAt;
   }
 
-  /** The terminal `terminalId` of a ready sandbox, started on first use. */
+  /**
+   * The terminal `terminalId` of a ready sandbox, started on first use. A new id is refused
+   * once the sandbox has `maxTerminals` shells open or starting (counted synchronously, so
+   * a flood of opens cannot all get in).
+   */
   async openTerminal(sandbox: Sandbox, terminalId: string, size: TerminalSize): Promise<Terminal> {
     const open = sandbox.terminals.get(terminalId);
     if (open?.isOpen) return open;
     const starting = sandbox.startingTerminals.get(terminalId);
     if (starting) return starting;
+    if (sandbox.terminals.size + sandbox.startingTerminals.size >= this.options.maxTerminals) {
+      throw new UserFacingError(
+        "too_many",
+        `This sandbox already has ${this.options.maxTerminals} terminals, the most one sandbox can have. Type \`exit\` in one you no longer need, or reset the sandbox.`,
+      );
+    }
     const template = this.templateOf(sandbox.owner);
     const start = (async () => {
       try {
@@ -237,6 +262,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /** Warns before expiry, then applies the maximum lifetime and the idle timeout. */
   async applyTimers(): Promise<void> {
+    this.resets.prune();
     const now = this.now();
     for (const sandbox of this.list()) {
       if (sandbox.state !== SandboxState.Ready) continue;

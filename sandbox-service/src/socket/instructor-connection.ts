@@ -15,7 +15,6 @@ import {
   type ShadowOpened,
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
-import type { Terminal } from "../terminal/terminal";
 import { dashboardRoom, type WorkshopHub } from "../workshops/workshop-hub";
 import type { SocketData } from "./auth";
 import { onRequest } from "./handlers";
@@ -23,10 +22,10 @@ import { onRequest } from "./handlers";
 export function handleInstructorConnection(socket: Socket, hub: WorkshopHub, log: Logger): void {
   const { claims } = socket.data as Extract<SocketData, { role: "instructor" }>;
   const workshopId = claims.workshop;
-  let shadowing: { terminal: Terminal; viewerId: string } | undefined;
+  let shadowing: { stop: () => void; viewerId: string } | undefined;
 
   const stopShadowing = () => {
-    shadowing?.terminal.unobserve(shadowing.viewerId);
+    shadowing?.stop();
     shadowing = undefined;
   };
 
@@ -49,7 +48,7 @@ export function handleInstructorConnection(socket: Socket, hub: WorkshopHub, log
   onRequest(socket, log, EVENTS.workshopShadow, workshopShadowSchema, async ({ learnerId }): Promise<ShadowOpened> => {
     stopShadowing();
     const viewerId = `shadow/${socket.id}`;
-    const { opened, terminal } = await hub.shadow(workshopId, learnerId, (watched) => ({
+    const { opened, stop } = await hub.shadow(workshopId, learnerId, (watched) => ({
       id: viewerId,
       output: (offset, data) => socket.emit(EVENTS.shadowOutput, { learnerId, instance: watched.instance, offset, data }),
       exited: (message) => {
@@ -57,7 +56,7 @@ export function handleInstructorConnection(socket: Socket, hub: WorkshopHub, log
         socket.emit(EVENTS.shadowEnded, { learnerId, message });
       },
     }));
-    shadowing = { terminal, viewerId };
+    shadowing = { stop, viewerId };
     return opened;
   });
 

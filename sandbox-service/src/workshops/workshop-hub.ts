@@ -64,6 +64,8 @@ export class WorkshopHub {
    * a sandbox) and so need no pooled sandbox kept for them any more.
    */
   private upcoming: Array<Workshop & { template: string; arrived: Set<string> }> = [];
+  /** Dashboards watching a learner's terminal, per workshop, so ending the workshop can stop them. */
+  private readonly shadows = new Map<string, Map<string, { terminal: Terminal; viewer: TerminalViewer }>>();
 
   constructor(
     private readonly io: Server,
@@ -177,19 +179,45 @@ export class WorkshopHub {
   /**
    * Starts showing a learner's terminal to an observer. Read-only by construction: the
    * observer is never given a way to write, and its window size is not taken into account.
+   * Only while the workshop runs: once it has ended, its learners' terminals are their own
+   * again (one who opens the lesson later is not watched), and `end` stops every shadow.
+   * `stop` ends this one.
    */
-  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; terminal: Terminal }> {
+  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; stop: () => void }> {
     const room = await this.requireRoom(workshopId);
+    if (this.hasEnded(room)) throw new UserFacingError("forbidden", "This workshop has ended, so its learners' terminals can no longer be watched.");
     if (!room.has(learnerId)) throw new UserFacingError("not_found", "That learner is not in this workshop.");
     const sandbox = this.sandboxOf(room, learnerId);
     const terminal = sandbox?.terminals.get("main");
     if (!sandbox || !terminal?.isOpen) {
       throw new UserFacingError("not_found", `${room.displayName(learnerId)} has no terminal open right now.`);
     }
-    const replay = terminal.observe(observerFor(terminal));
+    const observer = observerFor(terminal);
+    const shadows = this.shadows.get(workshopId) ?? new Map<string, { terminal: Terminal; viewer: TerminalViewer }>();
+    this.shadows.set(workshopId, shadows);
+    const forget = () => {
+      if (shadows.get(observer.id)?.viewer !== viewer) return;
+      shadows.delete(observer.id);
+      if (shadows.size === 0) this.shadows.delete(workshopId);
+    };
+    const viewer: TerminalViewer = {
+      id: observer.id,
+      output: (offset, data) => observer.output(offset, data),
+      exited: (message) => {
+        forget();
+        observer.exited(message);
+      },
+    };
+    shadows.get(observer.id)?.terminal.unobserve(observer.id);
+    shadows.set(observer.id, { terminal, viewer });
+    const replay = terminal.observe(viewer);
     return {
       opened: { hostname: sandbox.hostname, lesson: sandbox.owner.lesson, instance: terminal.instance, offset: replay.offset, data: replay.data },
-      terminal,
+      stop: () => {
+        if (shadows.get(observer.id)?.viewer !== viewer) return;
+        terminal.unobserve(observer.id);
+        forget();
+      },
     };
   }
 
@@ -199,8 +227,15 @@ export class WorkshopHub {
     await endWorkshop(this.database!, workshopId, new Date(this.now()));
     room.workshop.endedAt ??= new Date(this.now());
     const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.owner.lesson));
+    // Nobody watches a learner of an ended workshop, whatever happens to their sandbox.
+    for (const { terminal, viewer } of this.shadows.get(workshopId)?.values() ?? []) {
+      terminal.unobserve(viewer.id);
+      viewer.exited("The workshop has ended, so watching has stopped.");
+    }
+    this.shadows.delete(workshopId);
     // Learners hear it before their sandboxes go, so their page explains what happened.
     this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
+    this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "This workshop has ended." });
     await Promise.all(doomed.map((sandbox) => this.manager.remove(sandbox, "workshop-ended")));
     this.log.info("workshop ended", { workshop: workshopId, removed: doomed.length });
     this.upcoming = this.upcoming.filter((w) => w.id !== workshopId);
@@ -350,8 +385,13 @@ export class WorkshopHub {
 
   private async requireOpenRoom(workshopId: string): Promise<WorkshopRoom> {
     const room = await this.requireRoom(workshopId);
-    if (room.workshop.endedAt) throw new UserFacingError("forbidden", "This workshop has ended.");
+    if (this.hasEnded(room)) throw new UserFacingError("forbidden", "This workshop has ended.");
     return room;
+  }
+
+  /** Ended by its instructor, or past its closing time (the next sweep ends it for good). */
+  private hasEnded(room: WorkshopRoom): boolean {
+    return room.workshop.endedAt !== null || room.workshop.closesAt.getTime() <= this.now();
   }
 }
 

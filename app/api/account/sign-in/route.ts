@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { signIn } from "@/lib/auth/account-flows";
 import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
-import { clientAddress } from "@/lib/auth/sign-in-limit";
+import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { config } from "@/shared/config";

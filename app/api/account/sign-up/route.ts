@@ -1,6 +1,8 @@
 /** POST (form) email, password, role, instructorCode, next → signed in, the browser's progress claimed. */
 import type { NextRequest } from "next/server";
+import { attemptLimits } from "@/lib/attempt-limits";
 import { signUp } from "@/lib/auth/account-flows";
+import { clientAddress } from "@/lib/client-address";
 import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
 import { db } from "@/lib/db";
@@ -19,7 +21,8 @@ export async function POST(request: NextRequest) {
       db(),
       { email: field("email"), password: field("password"), role, instructorCode: field("instructorCode") },
       learner,
-      settings.INSTRUCTOR_SIGNUP_CODE,
+      { code: settings.INSTRUCTOR_SIGNUP_CODE, guesses: attemptLimits(settings).instructorCode },
+      clientAddress(request.headers),
     );
     if (!result.ok) return { redirect: "", error: result.error, keep: { email: field("email").trim(), role, next } };
     return {

@@ -1,5 +1,10 @@
-/** POST (form) code, name → a seat in the workshop for this browser's learner, then its first lesson. */
+/**
+ * POST (form) code, name → a seat in the workshop for this browser's learner, then its
+ * first lesson. Wrong codes are guesses, limited per client address.
+ */
 import type { NextRequest } from "next/server";
+import { attemptLimits, takeAttempt } from "@/lib/attempt-limits";
+import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { handleForm } from "@/lib/forms/form-route";
 import { displayNameError } from "@/lib/forms/messages";
@@ -16,8 +21,13 @@ export async function POST(request: NextRequest) {
     const keep = { code: field("code").trim().toUpperCase(), name: field("name").slice(0, 60) };
     const name = displayNameSchema.safeParse(field("name"));
     if (!name.success) return { redirect: "", error: displayNameError(field("name")), keep };
+    // counted before the code is looked up, so a blocked guesser learns nothing from the answer
+    const guess = await takeAttempt(db(), attemptLimits(config()).joinCode, clientAddress(request.headers));
+    if (!guess) return { redirect: "", error: "too-many-join-codes", keep };
     const learnerId = learner ?? newLearnerId();
     const joined = await joinWorkshop(db(), { code: field("code"), learnerId, displayName: name.data });
+    // only a wrong code is a guess
+    if (joined.ok || joined.refusal !== "unknown-code") await guess.release();
     if (!joined.ok) return { redirect: "", error: joined.refusal, keep };
     await setDisplayName(db(), learnerId, name.data);
     return {
