@@ -1,0 +1,53 @@
+/** What tests of process supervision look at: trees of processes, and whether ports are free. */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { processTable, type ProcessInfo } from "../process-group";
+
+/** A process and every running descendant of it (zombies excluded: they run nothing). */
+export function tree(root: number): ProcessInfo[] {
+  const table = processTable();
+  const found = table.filter((p) => p.pid === root && p.state !== "Z");
+  for (let i = 0; i < found.length; i++) {
+    for (const p of table) if (p.ppid === found[i]!.pid && p.state !== "Z") found.push(p);
+  }
+  return found;
+}
+
+/** Those of `processes` still running (the same process: same pid and start time, not a zombie). */
+export function stillRunning(processes: ProcessInfo[]): ProcessInfo[] {
+  const now = new Map(processTable().map((p) => [p.pid, p]));
+  return processes.filter((p) => {
+    const current = now.get(p.pid);
+    return current !== undefined && current.startTime === p.startTime && current.state !== "Z";
+  });
+}
+
+/** The command line of a process ("" once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** True when nothing listens on the port: a new server may take it. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
