@@ -25,6 +25,8 @@ import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
 import { SandboxFiles } from "./files/sandbox-files";
 import { RequestDrain } from "./socket/request-drain";
+import { RecordQueue } from "./records/record-queue";
+import { RecordStore } from "./records/record-store";
 
 /** What every page hears when the service stops on SIGTERM (a restart). */
 export const RESTARTING_MESSAGE =
@@ -136,7 +138,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   });
   http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
-  const checks = new CheckRunner(engine, database, log);
+  const recordQueue = new RecordQueue(log);
+  const records = database ? new RecordStore(database, recordQueue) : null;
+  const checks = new CheckRunner(engine, records, log);
   const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
   workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000 }, log, now);
   const hub = workshops;
@@ -153,7 +157,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       canExtend: manager.canExtend(sandbox),
     });
   });
-  if (database) logSandboxEvents(manager, database, log);
+  if (records) logSandboxEvents(manager, records);
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
@@ -216,6 +220,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       io.disconnectSockets(true);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
       manager.shutdown();
+      // Records being written get their chance; those still kept for an absent database are logged.
+      await recordQueue.whenEmpty(CLOSE_TIMEOUT_MS);
+      recordQueue.close();
       await database?.$disconnect();
       // Connections the port proxy holds open (a learner's app over WebSocket) would keep the server from closing.
       http.closeAllConnections();
