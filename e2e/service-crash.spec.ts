@@ -89,7 +89,7 @@ test("a service killed with -9 is a blip: the same page comes back to the same s
       expect(await hostnameShown(lesson)).toBe(hostname);
       // The screen was kept (the learner's scrollback), with a note that the shell is new.
       await lesson.expectLine("before-the-crash");
-      await expect(lesson.rows).toContainText("Reconnected to the same sandbox: your files are all there. This is a new shell.");
+      await expect(lesson.rows).toContainText("[Reconnected to the same sandbox.");
       await lesson.run("cat ~/work.txt");
       await lesson.expectLine("learner-work-42");
       expect(await page.evaluate(() => (window as unknown as { dojoNoReload?: string }).dojoNoReload)).toBe("same page");

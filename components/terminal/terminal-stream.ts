@@ -13,7 +13,7 @@ export type Write = { reset: boolean; data: Uint8Array; end: number };
  * Written between the old screen and a new shell after the connection came back to the
  * same sandbox with a new shell (the sandbox service restarted, and its shells with it).
  */
-export const NEW_SHELL_NOTICE = "\r\n\x1b[2m[Reconnected to the same sandbox: your files are all there. This is a new shell.]\x1b[0m\r\n";
+export const NEW_SHELL_NOTICE = "\r\n\x1b[2m[Reconnected to the same sandbox. Your files and running programs are kept; this is a new shell.]\x1b[0m\r\n";
 
 export class TerminalStream {
   private instance: string | undefined;
