@@ -153,6 +153,14 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("backup and restore on
     }
   });
 
+  it.runIf(provider === "sqlite")("refuses to restore next to a write-ahead log left by the database that was there", async () => {
+    const target = path.join(scratch, "moved-away.db");
+    writeFileSync(`${target}-wal`, "left by a crash");
+    const refused = await cli("restore", [backupFile], `file:${target}`);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain(`${target}-wal is left from the database that was at ${target}; move it away with that database, then restore again.`);
+  });
+
   it("a backup never overwrites a file", async () => {
     const answer = await cli("backup", [backupFile], original.url);
     expect(answer.code).toBe(1);

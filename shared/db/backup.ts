@@ -78,6 +78,11 @@ export async function restoreDatabase(url: string, file: string): Promise<Backup
     if (existsSync(target) && statSync(target).size > 0) {
       throw new BackupError(`${target} (DATABASE_URL) already exists; a restore never overwrites a database. Stop the platform, move that file away, and restore again.`);
     }
+    // A write-ahead log left by the database that was there (after a crash) would be
+    // replayed into the restored one and corrupt it.
+    for (const leftover of [`${target}-wal`, `${target}-shm`]) {
+      if (existsSync(leftover)) throw new BackupError(`${leftover} is left from the database that was at ${target}; move it away with that database, then restore again.`);
+    }
     const backup = new Sqlite(file, { readonly: true, fileMustExist: true });
     try {
       await backup.backup(target);
