@@ -1,7 +1,9 @@
 /**
  * The database goes away mid-session (a PostgreSQL restart, on a throwaway cluster of the
  * test's own): learners keep working, their checks still answer "passed", and every step
- * passed meanwhile is in the database once it is back, with the time it was passed.
+ * passed meanwhile is in the database once it is back, with the time it was passed. The
+ * web app still gives a learner it knows a sandbox token (to reconnect), and tells a new
+ * one in a sentence to wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENTS, type CheckResult } from "../../shared/protocol";
@@ -10,7 +12,8 @@ import { migrate } from "../../shared/db/migrate";
 import { connect } from "../../shared/db/sql-connection";
 import { ThrowawayPostgres } from "../../shared/db/testing/throwaway-postgres";
 import type { RunningService } from "../src/service";
-import { newLearnerId, readyLearner, removeInstance, startService, testConfig, type TestLearner } from "./support/harness";
+import { signLearnerCookie } from "../../shared/token";
+import { newLearnerId, readyLearner, removeInstance, SECRET, startService, testConfig, type TestLearner } from "./support/harness";
 
 const config = testConfig();
 let postgres: ThrowawayPostgres;
@@ -72,5 +75,36 @@ describe("the database restarting mid-session", () => {
     expect(await check(learner, "write-note")).toMatchObject({ passed: true });
     expect(await stepsOf(learnerId)).toHaveLength(3);
     learner.close();
+  });
+
+  it("the web app still hands a known learner a sandbox token while the database is away, and tells a new one in a sentence", async () => {
+    // The web app's route, in this process, on the same database (lib/db reads DATABASE_URL on first use).
+    process.env.DATABASE_URL = postgres.url("dojo");
+    process.env.DOJO_SECRET = SECRET;
+    const { POST } = await import("../../app/api/sandbox-token/route");
+    const { NextRequest } = await import("next/server");
+    const known = newLearnerId();
+    const ask = (cookie?: string) =>
+      POST(
+        new NextRequest("http://localhost:3000/api/sandbox-token", {
+          method: "POST",
+          body: JSON.stringify({ lesson: "start-here" }),
+          headers: { "content-type": "application/json", ...(cookie ? { cookie: `dojo_learner=${cookie}` } : {}) },
+        }),
+      );
+    expect((await ask(signLearnerCookie(known, SECRET))).status).toBe(200);
+
+    await postgres.stop();
+    try {
+      const again = await ask(signLearnerCookie(known, SECRET));
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { token?: string }).token).toBeTruthy();
+      const stranger = await ask();
+      expect(stranger.status).toBe(503);
+      expect(await stranger.json()).toEqual({ error: "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying." });
+    } finally {
+      await postgres.begin();
+      await (await import("../../lib/db")).db().$disconnect();
+    }
   });
 });

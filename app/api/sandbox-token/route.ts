@@ -7,6 +7,7 @@ import { z } from "zod";
 import { findLesson } from "@/shared/lessons/loader";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
+import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/shared/db/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
@@ -41,9 +42,20 @@ export async function POST(request: NextRequest) {
     return response;
   }
 
-  await recordLearnerSeen(db(), learner.id);
-  // in a workshop that teaches this lesson, the sandbox reports to its dashboard
-  const workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+  // record the visit; in a workshop that teaches this lesson, the sandbox reports to its dashboard
+  let workshop: Awaited<ReturnType<typeof workshopForLesson>> = null;
+  try {
+    await recordLearnerSeen(db(), learner.id);
+    workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+  } catch (error) {
+    if (!isTransientDatabaseError(error)) throw error;
+    // The database is away for a moment (a restart). A learner we know gets back to their
+    // sandbox (without the workshop link until their next reconnect); a new one waits,
+    // since nothing they pass could be recorded without their row.
+    if (learner.kind !== "known") {
+      return refuse(503, "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying.");
+    }
+  }
 
   // sign the token
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
