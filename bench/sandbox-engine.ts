@@ -21,7 +21,7 @@
  * container it creates carries dojo.instance=<this run's instance> and is removed at the
  * end, even on errors.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ensureWetty, WETTY_VERSION, wettyUnavailableReason } from "./peers/wetty-server";
 import { startBenchRun } from "./support/bench-run";
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       perLearnerCount,
       flood: flood ? floodReport(flood) : null,
       idleMemory,
-      dockerSandboxes: docker ? dockerSandboxReport(docker) : null,
+      dockerSandboxes: docker ? dockerSandboxReport(docker, readDockerBaseline()) : null,
       errors,
     };
     console.log("\n" + formatReport(report));
@@ -101,3 +101,13 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/**
+ * An earlier run's docker figures to print beside this run's (BENCH_DOCKER_BASELINE; by
+ * default the run kept from before user namespaces, issue 11). Absent: no comparison.
+ */
+function readDockerBaseline(): { file: string; report: BenchReport } | undefined {
+  const file = process.env.BENCH_DOCKER_BASELINE ?? "bench/results/baselines/docker-sandboxes-before-userns.json";
+  if (!existsSync(file)) return undefined;
+  return { file, report: JSON.parse(readFileSync(file, "utf8")) as BenchReport };
+}

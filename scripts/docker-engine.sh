@@ -22,6 +22,11 @@ apt_install() {
 
 if engine_answers; then
   log "Docker engine is running ($(docker info -f '{{.Driver}}' 2>/dev/null) storage)."
+  if ! docker info -f '{{json .SecurityOptions}}' 2>/dev/null | grep -q 'name=userns'; then
+    log "WARNING: this engine runs containers without user-namespace remapping, so a sandbox's root would be"
+    log "         this machine's root: Docker lessons stay switched off (SANDBOX_ALLOW_HOST_ROOT overrides)."
+    log "         Stop it and run this script again to start one with --userns-remap."
+  fi
   exit 0
 fi
 
@@ -71,6 +76,12 @@ if [ -n "$options" ]; then
 else
   log "btrfs with simple quotas unavailable; starting dockerd with its defaults (no per-sandbox disk limit)."
 fi
+
+# --userns-remap=default: a sandbox's root is an ordinary uid on the host (dockremap,
+# 100000+), so a learner who is root inside cannot write host settings, load modules or
+# create devices (README, "Security model"). --live-restore: containers keep running
+# while dockerd restarts (an upgrade, a crash), so sandboxes outlive it.
+options="$options --userns-remap=default --live-restore"
 
 log_file=${DOJO_DOCKERD_LOG:-/var/log/dockerd.log}
 log "Starting dockerd (log: $log_file)…"

@@ -66,12 +66,16 @@ start_readonly() {
     return
   fi
   mkdir -p "$socket_dir" "$root/data"
+  # Sandboxes get this folder mounted read-only. Their root may remount it writable, but it
+  # is an ordinary uid on the host (user namespaces), so a folder owned by the host's root
+  # stays out of its reach: nobody can replace the socket under the others.
+  chown root:root "$socket_dir" && chmod 0755 "$socket_dir"
   rm -f "$socket"
   write_config "$root/readonly.yml" $'  net: unix\n  addr: '"$socket" true
   setsid docker-registry serve "$root/readonly.yml" >"$root/readonly.log" 2>&1 </dev/null &
   for _ in $(seq 1 50); do
     if answers_on_socket; then
-      # Sandboxes run as root but in their own user view; let any of them connect.
+      # Sandboxes' root is an unprivileged uid on the host; let any of them connect.
       chmod 0666 "$socket"
       log "Registry started (read-only, $socket)."
       return

@@ -55,6 +55,17 @@ describe("loadConfig", () => {
     expect(socketMessageLimit({ SOCKET_MAX_MESSAGE_BYTES: 4 * 1024 * 1024, SANDBOX_FILE_MAX_BYTES: 1024 })).toBe(4 * 1024 * 1024);
   });
 
+  it("opens learners' apps under ports.localhost by default, and validates an operator's domain", () => {
+    const defaults = loadConfig({ DOJO_DATA_DIR: dataDir() });
+    expect([defaults.PORTS_BASE_DOMAIN, defaults.PORTS_PUBLIC_SCHEME, defaults.PORTS_PUBLIC_PORT]).toEqual(["ports.localhost", "http", undefined]);
+    const operator = loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_BASE_DOMAIN: "Ports.Example.ORG", PORTS_PUBLIC_SCHEME: "https", PORTS_PUBLIC_PORT: "443" });
+    expect([operator.PORTS_BASE_DOMAIN, operator.PORTS_PUBLIC_SCHEME, operator.PORTS_PUBLIC_PORT]).toEqual(["ports.example.org", "https", 443]);
+    for (const bad of ["*.ports.example.org", "https://ports.example.org", "ports.example.org:8443", "localhost", "-bad.example.org", "ports..example.org"]) {
+      expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_BASE_DOMAIN: bad }), bad).toThrow(/PORTS_BASE_DOMAIN: must be a domain name/);
+    }
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_PUBLIC_SCHEME: "ftp" })).toThrow(/PORTS_PUBLIC_SCHEME/);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DOJO_DATA_DIR: dataDir(), SANDBOX_PUBLIC_URL: "", PORT: "" }).PORT).toBe(3000);
   });

@@ -23,6 +23,23 @@ const schema = z.object({
    * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
    */
   SANDBOX_PUBLIC_URL: z.url().optional(),
+  /**
+   * Learners' web apps open on an origin of their own per sandbox and port,
+   * `<sandbox>-<port>.<PORTS_BASE_DOMAIN>`, never on the platform's: their pages can then
+   * neither read nor set the platform's cookies. The default, `ports.localhost`, needs no
+   * DNS (browsers resolve `*.localhost` to loopback) but works only for a browser on the
+   * platform's own machine; for anyone else, point a wildcard DNS name (`*.ports.example.org`)
+   * at the sandbox service and set it here. It must not be the platform's own host name.
+   */
+  PORTS_BASE_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "must be a domain name such as ports.example.org (two labels or more, no scheme, port or wildcard)")
+    .default("ports.localhost"),
+  /** The scheme browsers use for those origins: https when a TLS proxy serves *.PORTS_BASE_DOMAIN (the access cookie is then Secure). */
+  PORTS_PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
+  /** The port browsers use for those origins. Empty: the sandbox service's own port (SANDBOX_PORT). */
+  PORTS_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Folder for local state: the generated secret. */
   DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
   /** The database: `file:PATH` is SQLite (relative to the working directory), `postgresql://…` PostgreSQL. */
@@ -76,7 +93,17 @@ const schema = z.object({
   SANDBOX_DOCKER_IMAGE: z.string().min(1).default("dojo/lab-docker:latest"),
   /** OCI runtime for `docker` sandboxes, e.g. sysbox-runc where installed; empty: Docker's default (runc). */
   SANDBOX_DOCKER_RUNTIME: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  /**
+   * Lets `docker` sandboxes run on an engine without user-namespace remapping, where their
+   * root is the host's root. Only for a machine on which every learner may be root.
+   */
+  SANDBOX_ALLOW_HOST_ROOT: z.stringbool().default(false),
   SANDBOX_DOCKER_MEMORY_MB: z.coerce.number().int().min(128).default(1024),
+  /**
+   * Disk a `docker` sandbox may write, its nested engine's images and containers included
+   * (where the storage driver enforces limits: btrfs or zfs).
+   */
+  SANDBOX_DOCKER_DISK_MB: z.coerce.number().int().min(256).default(4096),
   SANDBOX_DOCKER_PIDS_LIMIT: z.coerce.number().int().min(64).default(2048),
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),

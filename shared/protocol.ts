@@ -15,7 +15,7 @@
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
  *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
- *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
+ *   → sandbox:port-link {port}    ack      a one-minute, one-use link opening that port in the browser, on an origin of its own
  *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
  *   → file:read {path}             ack      a text file of the sandbox, for the lesson's <Editor> (empty, exists: false, if missing)
@@ -343,7 +343,7 @@ export interface ClientToServerEvents {
   [EVENTS.sandboxOpen]: (request: SandboxOpenRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
   [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
-  [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ path: string }>) => void) => void;
+  [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ url: string }>) => void) => void;
   [EVENTS.checkRun]: (request: CheckRunRequest, ack: (result: Ack<CheckResult>) => void) => void;
   [EVENTS.fileRead]: (request: FileReadRequest, ack: (result: Ack<FileContent>) => void) => void;
   [EVENTS.fileWrite]: (request: FileWriteRequest, ack: (result: Ack<FileWritten>) => void) => void;

@@ -125,25 +125,44 @@ export const portAccessSchema = z.object({
 });
 export type PortAccess = z.infer<typeof portAccessSchema>;
 
-/**
- * Signs a port access: "grant" for the one-minute link the lesson page opens, "session"
- * for the cookie the service sets when that link is used. Purposes differ, so neither
- * can stand in for the other or for a sandbox token.
- */
-export function signPortAccess(access: PortAccess, kind: "grant" | "session", secret: string): string {
-  const body = Buffer.from(JSON.stringify(portAccessSchema.parse(access))).toString("base64url");
-  return `${body}.${hmac(secret, `port-${kind}`, body)}`;
+/** A one-minute link's grant: an access plus a random id, so the proxy can accept it once only. */
+export const portGrantSchema = portAccessSchema.extend({ nonce: z.string().regex(/^[A-Za-z0-9_-]{22}$/) });
+export type PortGrant = z.infer<typeof portGrantSchema>;
+
+/** A fresh grant id (128 random bits). */
+export function newPortGrantNonce(): string {
+  return randomBytes(16).toString("base64url");
 }
 
-/** The access a signed value grants, or null when it is malformed, forged or expired. */
-export function verifyPortAccess(value: unknown, kind: "grant" | "session", secret: string, nowMs: number): PortAccess | null {
+/**
+ * Signs a port access: "grant" for the one-minute link the lesson page opens, "session"
+ * for the cookie the proxy sets when that link is used. Purposes differ, so neither can
+ * stand in for the other or for a sandbox token.
+ */
+export function signPortGrant(grant: PortGrant, secret: string): string {
+  return signClaims(portGrantSchema, "port-grant", grant, secret);
+}
+
+export function signPortSession(access: PortAccess, secret: string): string {
+  return signClaims(portAccessSchema, "port-session", access, secret);
+}
+
+/** The grant a signed value carries, or null when it is malformed, forged or expired. */
+export function verifyPortGrant(value: unknown, secret: string, nowMs: number): PortGrant | null {
+  return verifyOrNull(portGrantSchema, "port-grant", value, secret, nowMs);
+}
+
+/** The access an access cookie carries, or null when it is malformed, forged or expired. */
+export function verifyPortSession(value: unknown, secret: string, nowMs: number): PortAccess | null {
+  return verifyOrNull(portAccessSchema, "port-session", value, secret, nowMs);
+}
+
+function verifyOrNull<S extends z.ZodType<{ exp: number }>>(schema: S, purpose: string, value: unknown, secret: string, nowMs: number): z.infer<S> | null {
   if (typeof value !== "string" || value.length > 1024) return null;
-  const [body, signature, extra] = value.split(".");
-  if (!body || !signature || extra !== undefined || !sameSignature(signature, hmac(secret, `port-${kind}`, body))) return null;
   try {
-    const access = portAccessSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
-    return access.exp * 1000 > nowMs ? access : null;
-  } catch {
-    return null;
+    return verifyClaims(schema, purpose, value, secret, nowMs);
+  } catch (error) {
+    if (error instanceof TokenError) return null;
+    throw error;
   }
 }

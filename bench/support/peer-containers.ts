@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import type { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
 import { LABELS } from "../../sandbox-service/src/sessions/identity";
+import { createSandboxContainer } from "../../sandbox-service/src/templates/create";
 import type { SandboxTemplate } from "../../sandbox-service/src/templates/template";
 import { mapLimit } from "./timing";
 
@@ -18,14 +19,12 @@ export async function createPeerContainers(engine: DockerEngine, template: Sandb
   return mapLimit(Array.from({ length: count }), 4, async () => {
     const short = randomBytes(4).toString("hex");
     const name = `dojo-bench-${peer}-${short}`;
-    const container = await engine.createAndStart(
-      template.containerSpec({
-        name,
-        // The same form as a sandbox's hostname, so prompts are as long as on the platform.
-        hostname: `shell-${short}`,
-        labels: { [LABELS.instance]: instance, [LABELS.template]: template.name, [BENCH_PEER_LABEL]: peer, [LABELS.created]: new Date().toISOString() },
-      }),
-    );
+    const container = await createSandboxContainer(engine, template, {
+      name,
+      // The same form as a sandbox's hostname, so prompts are as long as on the platform.
+      hostname: `shell-${short}`,
+      labels: { [LABELS.instance]: instance, [LABELS.template]: template.name, [BENCH_PEER_LABEL]: peer, [LABELS.created]: new Date().toISOString() },
+    });
     return container.id;
   });
 }

@@ -50,18 +50,48 @@ export interface DockerSandboxReport extends DockerSandboxFigures {
   summaryMs: { cold: DockerSummaries; warm: DockerSummaries };
   /** Engine versions `docker info` printed (all samples). */
   versions: string[];
+  /** The same figures from an earlier run kept as a baseline (BENCH_DOCKER_BASELINE), side by side. */
+  comparedWithBaseline?: DockerBaselineComparison;
 }
 
-export function dockerSandboxReport(figures: DockerSandboxFigures): DockerSandboxReport {
+/** A figure now and in the baseline run; ratio = now / before (above 1: worse). */
+export interface DockerBaselineComparison {
+  file: string;
+  date: string;
+  figures: Array<{ figure: string; before: number; now: number; ratio: number }>;
+}
+
+export function dockerSandboxReport(figures: DockerSandboxFigures, baseline?: { file: string; report: BenchReport }): DockerSandboxReport {
   const summaries = (samples: DockerSample[]): DockerSummaries => ({
     prompt: summarize(samples.map((s) => s.promptMs)),
     dockerInfo: summarize(samples.map((s) => s.dockerInfoMs)),
     command: summarize(samples.map((s) => s.commandMs)),
   });
-  return {
+  const report: DockerSandboxReport = {
     ...figures,
     summaryMs: { cold: summaries(figures.cold), warm: summaries(figures.warm) },
     versions: [...new Set([...figures.cold, ...figures.warm].map((s) => s.version))],
+  };
+  const before = baseline?.report.dockerSandboxes;
+  if (baseline && before) report.comparedWithBaseline = compareDocker(baseline.file, baseline.report.date, before, report);
+  return report;
+}
+
+function compareDocker(file: string, date: string, before: DockerSandboxReport, now: DockerSandboxReport): DockerBaselineComparison {
+  const pairs: Array<[string, number | null | undefined, number | null | undefined]> = [
+    ["cold: ready (first prompt), median ms", before.summaryMs.cold.prompt?.median, now.summaryMs.cold.prompt?.median],
+    ["cold: ready (first prompt), p95 ms", before.summaryMs.cold.prompt?.p95, now.summaryMs.cold.prompt?.p95],
+    ["warm: first prompt, median ms", before.summaryMs.warm.prompt?.median, now.summaryMs.warm.prompt?.median],
+    ["warm: first prompt, p95 ms", before.summaryMs.warm.prompt?.p95, now.summaryMs.warm.prompt?.p95],
+    ["idle memory per sandbox, total MiB", before.idleMemory?.perSandboxMiB.total, now.idleMemory?.perSandboxMiB.total],
+    ["idle memory per sandbox, container working set MiB", before.idleMemory?.perSandboxMiB.containerWorkingSet, now.idleMemory?.perSandboxMiB.containerWorkingSet],
+  ];
+  return {
+    file,
+    date,
+    figures: pairs
+      .filter((pair): pair is [string, number, number] => typeof pair[1] === "number" && typeof pair[2] === "number" && pair[1] > 0)
+      .map(([figure, b, n]) => ({ figure, before: b, now: n, ratio: Math.round((n / b) * 100) / 100 })),
   };
 }
 
@@ -167,6 +197,11 @@ function formatDockerSandboxes(docker: DockerSandboxReport): string[] {
     out.push(`  ≈ ${idle.fitEstimate} more idle docker sandboxes fit in the ${idle.machine.memAvailableBeforeMiB} MiB available (of ${idle.machine.memTotalMiB} MiB);`);
     out.push(`    ${idle.fitWithPageCache} counting each one's whole cgroup usage with page cache (${mibValue(idle.totalWithPageCacheMiB)} per sandbox),`);
     out.push(`    ${idle.fitAtLimit} if each used its whole ${idle.memoryLimitMiB} MiB limit (SANDBOX_DOCKER_MEMORY_MB)`);
+  }
+  const compared = docker.comparedWithBaseline;
+  if (compared) {
+    out.push(`\nDocker sandboxes now and in the baseline run (${compared.file}, ${compared.date}); ratio above 1 is worse`);
+    out.push(table([["", "before", "now", "ratio"], ...compared.figures.map((f) => [f.figure, String(f.before), String(f.now), `${f.ratio}×`])]));
   }
   return out;
 }

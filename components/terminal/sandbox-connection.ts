@@ -88,8 +88,6 @@ export class SandboxConnection {
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  /** Where the sandbox service is (from the token answer). */
-  private serviceUrl = "";
   /** Output offset last acknowledged to the service (flow control). */
   private acked = 0;
   /** The service said it is restarting: what to show until it answers again. */
@@ -106,7 +104,6 @@ export class SandboxConnection {
     const first = await this.tokenUntilAnswered();
     if (this.stopped) return;
     let pending: TokenAnswer | undefined = first;
-    this.serviceUrl = first.sandboxUrl;
     const socket: DojoSocket = io(first.sandboxUrl, {
       transports: ["websocket"],
       reconnectionDelayMax: 5000,
@@ -228,10 +225,10 @@ export class SandboxConnection {
     this.openSandbox();
   }
 
-  /** A one-minute address that opens `port` of the sandbox in the browser (see sandbox-service/src/ports). */
+  /** A one-minute, one-use address that opens `port` of the sandbox in the browser, on an origin of its own (see sandbox-service/src/ports). */
   async portUrl(port: number): Promise<string> {
-    const value = await this.request<{ path: string }>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port }));
-    return new URL(value.path, this.serviceUrl).toString();
+    const value = await this.request<{ url: string }>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port }));
+    return value.url;
   }
 
   /** Runs a lesson step's check in the sandbox. */

@@ -5,9 +5,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { accountOfSession, type Account } from "../../shared/db/accounts";
+import { SESSION_COOKIE } from "../../shared/cookies";
 import { db } from "../db";
 
-export const SESSION_COOKIE = "dojo_session";
+export { SESSION_COOKIE };
 export const SESSION_DAYS = 30;
 
 export function newSessionToken(): string {

@@ -2,8 +2,9 @@
  * The composition root: the one place that builds the service's parts and wires them.
  * main.ts runs it as a process; integration tests run it in-process.
  */
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { Server } from "socket.io";
 import { socketMessageLimit, type Config } from "../../shared/config";
 import { EVENTS } from "../../shared/protocol";
@@ -19,7 +20,7 @@ import { WorkshopHub } from "./workshops/workshop-hub";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
 import { createTemplates } from "./templates/registry";
 import { WarmPool } from "./pool/warm-pool";
-import { PortProxy } from "./ports/port-proxy";
+import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
@@ -41,6 +42,9 @@ export const RESTARTING_MESSAGE =
 const DRAIN_TIMEOUT_MS = 10_000;
 /** How long the last packets (answers, then the DISCONNECT) may take to reach a page before its connection is cut anyway. */
 const CLOSE_TIMEOUT_MS = 2000;
+
+/** Where socket.io answers (its default path), on the service's own origin only. */
+const SOCKET_IO_PATH = "/socket.io/";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -107,25 +111,59 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     now,
   );
 
-  const ports = new PortProxy(engine, manager, config.DOJO_SECRET, log, now);
+  // The service's port serves two kinds of origin: its own (socket.io, /healthz) and the
+  // learners' apps under PORTS_BASE_DOMAIN. The Host header decides, before socket.io sees
+  // anything: an app's page may use /socket.io/ for itself, and the platform's socket must
+  // never answer on an app's origin.
+  let listeningPort = config.SANDBOX_PORT;
+  const ports = new PortProxy(
+    engine,
+    manager,
+    config.DOJO_SECRET,
+    { baseDomain: config.PORTS_BASE_DOMAIN, scheme: config.PORTS_PUBLIC_SCHEME, port: () => config.PORTS_PUBLIC_PORT ?? listeningPort },
+    log,
+    now,
+  );
   const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
-  const http: HttpServer = createServer((req, res) => {
-    if (ports.handleRequest(req, res)) return;
+  // The platform's own requests; this server never listens, the public one hands them over.
+  const platform: HttpServer = createServer((req, res) => {
     if (req.url === "/healthz") {
       const reply = (status: number, body: object) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-      engine.ping().then(
-        () => reply(200, { status: "ok", engine: "up", diskLimits: engine.diskLimits ?? "unknown" }),
+      // ping every time (facts are remembered, the engine's presence is not).
+      Promise.all([engine.ping(), engine.facts()]).then(
+        ([, facts]) =>
+          reply(200, {
+            status: "ok",
+            engine: "up",
+            diskLimits: engine.diskLimits ?? "unknown",
+            userNamespaces: facts.userNamespaces,
+            liveRestore: facts.liveRestore,
+          }),
         () => reply(503, { status: "degraded", engine: "down" }),
       );
       return;
     }
+    if (req.url?.startsWith("/ports/")) {
+      // Links of the first design served apps on this origin; they open nothing any more.
+      return sentencePage(res, 404, "This link has moved", "Ports of your sandbox now open on an address of their own. Open the link again from your lesson page.");
+    }
     res.writeHead(404).end();
+  });
+  const http: HttpServer = createServer((req, res) => {
+    if (ports.owns(req)) ports.handleRequest(req, res);
+    else platform.emit("request", req, res);
+  });
+  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (ports.owns(req)) ports.handleUpgrade(req, socket, head);
+    else if (req.url?.startsWith(SOCKET_IO_PATH)) platform.emit("upgrade", req, socket, head);
+    else refuseUpgrade(socket, "404 Not Found", "Nothing here takes a WebSocket; ports of your sandbox open on an address of their own.");
   });
 
   // Once stopping, new pages are turned away at the handshake: to them the service is not
   // there yet, so they keep retrying until the next start answers.
   let stopping = false;
-  const io = new Server(http, {
+  const io = new Server(platform, {
+    path: SOCKET_IO_PATH.slice(0, -1),
     allowRequest: (_request, callback) => callback(null, !stopping),
     // Big enough for a file:write of SANDBOX_FILE_MAX_BYTES (and a little more, so an
     // oversized one is refused in a sentence); larger messages close the socket.
@@ -133,10 +171,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     // Any origin may connect: access rests on the signed token, which only our own pages obtain.
     cors: { origin: true },
     serveClient: false,
-    // Other upgrades (WebSockets to learners' apps under /ports/) are the port proxy's.
-    destroyUpgrade: false,
   });
-  http.on("upgrade", (req, socket, head) => ports.handleUpgrade(req, socket, head));
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
   const recordQueue = new RecordQueue(log);
   const records = database ? new RecordStore(database, recordQueue) : null;
@@ -161,13 +196,24 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
+  manager.on("diskFull", (sandbox) => {
+    const docker = sandbox.owner.template === "docker";
+    const limit = templates.get(sandbox.owner.template)?.limits.diskMb;
+    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
+      sandboxId: sandbox.id,
+      message:
+        `Your sandbox has used all of its ${limit} MiB of disk${docker ? " (files, images and containers together)" : ""}. ` +
+        (docker ? "Free some with `docker system prune -a` or by deleting files, " : "Free some by deleting files, ") +
+        "or reset the sandbox for a fresh one.",
+    });
+  });
   const stopWatchingMemory = engine.watchOutOfMemory(instanceSelector(config.DOJO_INSTANCE), (containerId) => {
     const sandbox = manager.findById(containerId);
     if (!sandbox) return;
     log.info("out of memory in sandbox", { name: sandbox.name });
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
       sandboxId: sandbox.id,
-      message: `A process in your sandbox tried to use more than its ${config.SANDBOX_MEMORY_MB} MiB of memory, so the kernel stopped it ("Killed").`,
+      message: `A process in your sandbox tried to use more than its ${templates.get(sandbox.owner.template)?.limits.memoryMb} MiB of memory, so the kernel stopped it ("Killed").`,
     });
   });
 
@@ -190,12 +236,25 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     return sweeping;
   };
 
+  void engine.facts().then(
+    (facts) => {
+      log.info("Docker engine", { ...facts });
+      if (!facts.userNamespaces) {
+        log.warn(
+          "the Docker engine runs containers without user-namespace remapping: a sandbox's root is this machine's root " +
+            (config.SANDBOX_ALLOW_HOST_ROOT || config.SANDBOX_DOCKER_RUNTIME ? "(allowed by configuration)" : "(docker sandboxes are refused; see README, Security model)"),
+        );
+      }
+    },
+    () => log.warn("the Docker engine is not reachable yet; sandboxes start once it is"),
+  );
   // Re-adopt a previous run's sandboxes before any page can ask for one: a page reconnecting
   // right after a restart would otherwise get a new sandbox, and its own would be reaped as
   // a duplicate. (An engine that is down now is retried by every sweep.)
   await manager.reconcile().catch((error: unknown) => log.warn("could not re-adopt sandboxes before listening; the sweep retries", { error }));
   await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
   const port = (http.address() as AddressInfo).port;
+  listeningPort = port;
   await sweep();
   const timer = setInterval(sweep, overrides.sweepIntervalMs ?? config.SANDBOX_SWEEP_INTERVAL_SECONDS * 1000);
   timer.unref();
@@ -216,17 +275,21 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       // A DISCONNECT to each page (socket.io's "io server disconnect"; it reconnects at once),
       // after the answers still buffered: io.close() would discard those, so it waits.
       const connections = [...io.sockets.sockets.values()].map((socket) => socket.conn);
-      const closed = Promise.all(connections.map((conn) => (conn.readyState === "closed" ? undefined : new Promise((resolve) => conn.once("close", resolve)))));
+      const pagesClosed = Promise.all(connections.map((conn) => (conn.readyState === "closed" ? undefined : new Promise((resolve) => conn.once("close", resolve)))));
       io.disconnectSockets(true);
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+      await Promise.race([pagesClosed, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
       manager.shutdown();
       // Records being written get their chance; those still kept for an absent database are logged.
       await recordQueue.whenEmpty(CLOSE_TIMEOUT_MS);
       recordQueue.close();
       await database?.$disconnect();
-      // Connections the port proxy holds open (a learner's app over WebSocket) would keep the server from closing.
-      http.closeAllConnections();
+      // io.close() closes `platform`, which never listened; the public server is ours to close.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      ports.close();
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // What is left are requests to learners' apps: a restart cuts them, as any would.
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -3,8 +3,10 @@ import Docker from "dockerode";
 import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
+import { delegateCgroups } from "./cgroup-delegation";
 import {
   EngineUnavailableError,
+  type EngineFacts,
   type ArchiveEntry,
   type FileRead,
   type PathKind,
@@ -134,6 +136,7 @@ const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota|qgroup/i;
 export class DockerEngine implements SandboxEngine {
   private readonly docker: Docker;
   diskLimits: boolean | undefined;
+  private knownFacts: Promise<EngineFacts> | undefined;
 
   constructor(dockerHost: string) {
     this.docker = new Docker(dockerOptionsFromHost(dockerHost));
@@ -143,10 +146,36 @@ export class DockerEngine implements SandboxEngine {
     await call(() => this.docker.ping());
   }
 
+  facts(): Promise<EngineFacts> {
+    this.knownFacts ??= call(() => this.docker.info()).then(
+      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean; DockerRootDir?: string }) => {
+        const userNamespaces = (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns"));
+        // A remapped engine keeps its data in <data-root>/<uid>.<gid>, named after the root it maps to.
+        const remapped = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "");
+        return {
+          userNamespaces,
+          ...(userNamespaces && remapped ? { remappedRoot: { uid: Number(remapped[1]), gid: Number(remapped[2]) } } : {}),
+          storageDriver: info.Driver ?? "unknown",
+          liveRestore: info.LiveRestoreEnabled === true,
+        };
+      },
+      (error: unknown) => {
+        // Ask again next time: the engine may come back different (restarted with other options).
+        this.knownFacts = undefined;
+        throw error;
+      },
+    );
+    return this.knownFacts;
+  }
+
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
     const container = await this.create(spec);
     try {
       await call(() => container.start());
+      if (spec.delegateCgroup) {
+        const { State } = await call(() => container.inspect());
+        await delegateCgroups(State.Pid);
+      }
     } catch (error) {
       await this.remove(container.id).catch(() => undefined);
       throw error;
@@ -300,6 +329,9 @@ export class DockerEngine implements SandboxEngine {
     } catch (error) {
       return this.missingPath(containerId, error);
     }
+    const root = (await this.facts()).remappedRoot;
+    // Owners as the container sees them (the archive gives host ids under user namespaces).
+    const inContainer = (id: number, base: number | undefined) => (base !== undefined && id >= base ? id - base : id);
     const extract = tar.extract();
     response.pipe(extract);
     response.once("error", (error) => extract.destroy(error));
@@ -314,8 +346,8 @@ export class DockerEngine implements SandboxEngine {
           size,
           mode: (header.mode ?? 0) & 0o7777,
           linkTarget: header.linkname ?? "",
-          uid: header.uid ?? 0,
-          gid: header.gid ?? 0,
+          uid: inContainer(header.uid ?? 0, root?.uid),
+          gid: inContainer(header.gid ?? 0, root?.gid),
           content: undefined,
         };
         if (kind === "file" && size <= maxBytes) {
@@ -400,7 +432,16 @@ export class DockerEngine implements SandboxEngine {
         // The process has exited or the container is gone; the stream's end reports that.
       }
     };
+    const endedBy: TtyProcess["endedBy"] = async () => {
+      try {
+        // Still running: only the connection broke. Not running: the shell exited.
+        return (await call(() => exec.inspect())).Running ? "lost" : "exit";
+      } catch {
+        // Unreachable, or a restarted engine that no longer knows this exec.
+        return "lost";
+      }
+    };
     await resize(spec.size);
-    return { stream, resize };
+    return { stream, resize, endedBy };
   }
 }

@@ -32,6 +32,31 @@ export interface ContainerSpec {
    * without it and reports `diskLimits: false`.
    */
   diskLimitMb?: number;
+  /**
+   * Hand the container's own cgroup to its root user once it runs (see
+   * cgroup-delegation.ts), so an engine nested inside can create cgroups there. Only with
+   * user namespaces; the limits of the container's cgroup stay out of its reach.
+   */
+  delegateCgroup?: boolean;
+}
+
+/** What the engine is, as far as sandboxes care; read once it answers. */
+export interface EngineFacts {
+  /**
+   * Whether containers run in a user namespace (dockerd --userns-remap): their root is an
+   * ordinary uid on the host. Without it a container's root is the host's root, held back
+   * only by capabilities, seccomp and namespaces.
+   */
+  userNamespaces: boolean;
+  /**
+   * With user namespaces: the host uid and gid of containers' root (dockremap's range).
+   * Docker 20.10's archive API reports file owners as host ids; the driver maps them back.
+   */
+  remappedRoot?: { uid: number; gid: number };
+  /** Docker's storage driver (btrfs, overlay2, zfs…): where nested engines can keep images. */
+  storageDriver: string;
+  /** Whether containers keep running while the engine restarts (dockerd --live-restore). */
+  liveRestore: boolean;
 }
 
 export interface TtySpec {
@@ -69,6 +94,7 @@ export interface PathStat {
 }
 
 export interface FileRead extends PathStat {
+  /** Owner as the container sees it (not the host's remapped id). */
   uid: number;
   gid: number;
   /** The bytes of a regular file of at most `maxBytes`; undefined for anything else. */
@@ -93,14 +119,29 @@ export interface TtyProcess {
   stream: Duplex;
   /** Best effort: fails silently once the process has exited. */
   resize(size: TerminalSize): Promise<void>;
+  /**
+   * Once `stream` has ended: whether the process exited ("exit"), or the stream was lost
+   * while it may still run or the engine forgot it ("lost": the engine restarted or is
+   * unreachable). Never rejects.
+   */
+  endedBy(): Promise<"exit" | "lost">;
 }
 
 export interface SandboxEngine {
   /** Resolves when the engine answers; rejects with EngineUnavailableError otherwise. */
   ping(): Promise<void>;
+  /**
+   * What the engine is: asked when first needed, then remembered (an engine restarted with
+   * other options needs a service restart to be seen as such). Rejects with
+   * EngineUnavailableError, and asks again next time, while the engine does not answer.
+   */
+  facts(): Promise<EngineFacts>;
   /** Whether ContainerSpec.diskLimitMb is enforced; undefined until a create has found out. */
   readonly diskLimits: boolean | undefined;
-  /** Creates and starts a container. On a failed start the container is removed again. */
+  /**
+   * Creates and starts a container (and delegates its cgroup when the spec asks). On a
+   * failed start or delegation the container is removed again.
+   */
   createAndStart(spec: ContainerSpec): Promise<ContainerInfo>;
   /** The container, or null when it does not exist (any more). */
   inspect(id: string): Promise<ContainerInfo | null>;

@@ -12,6 +12,7 @@ import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
 import type { TemplateRegistry } from "../templates/registry";
+import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import { Terminal } from "../terminal/terminal";
 
@@ -156,13 +157,11 @@ export class WarmPool {
     const createdAt = new Date(this.now());
     this.creating++;
     try {
-      const container = await this.engine.createAndStart(
-        template.containerSpec({
-          name: containerName({ template: templateName, short }),
-          hostname: hostnameOf({ template: templateName, short }),
-          labels: sandboxLabels(this.options.instance, templateName, createdAt),
-        }),
-      );
+      const container = await createSandboxContainer(this.engine, template, {
+        name: containerName({ template: templateName, short }),
+        hostname: hostnameOf({ template: templateName, short }),
+        labels: sandboxLabels(this.options.instance, templateName, createdAt),
+      });
       const entry: PooledSandbox = { id: container.id, template: templateName, short, createdAt };
       try {
         await waitUntilReady(this.engine, container.id, template);
@@ -185,7 +184,10 @@ export class WarmPool {
   private async startShell(entry: PooledSandbox): Promise<Terminal> {
     const template = this.templates.get(entry.template)!;
     const tty = await this.engine.openTty(entry.id, { ...template.shell, size: INITIAL_SIZE });
-    return new Terminal(tty, INITIAL_SIZE, { scrollbackBytes: this.options.scrollbackBytes });
+    return new Terminal(tty, INITIAL_SIZE, {
+      scrollbackBytes: this.options.scrollbackBytes,
+      reopen: (size) => this.engine.openTty(entry.id, { ...template.shell, size }),
+    });
   }
 
   private add(entry: PooledSandbox): void {

@@ -18,8 +18,10 @@ import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../sha
 import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
+import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import type { TemplateRegistry } from "../templates/registry";
+import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
 import { Admission } from "./admission";
 import { UserFacingError } from "./errors";
@@ -54,7 +56,14 @@ export interface SandboxManagerEvents {
   provisioned: [sandbox: Sandbox, how: "created" | "claimed"];
   ended: [sandbox: Sandbox, reason: SandboxEndReason];
   expiring: [sandbox: Sandbox];
+  /** A program in the sandbox said its disk is full (at most once per DISK_FULL_NOTICE_MS). */
+  diskFull: [sandbox: Sandbox];
 }
+
+/** What programs print when the disk limit refuses a write (EDQUOT; ENOSPC where the host's disk itself fills). */
+const DISK_FULL_PHRASES = ["disk quota exceeded", "no space left on device"];
+/** A learner filling the disk sees the error once per command; one notice a minute is enough to explain it. */
+const DISK_FULL_NOTICE_MS = 60_000;
 
 type Progress = (status: SandboxStatus) => void;
 
@@ -176,7 +185,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const start = (async () => {
       try {
         const tty = await this.engine.openTty(sandbox.id, { ...template.shell, size });
-        const terminal = new Terminal(tty, size, { scrollbackBytes: this.options.scrollbackBytes });
+        const terminal = new Terminal(tty, size, {
+          scrollbackBytes: this.options.scrollbackBytes,
+          // After an engine restart (live-restore keeps the container): a new shell, same terminal.
+          reopen: (current) => this.engine.openTty(sandbox.id, { ...template.shell, size: current }),
+        });
         if (sandbox.state !== SandboxState.Ready) {
           terminal.close();
           throw new UserFacingError("not_found", "This sandbox has been removed.");
@@ -365,13 +378,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       if (await this.claim(sandbox, candidate)) return sandbox;
     }
     progress({ phase: "creating", message: "Creating your sandbox…" });
-    const container = await this.engine.createAndStart(
-      template.containerSpec({
-        name: sandbox.name,
-        hostname: sandbox.hostname,
-        labels: sandboxLabels(this.options.instance, template.name, sandbox.createdAt),
-      }),
-    );
+    const container = await createSandboxContainer(this.engine, template, {
+      name: sandbox.name,
+      hostname: sandbox.hostname,
+      labels: sandboxLabels(this.options.instance, template.name, sandbox.createdAt),
+    });
     sandbox.id = container.id;
     this.byId.set(sandbox.id, sandbox);
     if (template.readiness) {
@@ -417,6 +428,12 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   private addTerminal(sandbox: Sandbox, terminalId: string, terminal: Terminal): void {
     sandbox.terminals.set(terminalId, terminal);
+    watchOutput(terminal, DISK_FULL_PHRASES, () => {
+      const now = this.now();
+      if (now - sandbox.diskFullNoticeAt < DISK_FULL_NOTICE_MS) return;
+      sandbox.diskFullNoticeAt = now;
+      this.emit("diskFull", sandbox);
+    });
     terminal.onExited(() => {
       if (sandbox.terminals.get(terminalId) === terminal) sandbox.terminals.delete(terminalId);
     });

@@ -24,6 +24,8 @@ export class Sandbox {
   idleSince: number;
   /** Whether the learner has been warned that expiresAt is near. */
   warnedOfExpiry = false;
+  /** When the learner was last told their disk is full (ms). */
+  diskFullNoticeAt = -Infinity;
 
   constructor(
     readonly owner: SandboxOwner,

@@ -125,7 +125,9 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     return { expiresAt: expiresAt.toISOString(), canExtend: manager.canExtend(current) };
   });
 
-  onRequest(socket, log, EVENTS.sandboxPortLink, sandboxPortLinkSchema, ({ port }) => ({ path: ports.link(readySandbox(), port) }));
+  onRequest(socket, log, EVENTS.sandboxPortLink, sandboxPortLinkSchema, ({ port }) => ({
+    url: ports.link(readySandbox(), port, socket.handshake.headers.host),
+  }));
 
   onRequest(socket, log, EVENTS.checkRun, checkRunSchema, async ({ step }) => {
     const current = readySandbox();

@@ -1,5 +1,5 @@
 /** What a sandbox is made of. Templates turn a name and labels into a ContainerSpec. */
-import type { ContainerSpec, TtySpec } from "../engine/engine";
+import type { ContainerSpec, EngineFacts, TtySpec } from "../engine/engine";
 
 export interface SandboxIdentity {
   name: string;
@@ -9,8 +9,15 @@ export interface SandboxIdentity {
 
 export interface SandboxTemplate {
   readonly name: string;
-  /** Container settings (image, limits, capabilities, network) for one sandbox. */
-  containerSpec(identity: SandboxIdentity): ContainerSpec;
+  /** What a sandbox of this template may use, as the learner is told when they reach it. */
+  readonly limits: { memoryMb: number; diskMb: number };
+  /** Container settings (image, limits, capabilities, network) for one sandbox on this engine. */
+  containerSpec(identity: SandboxIdentity, engine: EngineFacts): ContainerSpec;
+  /**
+   * Why this template must not run on this engine (a sentence for the learner), or null.
+   * E.g. `docker` needs user namespaces, without which its root would be the host's.
+   */
+  unavailableOn(engine: EngineFacts): string | null;
   /** The interactive shell a terminal runs, minus its size. */
   readonly shell: Omit<TtySpec, "size">;
   /**

@@ -94,6 +94,8 @@ export class TestLearner {
   keepOutputChars = 1_000_000;
   readonly ended: SandboxEnded[] = [];
   readonly protocolErrors: string[] = [];
+  /** Sentences the service sent about the sandbox (sandbox:notice). */
+  readonly notices: string[] = [];
 
   constructor(port: number, auth: { token?: string }) {
     this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
@@ -105,6 +107,7 @@ export class TestLearner {
     });
     this.socket.on(EVENTS.sandboxEnded, (e) => this.ended.push(e));
     this.socket.on(EVENTS.protocolError, (e) => this.protocolErrors.push(e.message));
+    this.socket.on(EVENTS.sandboxNotice, (n) => this.notices.push(n.message));
   }
 
   /** Resolves on connect; rejects with the service's refusal message. */
@@ -146,6 +149,17 @@ export class TestLearner {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.output;
+  }
+
+  /** Waits until the service has sent a notice matching `pattern`. */
+  async waitForNotice(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const notice = this.notices.find((n) => pattern.test(n));
+      if (notice) return notice;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for a notice ${pattern}; notices so far: ${JSON.stringify(this.notices)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Runs a command and returns its output line(s) between two markers. */

@@ -9,6 +9,7 @@ import {
   EngineUnavailableError,
   type ContainerInfo,
   type ContainerSpec,
+  type EngineFacts,
   type FileRead,
   type PathStat,
   type RunResult,
@@ -40,8 +41,11 @@ export class FakeTty {
     output.on("end", () => this.stream.push(null));
   }
 
+  /** What endedBy() answers once the stream has ended: "lost" plays an engine restart. */
+  ending: "exit" | "lost" = "exit";
+
   process(): TtyProcess {
-    return { stream: this.stream, resize: async (size) => void this.sizes.push(size) };
+    return { stream: this.stream, resize: async (size) => void this.sizes.push(size), endedBy: async () => this.ending };
   }
 }
 
@@ -59,6 +63,13 @@ export class FakeEngine implements SandboxEngine {
 
   async ping(): Promise<void> {
     this.check();
+  }
+
+  engineFacts: EngineFacts = { userNamespaces: true, storageDriver: "btrfs", liveRestore: true };
+
+  async facts(): Promise<EngineFacts> {
+    this.check();
+    return this.engineFacts;
   }
 
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
