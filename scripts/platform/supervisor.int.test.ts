@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Supervisor, type Program } from "./supervisor";
-import { freePort, portIsFree, stillRunning, tree } from "./testing/processes";
+import { freePort, portHolder, portIsFree, stillRunning, tree } from "./testing/processes";
 import type { ProcessInfo } from "./process-group";
 
 const FIXTURES = path.join(import.meta.dirname, "testing");
@@ -98,7 +98,7 @@ describe("Supervisor", () => {
     const log = lines.join("\n");
     expect(log.match(/\[sandbox\] cannot start/g)).toHaveLength(4);
     expect(log).toContain("[platform] sandbox exited (code 3): 4 crashes within 60 s, so it is failing for good and the platform stops.");
-    for (const port of healthy.ports) expect(await portIsFree(port)).toBe(true);
+    for (const port of healthy.ports) expect(await portIsFree(port), `port ${port} held by ${portHolder(port)}`).toBe(true);
   });
 
   it("a supervisor killed with -9 leaves nothing behind: its reaper stops what it started", async () => {

@@ -1,6 +1,7 @@
 /** What tests of process supervision look at: trees of processes, and whether ports are free. */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { processTable, type ProcessInfo } from "../process-group";
 
 /** A process and every running descendant of it (zombies excluded: they run nothing). */
@@ -31,12 +32,28 @@ export function commandLine(pid: number): string {
   }
 }
 
-/** True when nothing listens on the port: a new server may take it. */
+/** Who listens on a port, as `ss` says it (for failure messages). */
+export function portHolder(port: number): string {
+  try {
+    return execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" }).trim() || "nobody";
+  } catch {
+    return "unknown (no ss)";
+  }
+}
+
+/**
+ * True when nothing listens on the port (a connection to it is refused). Not "this process
+ * could bind it": on a busy machine a port from the ephemeral range may be in use by some
+ * other program's outgoing connection, which says nothing about what we left behind.
+ */
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
   });
 }
 
