@@ -6,7 +6,9 @@
  * Waiting for a group to be gone has no event to wait on once the leader's own children
  * are orphaned, so it polls the process table. Zombies count as gone: they run nothing and
  * hold no port, and on hosts whose PID 1 does not reap (some containers and VMs) they
- * would otherwise be waited on forever.
+ * would otherwise be waited on forever. But a process whose main thread has exited shows
+ * as a zombie while its other threads are still being torn down, holding its files (its
+ * listening socket) until the last one ends: it only counts as gone once all are.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 
@@ -52,11 +54,31 @@ export function processTable(): ProcessInfo[] {
   return table;
 }
 
-/** Running (not zombie) members of a process group. */
+/** False once the process has ended: a zombie with no thread left running (see above). */
+export function isRunning(process: Pick<ProcessInfo, "pid" | "state">): boolean {
+  if (process.state !== "Z" && process.state !== "X") return true;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${process.pid}/task`);
+  } catch {
+    return false; // reaped meanwhile
+  }
+  return tasks.some((task) => {
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/task/${task}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      return state !== "Z" && state !== "X";
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Members of a process group that have not ended. */
 export function livingMembers(pgid: number): number[] {
   if (!HAS_PROC) return signal(pgid, 0) ? [pgid] : [];
   return processTable()
-    .filter((p) => p.pgid === pgid && p.state !== "Z")
+    .filter((p) => p.pgid === pgid && isRunning(p))
     .map((p) => p.pid);
 }
 

@@ -2,24 +2,24 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { processTable, type ProcessInfo } from "../process-group";
+import { isRunning, processTable, type ProcessInfo } from "../process-group";
 
-/** A process and every running descendant of it (zombies excluded: they run nothing). */
+/** A process and every running descendant of it (ended ones excluded: see isRunning). */
 export function tree(root: number): ProcessInfo[] {
   const table = processTable();
-  const found = table.filter((p) => p.pid === root && p.state !== "Z");
+  const found = table.filter((p) => p.pid === root && isRunning(p));
   for (let i = 0; i < found.length; i++) {
-    for (const p of table) if (p.ppid === found[i]!.pid && p.state !== "Z") found.push(p);
+    for (const p of table) if (p.ppid === found[i]!.pid && isRunning(p)) found.push(p);
   }
   return found;
 }
 
-/** Those of `processes` still running (the same process: same pid and start time, not a zombie). */
+/** Those of `processes` still running (the same process: same pid and start time, not ended). */
 export function stillRunning(processes: ProcessInfo[]): ProcessInfo[] {
   const now = new Map(processTable().map((p) => [p.pid, p]));
   return processes.filter((p) => {
     const current = now.get(p.pid);
-    return current !== undefined && current.startTime === p.startTime && current.state !== "Z";
+    return current !== undefined && current.startTime === p.startTime && isRunning(current);
   });
 }
 
