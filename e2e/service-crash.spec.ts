@@ -81,6 +81,11 @@ test("a service killed with -9 is a blip: the same page comes back to the same s
       process.kill(servicePid(platform), "SIGKILL");
       await expect(lesson.terminal).toHaveAttribute("data-status", "reconnecting");
       await expect(lesson.terminal.getByRole("status")).toContainText(/Reconnecting|Retrying/);
+      // A check asked for meanwhile says, in a sentence, to try again (not "Not yet").
+      const check = page.getByTestId("check-write-note");
+      await check.getByRole("button", { name: "Check" }).click();
+      await expect(check).toContainText("Your sandbox is not connected right now; try again in a moment.");
+      await expect(check).not.toContainText("Not yet");
     });
 
     await test.step("the supervisor starts it again; the same page comes back to the same sandbox with the file", async () => {
