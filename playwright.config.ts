@@ -35,6 +35,9 @@ export default defineConfig({
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
+    // Stop it as Ctrl-C would, and wait: the supervisor ends the web app and the service
+    // before the sandboxes are removed (scripts/test-e2e.sh), so no pool refill races that.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     env: {
       PORT: String(WEB_PORT),
       SANDBOX_PORT: String(SANDBOX_PORT),

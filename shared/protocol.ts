@@ -22,6 +22,7 @@
  *   → file:write {path, content}   ack      saves it atomically; refused as a conflict if it changed since `baseVersion`
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
  *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
+ *     ← service:restarting                  the service is stopping (a restart): sandboxes are kept; reconnect
  *
  * Flow of an instructor's workshop dashboard (auth: { instructorToken }):
  *   → workshop:watch {}            ack      the dashboard's snapshot; then live updates:
@@ -68,6 +69,7 @@ export const EVENTS = {
   workshopEnd: "workshop:end",
   shadowOutput: "shadow:output",
   shadowEnded: "shadow:ended",
+  serviceRestarting: "service:restarting",
 } as const;
 
 /** Requests only an instructor's dashboard may make; a learner's socket is refused them. */
@@ -219,6 +221,8 @@ export type ErrorCode =
   | "conflict"
   /** More than one client may ask for: terminals or checks at once, resets per minute. Nothing was changed. */
   | "too_many"
+  /** The service is stopping (a restart): try again once reconnected. */
+  | "unavailable"
   | "internal";
 
 export interface ProtocolErrorBody {
@@ -288,6 +292,15 @@ export interface TerminalOutput {
   data: Uint8Array;
 }
 
+/**
+ * Sent to every page before the service stops on SIGTERM (a restart or a deploy): its
+ * sandboxes keep running, requests in flight are answered, then the socket closes and the
+ * page reconnects once the service is back.
+ */
+export interface ServiceRestarting {
+  message: string;
+}
+
 export interface TerminalExit {
   terminalId: string;
   instance: string;
@@ -305,6 +318,7 @@ export interface ServerToClientEvents {
   [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
   [EVENTS.workshopMessage]: (message: WorkshopMessageEvent) => void;
   [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
+  [EVENTS.serviceRestarting]: (restarting: ServiceRestarting) => void;
 }
 
 /** What an instructor's dashboard hears. */
@@ -315,6 +329,7 @@ export interface DashboardServerEvents {
   [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
   [EVENTS.shadowOutput]: (output: ShadowOutput) => void;
   [EVENTS.shadowEnded]: (ended: ShadowEnded) => void;
+  [EVENTS.serviceRestarting]: (restarting: ServiceRestarting) => void;
 }
 
 export interface DashboardClientEvents {

@@ -5,7 +5,8 @@ import { useWorkspace } from "./LessonWorkspace";
 
 export function Check({ step }: { step: string }) {
   const { terminal, steps, passed, markPassed } = useWorkspace();
-  const [state, setState] = useState<"idle" | "checking" | "failed">("idle");
+  // "failed": the check ran and the step is not done; "error": it could not run (say why, and to try again).
+  const [state, setState] = useState<"idle" | "checking" | "failed" | "error">("idle");
   const [message, setMessage] = useState("");
   const title = steps.find((s) => s.id === step)?.title ?? step;
   const isPassed = passed.has(step);
@@ -13,7 +14,7 @@ export function Check({ step }: { step: string }) {
   const check = async () => {
     const handle = terminal();
     if (!handle) {
-      setState("failed");
+      setState("error");
       setMessage("The terminal is not connected yet; try again in a moment.");
       return;
     }
@@ -28,7 +29,7 @@ export function Check({ step }: { step: string }) {
         setMessage(result.message);
       }
     } catch (error) {
-      setState("failed");
+      setState("error");
       setMessage((error as Error).message);
     }
   };
@@ -46,6 +47,11 @@ export function Check({ step }: { step: string }) {
       {!isPassed && state === "failed" && (
         <p className="check-result check-hint" role="status">
           Not yet: {message}
+        </p>
+      )}
+      {state === "error" && (
+        <p className="check-result check-hint" role="status">
+          {message}
         </p>
       )}
     </div>

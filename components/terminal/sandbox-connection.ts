@@ -74,6 +74,9 @@ export class SandboxRequestError extends Error {
 }
 
 const NOT_CONNECTED = "Your sandbox is not connected right now; try again in a moment.";
+/** A request whose connection went away before the answer came (the service restarted, or the network dropped). */
+const LOST = "The connection to your sandbox was lost before it answered. Nothing on this page is lost: try again once the terminal says it is connected.";
+const CONNECTION_LOST = "Connection lost. Reconnecting…";
 
 export class SandboxConnection {
   private socket: DojoSocket | undefined;
@@ -87,6 +90,8 @@ export class SandboxConnection {
   private stopped = false;
   /** Output offset last acknowledged to the service (flow control). */
   private acked = 0;
+  /** The service said it is restarting: what to show until it answers again. */
+  private restarting: string | undefined;
 
   constructor(
     private readonly lesson: string,
@@ -115,18 +120,29 @@ export class SandboxConnection {
     });
     this.socket = socket;
 
-    socket.on("connect", () => this.openSandbox());
+    socket.on("connect", () => {
+      this.restarting = undefined;
+      this.openSandbox();
+    });
     socket.on("disconnect", (reason) => {
+      // The shell on screen stays there: if the service comes back with a new one (it
+      // restarted), the screen is kept and the new shell follows (TerminalStream.lost).
+      if (this.terminalOpen) this.stream.lost();
       this.terminalOpen = false;
       this.sandboxReady = false;
+      this.resetting = false;
       if (this.stopped) return;
-      this.on.status("reconnecting", "Connection lost. Reconnecting…");
+      this.on.status("reconnecting", this.restarting ?? CONNECTION_LOST);
       // A server-side disconnect is not retried by socket.io on its own.
       if (reason === "io server disconnect") socket.connect();
     });
+    socket.on(EVENTS.serviceRestarting, ({ message }) => {
+      this.restarting = message;
+      this.on.status("reconnecting", message);
+    });
     socket.on("connect_error", (error) => {
       if (socket.active) {
-        this.on.status("reconnecting", "Cannot reach the sandbox service. Retrying…");
+        this.on.status("reconnecting", this.restarting ?? "Cannot reach the sandbox service. Retrying…");
         return;
       }
       // Refused by the service (token problem): socket.io gives up; we retry with a new token.
@@ -211,20 +227,13 @@ export class SandboxConnection {
 
   /** A one-minute, one-use address that opens `port` of the sandbox in the browser, on an origin of its own (see sandbox-service/src/ports). */
   async portUrl(port: number): Promise<string> {
-    const socket = this.socket;
-    if (!socket?.connected) throw new Error("The terminal is not connected yet; try again in a moment.");
-    const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port });
-    if (!answer.ok) throw new Error(answer.error.message);
-    return answer.value.url;
+    const value = await this.request<{ url: string }>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port }));
+    return value.url;
   }
 
   /** Runs a lesson step's check in the sandbox. */
   async check(step: string): Promise<CheckResult> {
-    const socket = this.socket;
-    if (!socket?.connected || !this.sandboxId) throw new Error("The terminal is not connected yet; try again in a moment.");
-    const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.checkRun, { step });
-    if (!answer.ok) throw new Error(answer.error.message);
-    return answer.value;
+    return this.request<CheckResult>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.checkRun, { step }));
   }
 
   /** A text file of the sandbox (for the lesson's editor); empty with `exists: false` if there is none yet. */
@@ -243,13 +252,18 @@ export class SandboxConnection {
     );
   }
 
-  /** A request about the open sandbox: its value, or a SandboxRequestError with a sentence. */
+  /**
+   * A request about the open sandbox: its value, or a SandboxRequestError with a sentence.
+   * A request cut off by a lost connection says so, and that it can simply be sent again.
+   */
   private async request<T>(send: () => Promise<Ack<T>>): Promise<T> {
     if (!this.socket?.connected || !this.sandboxReady) throw new SandboxRequestError("not_connected", NOT_CONNECTED);
     let answer: Ack<T>;
     try {
       answer = await send();
     } catch {
+      // socket.io fails a pending request when its connection closes ("socket has been disconnected").
+      if (!this.socket?.connected) throw new SandboxRequestError("not_connected", LOST);
       throw new SandboxRequestError("timeout", "Your sandbox took too long to answer. Try again in a moment.");
     }
     if (!answer.ok) throw new SandboxRequestError(answer.error.code, answer.error.message);
@@ -258,7 +272,9 @@ export class SandboxConnection {
 
   /** Adds time before the maximum lifetime removes the sandbox. */
   extend(): void {
-    this.socket?.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxExtend, {}, (timeout, answer) => {
+    const socket = this.socket;
+    socket?.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxExtend, {}, (timeout, answer) => {
+      if (timeout && !socket.connected) return this.on.notice(LOST);
       if (timeout) return this.on.notice("Extending your sandbox took too long. Try again.");
       if (!answer.ok) return this.on.notice(answer.error.message);
       this.on.expiring(null);
@@ -276,6 +292,8 @@ export class SandboxConnection {
     this.on.status("starting", "Resetting your sandbox…");
     socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxReset, {}, (timeout, answer) => {
       this.resetting = false;
+      // Cut off by a lost connection: the reconnect opens whichever sandbox the learner has now.
+      if (timeout && !socket.connected) return;
       if (!timeout && !answer.ok && answer.error.code === "too_many") {
         // Refused before anything changed: the same sandbox and shell, screen kept.
         this.on.notice(answer.error.message);
@@ -292,9 +310,11 @@ export class SandboxConnection {
     if (!socket?.connected) return;
     clearTimeout(this.retryTimer);
     this.on.status("starting", "Starting your sandbox…");
-    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}, (timeout, answer) =>
-      this.afterSandboxAnswer(timeout, answer),
-    );
+    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}, (timeout, answer) => {
+      // Cut off by a lost connection: the reconnect asks again.
+      if (timeout && !socket.connected) return;
+      this.afterSandboxAnswer(timeout, answer);
+    });
   }
 
   private afterSandboxAnswer(timeout: Error | null, answer: Ack<SandboxInfo>): void {
@@ -317,6 +337,8 @@ export class SandboxConnection {
     const request = { terminalId: TERMINAL_ID, size: this.size, since: this.stream.position() };
     socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.terminalOpen, request, (timeout, answer: Ack<TerminalOpened>) => {
       if (timeout || !answer.ok) this.stream.cancelOpening();
+      // Cut off by a lost connection: the reconnect opens it again.
+      if (timeout && !socket.connected) return;
       if (timeout) return this.failed("The shell took too long to start. Trying again…");
       if (!answer.ok) return this.failed(answer.error.message);
       // Acks count from where this attachment starts: the service counts the replay as unacknowledged.

@@ -57,12 +57,23 @@ export class DashboardConnection {
       },
     });
     this.socket = socket;
+    // The service said it is restarting (SIGTERM): shown until it answers again.
+    let restarting: string | undefined;
     socket.on("connect", () => {
+      restarting = undefined;
       this.on.connected(true, "Live");
       this.request(EVENTS.workshopWatch, {}).then((snapshot) => this.on.snapshot(snapshot), (error: Error) => this.on.connected(false, error.message));
     });
-    socket.on("disconnect", () => this.on.connected(false, "Connection lost. Reconnecting…"));
-    socket.on("connect_error", () => this.on.connected(false, "Cannot reach the sandbox service. Retrying…"));
+    socket.on("disconnect", (reason) => {
+      this.on.connected(false, restarting ?? "Connection lost. Reconnecting…");
+      // A server-side disconnect (the service stopping cleanly) is not retried by socket.io on its own.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", () => this.on.connected(false, restarting ?? "Cannot reach the sandbox service. Retrying…"));
+    socket.on(EVENTS.serviceRestarting, () => {
+      restarting = "The platform is restarting; learners' sandboxes are kept and this dashboard reconnects by itself in a moment.";
+      this.on.connected(false, restarting);
+    });
     socket.on(EVENTS.workshopRow, (row) => this.on.row(row));
     socket.on(EVENTS.workshopCounts, (counts) => this.on.counts(counts));
     socket.on(EVENTS.workshopWarmup, (warmup) => this.on.warmup(warmup));

@@ -25,6 +25,23 @@ import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
 import { SandboxFiles } from "./files/sandbox-files";
+import { RequestDrain } from "./socket/request-drain";
+import { RecordQueue } from "./records/record-queue";
+import { RecordStore } from "./records/record-store";
+
+/** What every page hears when the service stops on SIGTERM (a restart). */
+export const RESTARTING_MESSAGE =
+  "The platform is restarting. Your sandbox and your files are kept; this page reconnects by itself in a moment.";
+
+/**
+ * On a stop, requests already accepted get this long to be answered (a cold sandbox
+ * starts in seconds; a check may take up to 20 s). Too short: their answers are lost and
+ * the learner is told to try again; too long: the restart waits. Must stay below the
+ * supervisor's stop grace (15 s) and docker-compose's stop_grace_period (20 s), with CLOSE_TIMEOUT_MS.
+ */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** How long the last packets (answers, then the DISCONNECT) may take to reach a page before its connection is cut anyway. */
+const CLOSE_TIMEOUT_MS = 2000;
 
 /** Where socket.io answers (its default path), on the service's own origin only. */
 const SOCKET_IO_PATH = "/socket.io/";
@@ -47,7 +64,11 @@ export interface RunningService {
   pool: WarmPool;
   /** One reconcile + timers pass, as the periodic sweep does it. */
   sweep(): Promise<void>;
-  /** Stops serving. Sandboxes keep running and are re-adopted by the next start. */
+  /**
+   * Stops serving: tells every page the platform is restarting, answers the requests in
+   * flight (new ones are refused in a sentence), closes every socket cleanly. Removes
+   * nothing: sandboxes keep running and are re-adopted by the next start.
+   */
   close(): Promise<void>;
 }
 
@@ -142,8 +163,12 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     else refuseUpgrade(socket, "404 Not Found", "Nothing here takes a WebSocket; ports of your sandbox open on an address of their own.");
   });
 
+  // Once stopping, new pages are turned away at the handshake: to them the service is not
+  // there yet, so they keep retrying until the next start answers.
+  let stopping = false;
   const io = new Server(platform, {
     path: SOCKET_IO_PATH.slice(0, -1),
+    allowRequest: (_request, callback) => callback(null, !stopping),
     // Big enough for a file:write of SANDBOX_FILE_MAX_BYTES (and a little more, so an
     // oversized one is refused in a sentence); larger messages close the socket.
     maxHttpBufferSize: socketMessageLimit(config),
@@ -152,7 +177,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     serveClient: false,
   });
   io.use(authMiddleware(config.DOJO_SECRET, now, log));
-  const checks = new CheckRunner(engine, database, log, {
+  const recordQueue = new RecordQueue(log);
+  const records = database ? new RecordStore(database, recordQueue) : null;
+  const checks = new CheckRunner(engine, records, log, {
     timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000,
     maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS,
     lessonsDir: overrides.lessonsDir,
@@ -160,7 +187,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
   workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir }, log, now);
   const hub = workshops;
+  const drain = new RequestDrain();
   io.on("connection", (socket) => {
+    drain.watch(socket);
     if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);
     else handleLearnerConnection(socket, { manager, ports, checks, files, activity: hub, log });
   });
@@ -171,7 +200,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
       canExtend: manager.canExtend(sandbox),
     });
   });
-  if (database) logSandboxEvents(manager, database, log);
+  if (records) logSandboxEvents(manager, records);
   manager.on("ended", (sandbox, reason) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
   });
@@ -227,6 +256,10 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     },
     () => log.warn("the Docker engine is not reachable yet; sandboxes start once it is"),
   );
+  // Re-adopt a previous run's sandboxes before any page can ask for one: a page reconnecting
+  // right after a restart would otherwise get a new sandbox, and its own would be reaped as
+  // a duplicate. (An engine that is down now is retried by every sweep.)
+  await manager.reconcile().catch((error: unknown) => log.warn("could not re-adopt sandboxes before listening; the sweep retries", { error }));
   await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
   const port = (http.address() as AddressInfo).port;
   listeningPort = port;
@@ -242,8 +275,21 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     async close() {
       clearInterval(timer);
       stopWatchingMemory();
+      stopping = true;
+      io.emit(EVENTS.serviceRestarting, { message: RESTARTING_MESSAGE });
+      const unanswered = await drain.drain({ code: "unavailable", message: RESTARTING_MESSAGE }, DRAIN_TIMEOUT_MS);
+      if (unanswered > 0) log.warn("stopping with requests still unanswered; their pages say to try again", { unanswered });
       await sweeping;
+      // A DISCONNECT to each page (socket.io's "io server disconnect"; it reconnects at once),
+      // after the answers still buffered: io.close() would discard those, so it waits.
+      const connections = [...io.sockets.sockets.values()].map((socket) => socket.conn);
+      const pagesClosed = Promise.all(connections.map((conn) => (conn.readyState === "closed" ? undefined : new Promise((resolve) => conn.once("close", resolve)))));
+      io.disconnectSockets(true);
+      await Promise.race([pagesClosed, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
       manager.shutdown();
+      // Records being written get their chance; those still kept for an absent database are logged.
+      await recordQueue.whenEmpty(CLOSE_TIMEOUT_MS);
+      recordQueue.close();
       await database?.$disconnect();
       // io.close() closes `platform`, which never listened; the public server is ours to close.
       await new Promise<void>((resolve) => io.close(() => resolve()));

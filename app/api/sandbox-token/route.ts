@@ -12,6 +12,7 @@ import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
 import { accountIdOfLearner } from "@/shared/db/accounts";
+import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/shared/db/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
@@ -46,20 +47,29 @@ export async function POST(request: NextRequest) {
     return response;
   }
 
-  // in a workshop that teaches this lesson, the sandbox reports to its dashboard
-  const workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
-
-  // anonymous learners outside a workshop: a limited number of tokens per client address
-  const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
-  if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
-    return refuse(
-      429,
-      "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
-      { "retry-after": "60" },
-    );
+  // in a workshop that teaches this lesson, the sandbox reports to its dashboard; anonymous
+  // learners outside a workshop get a limited number of tokens per client address; record the visit
+  let workshop: Awaited<ReturnType<typeof workshopForLesson>> = null;
+  try {
+    workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+    const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
+    if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
+      return refuse(
+        429,
+        "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
+        { "retry-after": "60" },
+      );
+    }
+    await recordLearnerSeen(db(), learner.id);
+  } catch (error) {
+    if (!isTransientDatabaseError(error)) throw error;
+    // The database is away for a moment (a restart). A learner we know gets back to their
+    // sandbox (without the workshop link or the count until their next reconnect); a new
+    // one waits, since nothing they pass could be recorded without their row.
+    if (learner.kind !== "known") {
+      return refuse(503, "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying.");
+    }
   }
-
-  await recordLearnerSeen(db(), learner.id);
 
   // sign the token
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;

@@ -2,7 +2,8 @@
  * Runs a lesson step's check script inside the learner's sandbox. The script comes from
  * the lesson file (never from the browser, whose word on progress cannot be trusted);
  * exit status 0 means passed, anything else means not yet, with what the script printed
- * as the explanation. A passed step is recorded once in the database.
+ * as the explanation. A passed step is recorded once in the database (kept and written
+ * later if the database is away: the learner is answered at once either way).
  *
  * Checks cost the sandbox's CPU and the engine an exec each, so a sandbox runs at most
  * `maxConcurrent` at once (more are refused in a sentence, not queued: a client clicking
@@ -10,11 +11,10 @@
  * everything it started (the engine's run contract), so a hung check leaves nothing behind.
  */
 import type { CheckResult } from "../../../shared/protocol";
-import type { Database } from "../../../shared/db/client";
-import { recordStepPassed } from "../../../shared/db/progress";
 import { findLesson } from "../../../shared/lessons/loader";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
+import type { RecordStore } from "../records/record-store";
 import { UserFacingError } from "../sessions/errors";
 import type { Sandbox } from "../sessions/sandbox";
 
@@ -34,7 +34,8 @@ export class CheckRunner {
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly database: Database | null,
+    /** Where passes are recorded; null: nowhere (tests of the checks themselves). */
+    private readonly records: RecordStore | null,
     private readonly log: Logger,
     private readonly options: CheckRunnerOptions,
   ) {}
@@ -74,12 +75,8 @@ export class CheckRunner {
       const printed = `${result.stdout}\n${result.stderr}`.trim();
       return { step: stepId, passed: false, message: printed.slice(-MAX_MESSAGE_CHARS) || "Not yet: this step is not done." };
     }
-    if (this.database) {
-      await recordStepPassed(this.database, sandbox.owner.learner, sandbox.owner.lesson, stepId).catch((error: unknown) => {
-        // The learner still sees the pass; only the record is missing.
-        this.log.warn("could not record a passed step", { step: stepId, error });
-      });
-    }
+    // Written now, or kept until the database is back (never an error for the learner).
+    await this.records?.stepPassed(sandbox.owner.learner, sandbox.owner.lesson, stepId);
     return { step: stepId, passed: true, message: "" };
   }
 }
