@@ -2,10 +2,13 @@
  * Issue 16: the platform survives its own crashes. On a platform of its own (so it can be
  * crashed and stopped): a learner writes a file; the sandbox service is killed with -9;
  * the supervisor starts it again, and the same page, never reloaded, comes back to the
- * same sandbox with the file and its screen. Then the platform is stopped: none of its
+ * same sandbox with the file and its screen. Then the Docker engine itself is restarted
+ * (it runs with live-restore): the same terminal carries on in the same sandbox, with the
+ * file. Then the platform is stopped: none of its
  * processes remain, its ports are free, and a second start on the same ports works.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { commandLine, portIsFree, stillRunning, tree } from "../scripts/platform/testing/processes";
 import { e2e } from "./environment";
@@ -101,8 +104,22 @@ test("a service killed with -9 is a blip: the same page comes back to the same s
       await expect.poll(() => platform.output(), { timeout: 30_000 }).toContain("[platform] sandbox is back");
     });
 
-    // ——— Issue 16, item 3 (the lead's): restart the Docker engine here, then assert as
-    // above that the same page comes back to the same sandbox with ~/work.txt. ———
+    await test.step("the Docker engine restarts (live-restore): the same terminal carries on in the same sandbox", async () => {
+      // dockerd's own pid file: nested engines inside docker sandboxes are dockerd processes too.
+      const engine = tree(Number(readFileSync("/var/run/docker.pid", "utf8").trim())).slice(0, 1);
+      expect(commandLine(engine[0]!.pid)).toMatch(/^dockerd/);
+      process.kill(engine[0]!.pid, "SIGTERM");
+      await expect.poll(() => stillRunning(engine).length, { timeout: 60_000 }).toBe(0);
+      await expect(lesson.rows).toContainText("Docker engine is restarting");
+      execFileSync("bash", ["scripts/docker-engine.sh"], { stdio: "ignore" });
+      await expect(lesson.rows).toContainText("Reconnected. This is a new shell in the same sandbox", { timeout: 60_000 });
+      await expect(lesson.terminal).toHaveAttribute("data-status", "connected");
+      expect(await hostnameShown(lesson)).toBe(hostname);
+      await lesson.run("cat ~/work.txt && echo after-the-engine-restart");
+      await lesson.expectLine("after-the-engine-restart");
+      await lesson.expectLine("learner-work-42");
+      expect(await page.evaluate(() => (window as unknown as { dojoNoReload?: string }).dojoNoReload)).toBe("same page");
+    });
 
     await test.step("stopping the platform ends every process it started and frees its ports", async () => {
       await stopPlatform(platform);
