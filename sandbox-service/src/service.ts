@@ -24,6 +24,7 @@ import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
 import { SandboxFiles } from "./files/sandbox-files";
+import { RunawayGuard } from "./runaway/runaway-guard";
 
 export interface ServiceOverrides {
   engine?: SandboxEngine;
@@ -39,7 +40,7 @@ export interface RunningService {
   port: number;
   manager: SandboxManager;
   pool: WarmPool;
-  /** One reconcile + timers pass, as the periodic sweep does it. */
+  /** One reconcile + timers + runaway-guard pass, as the periodic sweep does it. */
   sweep(): Promise<void>;
   /** Stops serving. Sandboxes keep running and are re-adopted by the next start. */
   close(): Promise<void>;
@@ -86,6 +87,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     now,
   );
 
+  const runaway = new RunawayGuard(engine, manager, { windowMs: config.SANDBOX_RUNAWAY_WINDOW_SECONDS * 1000, cpus: config.SANDBOX_CPUS }, log);
   const ports = new PortProxy(engine, manager, config.DOJO_SECRET, log, now);
   const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
   const http: HttpServer = createServer((req, res) => {
@@ -149,6 +151,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         const { adopted, reaped } = await manager.reconcile();
         if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
         await manager.applyTimers();
+        await runaway.check();
         await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
         await pool.trim();
         await pool.fill();

@@ -1,5 +1,6 @@
 /**
- * Writes what happens to sandboxes (created, claimed from the pool, removed and why) to
+ * Writes what happens to sandboxes (created, claimed from the pool, paused for keeping
+ * the machine busy and resumed, removed and why) to
  * the database, for instructors and operators. Best effort: a database problem is logged
  * and never holds up a learner's sandbox.
  */
@@ -21,4 +22,6 @@ export function logSandboxEvents(manager: SandboxManager, db: Database, log: Log
   };
   manager.on("provisioned", (sandbox, how) => write(sandbox, { kind: how }));
   manager.on("ended", (sandbox, reason) => write(sandbox, { kind: "removed", reason }));
+  manager.on("frozen", (sandbox, cause) => write(sandbox, { kind: "paused", reason: cause }));
+  manager.on("thawed", (sandbox) => write(sandbox, { kind: "resumed" }));
 }

@@ -1,0 +1,91 @@
+/**
+ * Freezes sandboxes that cost the machine for nobody. A fork bomb or a CPU spinner left
+ * running when the learner closed the tab would otherwise run until the idle timeout
+ * (15 minutes; one abandoned fork bomb held the load average at 300–500 that long). At
+ * each sweep the guard reads the resource use of every ready sandbox with no connection
+ * attached (Docker's stats, through the engine), and one that stayed at its process limit
+ * or at full CPU for a whole window (SANDBOX_RUNAWAY_WINDOW_SECONDS) is frozen: its
+ * container is paused, which keeps its processes and files and costs no CPU. The learner's
+ * next visit thaws it and tells them why (SandboxManager.thaw).
+ *
+ * Readings come at the sweep's pace, so a sandbox is frozen at the first sweep that
+ * completes a window of readings: between one window and one window plus one sweep
+ * interval after its first reading without anyone attached.
+ */
+import type { SandboxEngine } from "../engine/engine";
+import type { Logger } from "../log/logger";
+import { SandboxState, type Sandbox } from "../sessions/sandbox";
+import type { SandboxManager } from "../sessions/sandbox-manager";
+import { RunawayWatch, type RunawayLimits } from "./runaway-watch";
+
+/**
+ * Stats requests in flight at once. Each costs the engine a few cgroup reads (~10 ms); too
+ * many at once on a platform of hundreds of sandboxes would stall the engine for everyone
+ * at every sweep, too few would make a sweep of 200 unattached sandboxes take seconds.
+ */
+const READS_AT_ONCE = 8;
+
+export interface RunawayGuardOptions extends RunawayLimits {
+  /** 0: the guard never freezes anything. */
+  windowMs: number;
+}
+
+export class RunawayGuard {
+  /** One watch per sandbox and unattached spell (keyed by when it went idle: a visit in between starts anew). */
+  private readonly watches = new Map<Sandbox, { idleSince: number; watch: RunawayWatch }>();
+
+  constructor(
+    private readonly engine: SandboxEngine,
+    private readonly manager: SandboxManager,
+    private readonly options: RunawayGuardOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** One round of readings; freezes the sandboxes whose window is full. Returns how many it froze. */
+  async check(): Promise<number> {
+    if (this.options.windowMs <= 0) return 0;
+    const watched = this.manager.list().filter((sandbox) => this.unwatched(sandbox));
+    for (const sandbox of this.watches.keys()) {
+      if (!watched.includes(sandbox)) this.watches.delete(sandbox);
+    }
+    let frozen = 0;
+    const queue = [...watched];
+    const worker = async () => {
+      for (let sandbox = queue.shift(); sandbox; sandbox = queue.shift()) {
+        if (await this.read(sandbox)) frozen++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, worker));
+    return frozen;
+  }
+
+  /** Ready, running, and nobody attached (nor about to be). */
+  private unwatched(sandbox: Sandbox): boolean {
+    return sandbox.state === SandboxState.Ready && !sandbox.frozen && sandbox.attached.size === 0 && sandbox.startingTerminals.size === 0;
+  }
+
+  /** Reads one sandbox; true when it was frozen. */
+  private async read(sandbox: Sandbox): Promise<boolean> {
+    let usage;
+    try {
+      usage = await this.engine.usage(sandbox.id);
+    } catch (error) {
+      this.log.warn("could not read a sandbox's resource use", { hostname: sandbox.hostname, error });
+      return false;
+    }
+    // Someone may have come back while the engine answered; a missing container is reconcile's.
+    if (!usage || !this.unwatched(sandbox)) {
+      this.watches.delete(sandbox);
+      return false;
+    }
+    let entry = this.watches.get(sandbox);
+    if (!entry || entry.idleSince !== sandbox.idleSince) {
+      entry = { idleSince: sandbox.idleSince, watch: new RunawayWatch(this.options) };
+      this.watches.set(sandbox, entry);
+    }
+    const cause = entry.watch.observe(usage);
+    if (!cause) return false;
+    this.watches.delete(sandbox);
+    return this.manager.freeze(sandbox, cause);
+  }
+}
