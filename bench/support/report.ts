@@ -3,6 +3,7 @@ import type { DockerSample, DockerSandboxFigures } from "./phases/docker-sandbox
 import type { MachineReport } from "./bench-run";
 import type { FloodFigures } from "./phases/flood";
 import type { IdleMemoryFigures } from "./phases/idle-memory";
+import type { ConditionFigures, NeighbourFigures } from "./phases/neighbours";
 import type { Settings } from "./settings";
 import type { EchoFigures } from "./measure";
 import type { CpuShare } from "./proc-cpu";
@@ -39,6 +40,8 @@ export interface BenchReport {
   idleMemory: IdleMemoryFigures | null;
   /** `docker` sandboxes (a Docker engine inside): time until `docker info` answers, idle memory. */
   dockerSandboxes: DockerSandboxReport | null;
+  /** Fair CPU: a learner's echo next to a fork bomb and a spinner, as ratios to a quiet neighbour. */
+  neighbours: NeighbourReport | null;
   /** Phases that failed, with why; their figures are missing above. */
   errors: string[];
 }
@@ -63,6 +66,74 @@ export function dockerSandboxReport(figures: DockerSandboxFigures): DockerSandbo
     summaryMs: { cold: summaries(figures.cold), warm: summaries(figures.warm) },
     versions: [...new Set([...figures.cold, ...figures.warm].map((s) => s.version))],
   };
+}
+
+type SummaryRatios = { median: number | null; p95: number | null; p99: number | null };
+
+export interface NeighbourReport extends NeighbourFigures {
+  /** The quiet conditions' samples together: the baseline. */
+  baselineMs: Summary | null;
+  perCondition: Array<{ condition: ConditionFigures["condition"]; echoMs: Summary | null; overBaseline: SummaryRatios }>;
+  /** Goal ≤ 2 for each. */
+  worstRatio: { forkBomb: number | null; spinner: number | null; frozenForkBomb: number | null };
+}
+
+export function neighbourReport(figures: NeighbourFigures): NeighbourReport {
+  const quiet = figures.conditions.filter((c) => c.condition.startsWith("quiet"));
+  const baselineMs = summarize(quiet.flatMap((c) => c.samplesMs));
+  const perCondition = figures.conditions.map((c) => {
+    const echoMs = summarize(c.samplesMs);
+    return {
+      condition: c.condition,
+      echoMs,
+      overBaseline: { median: ratio(echoMs?.median, baselineMs?.median), p95: ratio(echoMs?.p95, baselineMs?.p95), p99: ratio(echoMs?.p99, baselineMs?.p99) },
+    };
+  });
+  const worst = (condition: ConditionFigures["condition"]) => {
+    const r = perCondition.find((c) => c.condition === condition)?.overBaseline;
+    const values = r ? [r.median, r.p95, r.p99].filter((x): x is number => x !== null) : [];
+    return values.length > 0 ? Math.max(...values) : null;
+  };
+  return {
+    ...figures,
+    baselineMs,
+    perCondition,
+    worstRatio: { forkBomb: worst("fork bomb"), spinner: worst("CPU spinner"), frozenForkBomb: worst("fork bomb, left and frozen") },
+  };
+}
+
+function formatNeighbours(report: NeighbourReport): string[] {
+  const out: string[] = [];
+  out.push(`
+A learner's keystroke echo next to a noisy neighbour, ms (${report.echoSamples} keystrokes per condition, ~${report.thinkMs} ms apart; the neighbour's page stays open)`);
+  const rows = report.perCondition.map((c, i) => {
+    const raw = report.conditions[i]!;
+    const n = raw.neighbour;
+    const r = c.overBaseline;
+    return [
+      c.condition,
+      ms(c.echoMs?.median),
+      ms(c.echoMs?.p95),
+      ms(c.echoMs?.p99),
+      `${times(r.median)} / ${times(r.p95)} / ${times(r.p99)}`,
+      n ? `${n.pids}${n.pidsLimit ? ` of ${n.pidsLimit}` : ""} / ${n.cpus.toFixed(2)}` : "–",
+      `${raw.loadAverage.start.toFixed(1)} → ${raw.loadAverage.end.toFixed(1)}`,
+      `${raw.cpu.clientPercent.toFixed(0)} / ${raw.cpu.serverPercent?.toFixed(0) ?? "–"} / ${raw.cpu.enginePercent.toFixed(0)}`,
+    ];
+  });
+  const b = report.baselineMs;
+  out.push(
+    table([
+      ["", "median", "p95", "p99", "÷ quiet: median / p95 / p99", "neighbour: processes / CPUs", "load avg (1 min)", "CPU % client / service / engine"],
+      ...rows,
+      ["baseline (both quiet runs)", ms(b?.median), ms(b?.p95), ms(b?.p99), "", "", "", ""],
+    ]),
+  );
+  const worst = report.worstRatio;
+  out.push(`  worst ratio (goal ≤ 2×): next to a fork bomb ${times(worst.forkBomb)}, next to a spinner ${times(worst.spinner)}, next to a fork bomb left and frozen ${times(worst.frozenForkBomb)}`);
+  const frozen = report.frozenAfterMs === null ? "" : `; the left fork bomb was frozen ${(report.frozenAfterMs / 1000).toFixed(1)} s after its page closed`;
+  out.push(`  (fork bomb \`${report.forkBomb}\`; spinner \`${report.spinner}\`; runaway window ${report.runawayWindowSeconds} s, sweeps every ${report.sweepSeconds} s${frozen})`);
+  return out;
 }
 
 export function learnerFigures(
@@ -236,6 +307,8 @@ export function formatReport(report: BenchReport): string {
 
   const docker = report.dockerSandboxes;
   if (docker) out.push(...formatDockerSandboxes(docker));
+
+  if (report.neighbours) out.push(...formatNeighbours(report.neighbours));
 
   if (report.errors.length > 0) out.push(`\nFailed phases:\n${report.errors.map((e) => `  - ${e}`).join("\n")}`);
   return out.join("\n");
