@@ -70,23 +70,53 @@ export function dockerSandboxReport(figures: DockerSandboxFigures): DockerSandbo
 
 type SummaryRatios = { median: number | null; p95: number | null; p99: number | null };
 
+export interface NeighbourConditionReport {
+  condition: ConditionFigures["condition"];
+  /** Every round's samples together. */
+  echoMs: Summary | null;
+  /** ÷ the quiet condition's (the baseline). */
+  overBaseline: SummaryRatios;
+  /** Over its blocks: the lowest and highest 1-minute load average seen. */
+  loadAverage: { min: number; max: number } | null;
+  /** Mean over its blocks. */
+  cpu: CpuShare | null;
+  /** The neighbour: most processes seen (of its limit), mean CPUs used. */
+  neighbour: { pids: number; pidsLimit: number | null; cpus: number } | null;
+}
+
 export interface NeighbourReport extends NeighbourFigures {
-  /** The quiet conditions' samples together: the baseline. */
-  baselineMs: Summary | null;
-  perCondition: Array<{ condition: ConditionFigures["condition"]; echoMs: Summary | null; overBaseline: SummaryRatios }>;
-  /** Goal ≤ 2 for each. */
+  perCondition: NeighbourConditionReport[];
+  /** The largest of the three ratios; goal ≤ 2 next to a fork bomb and a spinner. */
   worstRatio: { forkBomb: number | null; spinner: number | null; frozenForkBomb: number | null };
 }
 
+const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, x) => sum + x, 0) / values.length);
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
 export function neighbourReport(figures: NeighbourFigures): NeighbourReport {
-  const quiet = figures.conditions.filter((c) => c.condition.startsWith("quiet"));
-  const baselineMs = summarize(quiet.flatMap((c) => c.samplesMs));
-  const perCondition = figures.conditions.map((c) => {
-    const echoMs = summarize(c.samplesMs);
+  const baseline = summarize(figures.conditions.find((c) => c.condition === "quiet")?.blocks.flatMap((b) => b.samplesMs) ?? []);
+  const perCondition = figures.conditions.map(({ condition, blocks }): NeighbourConditionReport => {
+    const echoMs = summarize(blocks.flatMap((b) => b.samplesMs));
+    const loads = blocks.flatMap((b) => [b.loadAverage.start, b.loadAverage.end]);
+    const used = blocks.flatMap((b) => (b.neighbour ? [b.neighbour] : []));
+    const servers = blocks.flatMap((b) => (b.cpu.serverPercent === null ? [] : [b.cpu.serverPercent]));
     return {
-      condition: c.condition,
+      condition,
       echoMs,
-      overBaseline: { median: ratio(echoMs?.median, baselineMs?.median), p95: ratio(echoMs?.p95, baselineMs?.p95), p99: ratio(echoMs?.p99, baselineMs?.p99) },
+      overBaseline: { median: ratio(echoMs?.median, baseline?.median), p95: ratio(echoMs?.p95, baseline?.p95), p99: ratio(echoMs?.p99, baseline?.p99) },
+      loadAverage: loads.length > 0 ? { min: Math.min(...loads), max: Math.max(...loads) } : null,
+      cpu:
+        blocks.length > 0
+          ? {
+              clientPercent: round1(mean(blocks.map((b) => b.cpu.clientPercent))),
+              serverPercent: servers.length > 0 ? round1(mean(servers)) : null,
+              enginePercent: round1(mean(blocks.map((b) => b.cpu.enginePercent))),
+            }
+          : null,
+      neighbour:
+        used.length > 0
+          ? { pids: Math.max(...used.map((u) => u.pids)), pidsLimit: used[0]!.pidsLimit, cpus: Math.round(mean(used.map((u) => u.cpus)) * 100) / 100 }
+          : null,
     };
   });
   const worst = (condition: ConditionFigures["condition"]) => {
@@ -96,7 +126,6 @@ export function neighbourReport(figures: NeighbourFigures): NeighbourReport {
   };
   return {
     ...figures,
-    baselineMs,
     perCondition,
     worstRatio: { forkBomb: worst("fork bomb"), spinner: worst("CPU spinner"), frozenForkBomb: worst("fork bomb, left and frozen") },
   };
@@ -104,35 +133,34 @@ export function neighbourReport(figures: NeighbourFigures): NeighbourReport {
 
 function formatNeighbours(report: NeighbourReport): string[] {
   const out: string[] = [];
-  out.push(`
-A learner's keystroke echo next to a noisy neighbour, ms (${report.echoSamples} keystrokes per condition, ~${report.thinkMs} ms apart; the neighbour's page stays open)`);
-  const rows = report.perCondition.map((c, i) => {
-    const raw = report.conditions[i]!;
-    const n = raw.neighbour;
+  out.push(
+    `\nA learner's keystroke echo next to a noisy neighbour, ms (${report.echoSamples} keystrokes per condition in ${report.rounds} rounds, the conditions taking turns, ~${report.thinkMs} ms apart)`,
+  );
+  const rows = report.perCondition.map((c) => {
+    const n = c.neighbour;
     const r = c.overBaseline;
     return [
       c.condition,
       ms(c.echoMs?.median),
       ms(c.echoMs?.p95),
       ms(c.echoMs?.p99),
-      `${times(r.median)} / ${times(r.p95)} / ${times(r.p99)}`,
+      c.condition === "quiet" ? "(baseline)" : `${times(r.median)} / ${times(r.p95)} / ${times(r.p99)}`,
       n ? `${n.pids}${n.pidsLimit ? ` of ${n.pidsLimit}` : ""} / ${n.cpus.toFixed(2)}` : "–",
-      `${raw.loadAverage.start.toFixed(1)} → ${raw.loadAverage.end.toFixed(1)}`,
-      `${raw.cpu.clientPercent.toFixed(0)} / ${raw.cpu.serverPercent?.toFixed(0) ?? "–"} / ${raw.cpu.enginePercent.toFixed(0)}`,
+      c.loadAverage ? `${c.loadAverage.min.toFixed(1)}–${c.loadAverage.max.toFixed(1)}` : "–",
+      c.cpu ? `${c.cpu.clientPercent.toFixed(0)} / ${c.cpu.serverPercent?.toFixed(0) ?? "–"} / ${c.cpu.enginePercent.toFixed(0)}` : "–",
     ];
   });
-  const b = report.baselineMs;
   out.push(
     table([
       ["", "median", "p95", "p99", "÷ quiet: median / p95 / p99", "neighbour: processes / CPUs", "load avg (1 min)", "CPU % client / service / engine"],
       ...rows,
-      ["baseline (both quiet runs)", ms(b?.median), ms(b?.p95), ms(b?.p99), "", "", "", ""],
     ]),
   );
   const worst = report.worstRatio;
   out.push(`  worst ratio (goal ≤ 2×): next to a fork bomb ${times(worst.forkBomb)}, next to a spinner ${times(worst.spinner)}, next to a fork bomb left and frozen ${times(worst.frozenForkBomb)}`);
-  const frozen = report.frozenAfterMs === null ? "" : `; the left fork bomb was frozen ${(report.frozenAfterMs / 1000).toFixed(1)} s after its page closed`;
-  out.push(`  (fork bomb \`${report.forkBomb}\`; spinner \`${report.spinner}\`; runaway window ${report.runawayWindowSeconds} s, sweeps every ${report.sweepSeconds} s${frozen})`);
+  out.push(
+    `  (fork bomb \`${report.forkBomb}\`; spinner \`${report.spinner}\`; the neighbour's page stays open, except the frozen one's, closed before the rounds and frozen ${(report.frozenAfterMs / 1000).toFixed(1)} s later (runaway window ${report.runawayWindowSeconds} s, sweeps every ${report.sweepSeconds} s))`,
+  );
   return out;
 }
 

@@ -28,8 +28,10 @@ export interface Settings {
   dockerPoolSize: number;
   /** `docker` sandboxes: idle sandboxes for the memory figure. */
   dockerIdleSandboxes: number;
-  /** Noisy neighbours: keystrokes of the well-behaved learner per condition (quiet, fork bomb, spinner, quiet). */
+  /** Noisy neighbours: keystrokes of the well-behaved learner per condition, over all rounds. */
   neighbourEchoSamples: number;
+  /** Noisy neighbours: rounds in which the conditions take turns. */
+  neighbourRounds: number;
 }
 
 function number(name: string, fallback: number): number {
@@ -69,6 +71,7 @@ export function readSettings(): Settings {
     dockerPoolSize: Math.max(1, number("BENCH_DOCKER_POOL", 1)),
     dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
     neighbourEchoSamples: Math.max(10, number("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 200)),
+    neighbourRounds: Math.max(1, Math.round(number("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 5))),
   };
 }
 
