@@ -114,6 +114,30 @@ describe("RunawayGuard", () => {
     expect(frozen).toEqual([`${owner.learner}: cpu`]);
   });
 
+  it("freezes spinners crowding the machine, each getting less than half its quota, by their share of it", async () => {
+    const { manager, guard, frozen, advance } = setup();
+    // Five learners left spinners; on 2 CPUs each gets 0.4 of its 1-CPU quota.
+    const spinners = await Promise.all([1, 2, 3, 4, 5].map((i) => manager.open({ ...owner, learner: `learner-${String(i).repeat(16)}` }, () => {})));
+    for (let sweep = 0; sweep <= 2; sweep++) {
+      for (const spinner of spinners) advance(spinner, 30, 0.4);
+      await guard.check();
+    }
+    expect(frozen).toHaveLength(5);
+  });
+
+  it("counts busy sandboxes whose learners are there as competitors for the CPUs, without freezing them", async () => {
+    const { manager, guard, frozen, advance } = setup();
+    const present = await Promise.all([1, 2, 3].map((i) => manager.open({ ...owner, learner: `learner-${String(i).repeat(16)}` }, () => {})));
+    present.forEach((sandbox, i) => manager.attach(sandbox, `socket-${i}`));
+    const left = await manager.open(neighbour, () => {});
+    for (let sweep = 0; sweep <= 2; sweep++) {
+      // Four sandboxes busy on 2 CPUs: the one left behind gets 0.45, under half its quota but most of its share.
+      for (const sandbox of [...present, left]) advance(sandbox, 30, 0.45);
+      await guard.check();
+    }
+    expect(frozen).toEqual([`${neighbour.learner}: cpu`]);
+  });
+
   it("does nothing when switched off (window 0)", async () => {
     const { engine, manager, guard, frozen, advance } = setup(0);
     const busy = await manager.open(owner, () => {});

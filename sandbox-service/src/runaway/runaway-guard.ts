@@ -2,9 +2,10 @@
  * Freezes sandboxes that cost the machine for nobody. A fork bomb or a CPU spinner left
  * running when the learner closed the tab would otherwise run until the idle timeout
  * (15 minutes; one abandoned fork bomb held the load average at 300–500 that long). At
- * each sweep the guard reads the resource use of every ready sandbox with no connection
- * attached (Docker's stats, through the engine), and one that stayed at its process limit
- * or at full CPU for a whole window (SANDBOX_RUNAWAY_WINDOW_SECONDS) is frozen: its
+ * each sweep the guard reads the resource use of every running sandbox (Docker's stats,
+ * through the engine), and one with no connection attached that stayed at its process
+ * limit or at full CPU (its quota, or its share of the CPUs when many sandboxes want them)
+ * for a whole window (SANDBOX_RUNAWAY_WINDOW_SECONDS) is frozen: its
  * container is paused, which keeps its processes and files and costs no CPU. The learner's
  * next visit thaws it and tells them why (SandboxManager.thaw).
  *
@@ -12,18 +13,18 @@
  * completes a window of readings: between one window and one window plus one sweep
  * interval after its first reading without anyone attached.
  */
-import type { SandboxEngine } from "../engine/engine";
+import type { ContainerUsage, SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
-import { RunawayWatch, type RunawayLimits } from "./runaway-watch";
+import { CPU_HUNGRY_CPUS, cpuShare, cpusUsedBetween, RunawayWatch, type RunawayLimits } from "./runaway-watch";
 
 /**
  * Stats requests in flight at once. Docker answers a one-shot request at once when none is
  * in flight, and otherwise at its stats collector's next tick (once a second, measured
  * here): readings in flight together share one tick and cost little work. Too few make a
- * sweep slow (200 unattached sandboxes 8 at a time: 25 s, holding up the timers after
- * it); too many hold that many connections to the engine open at once.
+ * sweep slow (200 sandboxes 8 at a time: 25 s, holding up the timers after it); too many
+ * hold that many connections to the engine open at once.
  */
 const READS_AT_ONCE = 50;
 
@@ -35,6 +36,8 @@ export interface RunawayGuardOptions extends RunawayLimits {
 export class RunawayGuard {
   /** One watch per sandbox and unattached spell (keyed by when it went idle: a visit in between starts anew). */
   private readonly watches = new Map<Sandbox, { idleSince: number; watch: RunawayWatch }>();
+  /** The last reading of every running sandbox, attached or not: how many want CPU is judged from all of them. */
+  private lastReadings = new Map<Sandbox, ContainerUsage>();
 
   constructor(
     private readonly engine: SandboxEngine,
@@ -43,21 +46,42 @@ export class RunawayGuard {
     private readonly log: Logger,
   ) {}
 
-  /** One round of readings; freezes the sandboxes whose window is full. Returns how many it froze. */
+  /**
+   * One round of readings; freezes the sandboxes whose window is full. Every running
+   * sandbox is read, attached ones too: they compete for the CPUs, and a spinner on a
+   * crowded machine is judged against its share of them.
+   */
   async check(): Promise<number> {
     if (this.options.windowMs <= 0) return 0;
-    const watched = this.manager.list().filter((sandbox) => this.unwatched(sandbox));
+    const running = this.manager.list().filter((sandbox) => sandbox.state === SandboxState.Ready && !sandbox.frozen);
+    const readings = await this.readAll(running);
+    let hungry = 0;
+    let onlineCpus = 1;
+    for (const [sandbox, usage] of readings) {
+      const previous = this.lastReadings.get(sandbox);
+      if (previous && usage.readAt > previous.readAt && cpusUsedBetween(previous, usage) >= CPU_HUNGRY_CPUS) hungry++;
+      onlineCpus = usage.onlineCpus;
+    }
+    this.lastReadings = readings;
+    const share = cpuShare(onlineCpus, hungry);
+
     for (const sandbox of this.watches.keys()) {
-      if (!watched.includes(sandbox)) this.watches.delete(sandbox);
+      if (!readings.has(sandbox) || !this.unwatched(sandbox)) this.watches.delete(sandbox);
     }
     let frozen = 0;
-    const queue = [...watched];
-    const worker = async () => {
-      for (let sandbox = queue.shift(); sandbox; sandbox = queue.shift()) {
-        if (await this.read(sandbox)) frozen++;
+    for (const [sandbox, usage] of readings) {
+      // Someone may have come back while the engine answered.
+      if (!this.unwatched(sandbox)) continue;
+      let entry = this.watches.get(sandbox);
+      if (!entry || entry.idleSince !== sandbox.idleSince) {
+        entry = { idleSince: sandbox.idleSince, watch: new RunawayWatch(this.options) };
+        this.watches.set(sandbox, entry);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, worker));
+      const cause = entry.watch.observe(usage, share);
+      if (!cause) continue;
+      this.watches.delete(sandbox);
+      if (await this.manager.freeze(sandbox, cause)) frozen++;
+    }
     return frozen;
   }
 
@@ -66,28 +90,21 @@ export class RunawayGuard {
     return sandbox.state === SandboxState.Ready && !sandbox.frozen && sandbox.attached.size === 0 && sandbox.startingTerminals.size === 0;
   }
 
-  /** Reads one sandbox; true when it was frozen. */
-  private async read(sandbox: Sandbox): Promise<boolean> {
-    let usage;
-    try {
-      usage = await this.engine.usage(sandbox.id);
-    } catch (error) {
-      this.log.warn("could not read a sandbox's resource use", { hostname: sandbox.hostname, error });
-      return false;
-    }
-    // Someone may have come back while the engine answered; a missing container is reconcile's.
-    if (!usage || !this.unwatched(sandbox)) {
-      this.watches.delete(sandbox);
-      return false;
-    }
-    let entry = this.watches.get(sandbox);
-    if (!entry || entry.idleSince !== sandbox.idleSince) {
-      entry = { idleSince: sandbox.idleSince, watch: new RunawayWatch(this.options) };
-      this.watches.set(sandbox, entry);
-    }
-    const cause = entry.watch.observe(usage);
-    if (!cause) return false;
-    this.watches.delete(sandbox);
-    return this.manager.freeze(sandbox, cause);
+  /** The sandboxes' readings, READS_AT_ONCE at a time; one that cannot be read is left out (a missing container is reconcile's). */
+  private async readAll(sandboxes: Sandbox[]): Promise<Map<Sandbox, ContainerUsage>> {
+    const readings = new Map<Sandbox, ContainerUsage>();
+    const queue = [...sandboxes];
+    const worker = async () => {
+      for (let sandbox = queue.shift(); sandbox; sandbox = queue.shift()) {
+        try {
+          const usage = await this.engine.usage(sandbox.id);
+          if (usage) readings.set(sandbox, usage);
+        } catch (error) {
+          this.log.warn("could not read a sandbox's resource use", { hostname: sandbox.hostname, error });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, queue.length) }, worker));
+    return readings;
   }
 }

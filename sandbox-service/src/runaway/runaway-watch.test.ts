@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerUsage } from "../engine/engine";
-import { RunawayWatch } from "./runaway-watch";
+import { cpuShare, RunawayWatch } from "./runaway-watch";
 
 const SECOND = 1000;
 const CORE_SECOND = 1e9; // ns of CPU time
@@ -52,6 +52,14 @@ describe("RunawayWatch", () => {
     // A third of its quota is not "full CPU" (a learner's modest background job).
     const light = new RunawayWatch({ windowMs: 60 * SECOND, cpus: 1 });
     expect(verdicts(light, readings({ for: 120 * SECOND, cpus: 0.3 })).filter(Boolean)).toEqual([]);
+  });
+
+  it("judges against the sandbox's share of the CPUs when many want them", () => {
+    // 0.3 of a 1-CPU quota is not busy alone, but it is most of a 0.4-CPU share (5 spinners on 2 CPUs).
+    const alone = new RunawayWatch({ windowMs: 20 * SECOND, cpus: 1 });
+    expect(readings({ for: 20 * SECOND, cpus: 0.3 }).map((u) => alone.observe(u)).at(-1)).toBeNull();
+    const crowded = new RunawayWatch({ windowMs: 20 * SECOND, cpus: 1 });
+    expect(readings({ for: 20 * SECOND, cpus: 0.3 }).map((u) => crowded.observe(u, cpuShare(2, 5))).at(-1)).toBe("cpu");
   });
 
   it("takes a quota larger than the machine as the machine's CPUs", () => {

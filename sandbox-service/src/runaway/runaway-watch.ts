@@ -8,8 +8,8 @@
  * Each pair of consecutive readings judges the interval between them. CPU time is
  * cumulative, so an interval's rate is exact however long it is: a spinner that stopped
  * for a few seconds between two sweeps 30 s apart counts as busy if it used
- * ≥ CPU_BUSY_FRACTION of its quota over those 30 s. Process counts are instantaneous: an
- * interval is at the limit when both of its ends are.
+ * ≥ CPU_BUSY_FRACTION of what it could get over those 30 s. Process counts are
+ * instantaneous: an interval is at the limit when both of its ends are.
  */
 import type { ContainerUsage } from "../engine/engine";
 import type { FreezeCause } from "../sessions/sandbox";
@@ -23,15 +23,32 @@ import type { FreezeCause } from "../sessions/sandbox";
 export const PIDS_BUSY_FRACTION = 0.8;
 
 /**
- * "At full CPU" from this fraction of its quota (SANDBOX_CPUS, or the machine's CPUs if
- * fewer). Half, not all of it: a spinner alone gets its whole quota, but on a machine busy
- * with other work (several abandoned spinners, exactly when freezing matters most) it gets
- * only its share of the cores, e.g. two spinners on one free core half each. Too high lets
- * spinners on a loaded machine run on; too low also freezes a modest job a learner left
- * running in a closed tab (which thaws intact on their next visit: a false freeze costs
- * them only the wait).
+ * "At full CPU" from this fraction of what the sandbox could get: its quota (SANDBOX_CPUS),
+ * the machine's CPUs if fewer, or its share of them when many sandboxes want CPU at once
+ * (see cpuShare): several abandoned spinners, exactly when freezing matters most, each get
+ * only their share. Half, not all: CFS hands out that share unevenly between sandboxes and
+ * the platform's own processes take some. Too high lets spinners on a busy machine run on;
+ * too low also freezes a modest job a learner left running in a closed tab (which thaws
+ * intact on their next visit: a false freeze costs them only the wait).
  */
 export const CPU_BUSY_FRACTION = 0.5;
+
+/**
+ * A sandbox using at least this many CPUs in an interval competes for them: it counts when
+ * the machine's CPUs are shared out (cpuShare). An idle shell, a nested engine at rest or a
+ * learner typing use a hundredth of that; too low counts them and shrinks every share (so
+ * a modest job looks busy), too high leaves out real competitors (so crowded spinners look
+ * idle).
+ */
+export const CPU_HUNGRY_CPUS = 0.1;
+
+/**
+ * What one sandbox can get when `hungry` sandboxes (CPU_HUNGRY_CPUS or more) want CPU at
+ * once on `onlineCpus` CPUs: an equal share, as CFS gives sandboxes of equal weight.
+ */
+export function cpuShare(onlineCpus: number, hungry: number): number {
+  return onlineCpus / Math.max(1, hungry);
+}
 
 export type RunawayCause = Exclude<FreezeCause, "unknown">;
 
@@ -40,6 +57,11 @@ export interface RunawayLimits {
   windowMs: number;
   /** Each sandbox's CPU quota, in CPUs (SANDBOX_CPUS). */
   cpus: number;
+}
+
+/** CPUs a container used on average between two readings. */
+export function cpusUsedBetween(from: ContainerUsage, to: ContainerUsage): number {
+  return (to.cpuNanos - from.cpuNanos) / ((to.readAt - from.readAt) * 1e6);
 }
 
 export class RunawayWatch {
@@ -52,9 +74,10 @@ export class RunawayWatch {
   /**
    * Takes the next reading. Returns why to freeze once the sandbox has been busy without a
    * break for at least the window; null otherwise (also on the first reading, which only
-   * sets the start).
+   * sets the start). `shareCpus`: what one sandbox could get since the last reading, when
+   * many want CPU (cpuShare); without it, its quota.
    */
-  observe(usage: ContainerUsage): RunawayCause | null {
+  observe(usage: ContainerUsage, shareCpus = Infinity): RunawayCause | null {
     const previous = this.last;
     if (previous && usage.readAt <= previous.readAt) return null; // no time passed: nothing to judge
     this.last = usage;
@@ -63,7 +86,7 @@ export class RunawayWatch {
       this.busySince = undefined;
       return null;
     }
-    const cause = this.judge(previous, usage);
+    const cause = this.judge(previous, usage, shareCpus);
     if (!cause) {
       this.busySince = undefined;
       return null;
@@ -73,11 +96,10 @@ export class RunawayWatch {
   }
 
   /** What kept the interval between two readings busy, if anything; the process limit first, as the learner's way out differs. */
-  private judge(from: ContainerUsage, to: ContainerUsage): RunawayCause | null {
+  private judge(from: ContainerUsage, to: ContainerUsage, shareCpus: number): RunawayCause | null {
     const limit = to.pidsLimit;
     if (limit !== null && from.pids >= PIDS_BUSY_FRACTION * limit && to.pids >= PIDS_BUSY_FRACTION * limit) return "pids";
-    const cpusUsed = (to.cpuNanos - from.cpuNanos) / ((to.readAt - from.readAt) * 1e6);
-    const quota = Math.min(this.limits.cpus, to.onlineCpus);
-    return cpusUsed >= CPU_BUSY_FRACTION * quota ? "cpu" : null;
+    const available = Math.min(this.limits.cpus, to.onlineCpus, shareCpus);
+    return cpusUsedBetween(from, to) >= CPU_BUSY_FRACTION * available ? "cpu" : null;
   }
 }
