@@ -40,7 +40,7 @@ export interface RunningService {
   port: number;
   manager: SandboxManager;
   pool: WarmPool;
-  /** One reconcile + timers + runaway-guard pass, as the periodic sweep does it. */
+  /** One reconcile + timers + workshops + pool + runaway-guard pass, as the periodic sweep does it. */
   sweep(): Promise<void>;
   /** Stops serving. Sandboxes keep running and are re-adopted by the next start. */
   close(): Promise<void>;
@@ -151,10 +151,12 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         const { adopted, reaped } = await manager.reconcile();
         if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
         await manager.applyTimers();
-        await runaway.check();
         await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
         await pool.trim();
         await pool.fill();
+        // Last: its readings wait for the engine's stats tick (about a second), which would
+        // otherwise delay pre-warming for a workshop by as much at every sweep.
+        await runaway.check();
       } catch (error) {
         log.warn("sweep failed; retrying at the next one", { error });
       } finally {

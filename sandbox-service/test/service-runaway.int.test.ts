@@ -115,7 +115,7 @@ describe("runaway sandboxes nobody watches", () => {
     expect(service.manager.findById(learner.sandbox.id)?.frozen?.cause).toBe("cpu");
 
     const back = await comeBack(service, learner.learnerId);
-    expect((await back.openSandbox()).notice).toMatch(/kept its whole CPU share busy.*runs again.*stop it/);
+    expect((await back.openSandbox()).notice).toMatch(/kept its CPU busy.*runs again.*stop it/);
     await back.openTerminal();
     expect(await back.run("cat /root/work; jobs | wc -l", 30_000)).toMatch(/^kept\s+[1-9]/);
     expect(await back.run("kill $(jobs -p); wait 2>/dev/null; jobs | wc -l", 30_000)).toBe("0");

@@ -82,7 +82,7 @@ const THAW_MESSAGES: Record<FreezeCause, string> = {
     "While no terminal was open, your sandbox sat at its limit of running processes (a fork bomb does that), so it was paused to spare the machine. " +
     "It runs again now, just as you left it. If new commands cannot start, press Reset sandbox for a fresh one.",
   cpu:
-    "While no terminal was open, a program in your sandbox kept its whole CPU share busy, so it was paused to spare the machine. " +
+    "While no terminal was open, a program in your sandbox kept its CPU busy, so it was paused to spare the machine. " +
     "It runs again now, just as you left it, that program included: stop it (Ctrl-C or kill) if you no longer need it.",
   unknown:
     "While no terminal was open, your sandbox was paused because it kept the machine busy. " +
