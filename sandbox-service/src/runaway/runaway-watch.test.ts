@@ -36,6 +36,16 @@ describe("RunawayWatch", () => {
     expect(verdicts(watch, readings({ for: 30 * SECOND, cpus: 0.1, pids: 420 })).at(-1)).toBe("pids");
   });
 
+  it("calls a spell a fork bomb once it reached the process limit, even if CPU alone carried its last interval", () => {
+    const watch = new RunawayWatch({ windowMs: 40 * SECOND, cpus: 1 });
+    // Growing (CPU busy, few processes), at the limit, then dipping under the mark while it burns CPU.
+    const usages = readings({ for: 10 * SECOND, cpus: 1, pids: 100 }, { for: 20 * SECOND, cpus: 1, pids: 500 }, { for: 10 * SECOND, cpus: 1, pids: 380 });
+    expect(verdicts(watch, usages).at(-1)).toBe("pids");
+    // A spinner's spell never reaches the limit: "cpu".
+    const spinner = new RunawayWatch({ windowMs: 30 * SECOND, cpus: 1 });
+    expect(verdicts(spinner, readings({ for: 30 * SECOND, cpus: 1, pids: 5 })).at(-1)).toBe("cpu");
+  });
+
   it("leaves alone a sandbox that is busy for less than the window, or busy only at times", () => {
     const short = new RunawayWatch({ windowMs: 60 * SECOND, cpus: 1 });
     expect(verdicts(short, readings({ for: 50 * SECOND, cpus: 1 }), )).not.toContain("cpu");

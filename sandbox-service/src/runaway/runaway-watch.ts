@@ -68,6 +68,12 @@ export class RunawayWatch {
   private last: ContainerUsage | undefined;
   /** Engine time when the current busy spell began (the start of its first busy interval). */
   private busySince: number | undefined;
+  /**
+   * Whether the spell has had an interval at the process limit: then it is a fork bomb,
+   * even if its count dipped under the mark between two readings and CPU alone carried
+   * the next interval (a fork bomb burns CPU while it grows), and the learner is told so.
+   */
+  private sawPidsLimit = false;
 
   constructor(private readonly limits: RunawayLimits) {}
 
@@ -84,15 +90,19 @@ export class RunawayWatch {
     if (!previous || usage.cpuNanos < previous.cpuNanos) {
       // First reading, or the counter went back (the container restarted): start over.
       this.busySince = undefined;
+      this.sawPidsLimit = false;
       return null;
     }
     const cause = this.judge(previous, usage, shareCpus);
     if (!cause) {
       this.busySince = undefined;
+      this.sawPidsLimit = false;
       return null;
     }
     this.busySince ??= previous.readAt;
-    return usage.readAt - this.busySince >= this.limits.windowMs ? cause : null;
+    this.sawPidsLimit ||= cause === "pids";
+    if (usage.readAt - this.busySince < this.limits.windowMs) return null;
+    return this.sawPidsLimit ? "pids" : "cpu";
   }
 
   /** What kept the interval between two readings busy, if anything; the process limit first, as the learner's way out differs. */
