@@ -29,7 +29,9 @@ test("a fork bomb left running is paused while the learner is away; back, they r
   await expect.poll(() => stateOf(hostname!), { timeout: 60_000 }).toBe("paused");
 
   const back = new LessonPage(await context.newPage());
-  await back.open("start-here");
+  await back.page.goto("/lessons/start-here");
+  // Connected to the same sandbox again (its prompt may have scrolled away under the bomb's complaints).
+  await expect(back.terminal).toHaveAttribute("data-status", "connected", { timeout: 45_000 });
   await expect(back.page.getByTestId("terminal-notice")).toContainText("sat at its limit of running processes");
   await expect(back.page.getByTestId("terminal-notice")).toContainText("press Reset sandbox");
   expect(stateOf(hostname!)).toBe("running");

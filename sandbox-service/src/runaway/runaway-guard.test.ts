@@ -138,6 +138,24 @@ describe("RunawayGuard", () => {
     expect(frozen).toEqual([`${neighbour.learner}: cpu`]);
   });
 
+  it("tries again at the next sweep when the engine could not freeze it", async () => {
+    const { engine, manager, guard, frozen, advance } = setup(20 * SECOND);
+    const bomb = await manager.open(owner, () => {});
+    const pause = engine.pause.bind(engine);
+    engine.pause = async () => {
+      throw new Error("OCI runtime pause failed: unable to freeze");
+    };
+    for (let sweep = 0; sweep <= 2; sweep++) {
+      advance(bomb, 10, 1, 500);
+      await guard.check();
+    }
+    expect(frozen).toEqual([]);
+    engine.pause = pause;
+    advance(bomb, 10, 1, 500);
+    await guard.check();
+    expect(frozen).toEqual([`${owner.learner}: pids`]);
+  });
+
   it("does nothing when switched off (window 0)", async () => {
     const { engine, manager, guard, frozen, advance } = setup(0);
     const busy = await manager.open(owner, () => {});

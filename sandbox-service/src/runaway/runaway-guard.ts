@@ -79,8 +79,12 @@ export class RunawayGuard {
       }
       const cause = entry.watch.observe(usage, share);
       if (!cause) continue;
-      this.watches.delete(sandbox);
-      if (await this.manager.freeze(sandbox, cause)) frozen++;
+      // A failed freeze keeps its watch, so the next sweep tries again rather than waiting a
+      // whole new window (runc's freezer can give up on a cgroup that forks all the time).
+      if (await this.manager.freeze(sandbox, cause)) {
+        this.watches.delete(sandbox);
+        frozen++;
+      }
     }
     return frozen;
   }
