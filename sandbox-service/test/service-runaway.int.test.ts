@@ -44,6 +44,12 @@ async function sweepUntil(service: RunningService, done: () => Promise<boolean> 
   }
 }
 
+/** Starts one CPU spinner per CPU in the learner's shell (in the background) and waits until they run. */
+async function spin(learner: TestLearner): Promise<void> {
+  learner.type('for i in $(seq $(nproc)); do (while :; do :; done) & done; echo spin""ning\r');
+  await learner.waitFor("spinning");
+}
+
 const stateOf = async (id: string) => (await engine.inspect(id))?.state;
 
 /** Closes the learner's page and waits until the service has seen it go. */
@@ -87,8 +93,9 @@ describe("runaway sandboxes nobody watches", () => {
     expect(info.notice).toMatch(/limit of running processes.*paused.*runs again.*Reset sandbox/);
     expect(await stateOf(info.id)).toBe("running");
     await back.openTerminal();
-    // Builtins need no new process: the old shell answers, fork bomb and all.
-    expect(await back.run("echo thawed-$((2+2))", 30_000)).toBe("thawed-4");
+    // Builtins need no new process: the old shell answers, fork bomb and all (whose
+    // processes keep printing their complaints on the same terminal, between its lines).
+    expect((await back.run("echo thawed-$((2+2))", 30_000)).split("\n")).toContain("thawed-4");
 
     const reset = await back.request<{ id: string }>("sandbox:reset", {});
     expect(reset.ok).toBe(true);
@@ -101,14 +108,13 @@ describe("runaway sandboxes nobody watches", () => {
 
   it("freezes a CPU spinner left running; back, the learner finds it thawed with their work, and can stop it", async () => {
     // A quarter of a CPU: the spinner gets all of it even while other work crowds this
-    // shared machine (given a whole CPU, it got 0.2 of it at times, and would have to
-    // share with as many sandboxes for the guard to call that its share).
+    // shared machine (given a whole CPU, it got 0.2 of it at times, and the guard counts
+    // only sandboxes as competitors, so that would not be called its share).
     const service = await start({}, { SANDBOX_CPUS: 0.25 });
     const learner = await readyLearner(service.port);
     await learner.run("echo kept > /root/work");
     // One spinner per CPU, as a careless parallel job would: it can use its whole quota.
-    learner.type('for i in $(seq $(nproc)); do (while :; do :; done) & done; echo spin""ning\r');
-    await learner.waitFor("spinning");
+    await spin(learner);
     await leave(service, learner, learner.sandbox.id);
 
     await sweepUntil(service, async () => (await stateOf(learner.sandbox.id)) === "paused", "the spinner's sandbox is paused");
@@ -134,22 +140,26 @@ describe("runaway sandboxes nobody watches", () => {
     // The guard has judged both for a whole window: the one with its learner there runs on.
     expect(await stateOf(present.sandbox.id)).toBe("running");
     expect(service.manager.findById(present.sandbox.id)?.frozen).toBeUndefined();
-    expect(await present.run("echo still-mine", 30_000)).toBe("still-mine");
+    expect((await present.run("echo still-mine", 30_000)).split("\n")).toContain("still-mine");
     present.close();
   });
 
   it("adopts a frozen sandbox after a restart, still paused; its learner's return thaws it; its idle timer still applies", async () => {
-    const first = await start();
+    // A spinner, not a fork bomb: after a restart the learner needs a new shell, which a
+    // fork bomb at its limit may refuse (runc cannot start a process in a full pids cgroup:
+    // that learner's way out is Reset, as the first test shows). Quarter-CPU: see above.
+    const cpus = { SANDBOX_CPUS: 0.25 };
+    const first = await start({}, cpus);
     const learner = await readyLearner(first.port);
     const id = learner.sandbox.id;
     await learner.run("echo survived > /root/mark");
-    await forkBomb(learner);
+    await spin(learner);
     await leave(first, learner, id);
-    await sweepUntil(first, async () => (await stateOf(id)) === "paused", "the fork bomb's sandbox is paused");
+    await sweepUntil(first, async () => (await stateOf(id)) === "paused", "the spinner's sandbox is paused");
     await first.close();
 
     const clock = { offsetMs: 0 };
-    const second = await start({ now: () => Date.now() + clock.offsetMs });
+    const second = await start({ now: () => Date.now() + clock.offsetMs }, cpus);
     const adopted = second.manager.findById(id);
     expect(adopted?.state).toBe(SandboxState.Ready);
     expect(adopted?.frozen).toBeDefined();
@@ -160,10 +170,8 @@ describe("runaway sandboxes nobody watches", () => {
     const info = await back.openSandbox();
     expect(info.id).toBe(id);
     expect(info.notice).toMatch(/paused because it kept the machine busy.*runs again/);
-    await back.openTerminal();
-    // A new shell (the service's restart ended the old one): with the fork bomb raging again,
-    // only builtins are sure to run, so the file is read with `read`, not `cat`.
-    expect(await back.run("read -r mark < /root/mark; echo \"$mark\"", 30_000)).toBe("survived");
+    await back.openTerminal(); // a new shell: the service's restart ended the old one
+    expect(await back.run("cat /root/mark", 30_000)).toBe("survived");
 
     // Left again, it is frozen again; frozen, it is still removed when its idle time is up.
     await leave(second, back, id);
