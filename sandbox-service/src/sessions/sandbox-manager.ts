@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
-import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
+import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import { createSandboxContainer } from "../templates/create";
@@ -604,9 +604,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         { cause: error },
       );
     }
-    const message = String((error as { json?: { message?: string } })?.json?.message ?? (error as Error)?.message ?? error);
-    this.log.error(fallback, { error: message });
-    if (/no such image/i.test(message)) {
+    this.log.error(fallback, { error: String((error as Error)?.message ?? error) });
+    if (error instanceof ImageMissingError) {
       return new UserFacingError(
         "sandbox_failed",
         "The sandbox image is missing on this server. An administrator needs to run `npm run images`.",
