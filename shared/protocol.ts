@@ -36,6 +36,7 @@
  *   → workshop:end {}              ack      removes every learner's sandbox and closes the workshop
  */
 import { z } from "zod";
+import { learnerIdSchema, stepIdSchema } from "./ids";
 
 export const EVENTS = {
   sandboxOpen: "sandbox:open",
@@ -124,7 +125,7 @@ export const sandboxOpenSchema = z.object({
 
 export const sandboxResetSchema = z.object({}).strict();
 export const sandboxExtendSchema = z.object({}).strict();
-export const checkRunSchema = z.object({ step: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/) }).strict();
+export const checkRunSchema = z.object({ step: stepIdSchema }).strict();
 export type CheckRunRequest = z.infer<typeof checkRunSchema>;
 
 export interface CheckResult {
@@ -368,7 +369,6 @@ export interface ConnectErrorData {
 
 // ——— Workshops ———
 
-const learnerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
 const messageText = z.string().trim().min(1, "A message cannot be empty.").max(500, "A message can be at most 500 characters long.");
 
 export const workshopWatchSchema = z.object({}).strict();

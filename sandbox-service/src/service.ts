@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from "n
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server } from "socket.io";
-import { socketMessageLimit, type Config } from "../../shared/config";
+import { socketMessageLimit, type ServiceConfig } from "../../shared/config";
 import { EVENTS } from "../../shared/protocol";
 import { DockerEngine } from "./engine/docker-engine";
 import type { SandboxEngine } from "./engine/engine";
@@ -18,7 +18,7 @@ import { handleInstructorConnection } from "./socket/instructor-connection";
 import { PlatformRegistry } from "./registry/platform-registry";
 import { WorkshopHub } from "./workshops/workshop-hub";
 import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
-import { createTemplates } from "./templates/registry";
+import { createTemplates } from "./templates/catalog";
 import { WarmPool } from "./pool/warm-pool";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
@@ -73,7 +73,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startSandboxService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+export async function startSandboxService(config: ServiceConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const log = overrides.log ?? consoleLogger;
   const now = overrides.now ?? Date.now;
   const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);

@@ -28,7 +28,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { FILE_VERSION_NONE, type FileContent, type FileWritten } from "../../../shared/protocol";
 import { EngineUnavailableError, QuotaExceededError, SandboxGoneError, type ArchiveEntry, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { Sandbox } from "../sessions/sandbox";
 import { displayPath, resolveSandboxPath, type SandboxPath } from "./sandbox-path";
 

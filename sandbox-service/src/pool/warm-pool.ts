@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
-import type { TemplateRegistry } from "../templates/registry";
+import type { TemplateCatalog } from "../templates/catalog";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import { Terminal } from "../terminal/terminal";
@@ -46,7 +46,7 @@ export class WarmPool {
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly templates: TemplateRegistry,
+    private readonly templates: TemplateCatalog,
     private readonly options: WarmPoolOptions,
     private readonly log: Logger,
     /** Whether one more container fits on the platform now. */

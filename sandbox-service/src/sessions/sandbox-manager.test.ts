@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
 import { WarmPool } from "../pool/warm-pool";
-import { createTemplates } from "../templates/registry";
-import { UserFacingError } from "./errors";
+import { createTemplates } from "../templates/catalog";
+import { UserFacingError } from "../user-facing-error";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
 import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
@@ -17,7 +17,7 @@ const noProgress = () => {};
 
 function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number } = {}, engine = new FakeEngine()) {
   const clock = { now: Date.UTC(2026, 10, 27, 12) };
-  const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
+  const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
   let manager: SandboxManager | undefined;
   const pool = new WarmPool(

@@ -23,12 +23,12 @@ import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
-import type { TemplateRegistry } from "../templates/registry";
+import type { TemplateCatalog } from "../templates/catalog";
 import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
-import { UserFacingError } from "./errors";
+import { UserFacingError } from "../user-facing-error";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
 import { Sandbox, SandboxState, type FreezeCause, type Frozen } from "./sandbox";
 
@@ -127,7 +127,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly templates: TemplateRegistry,
+    private readonly templates: TemplateCatalog,
     private readonly pool: WarmPool,
     private readonly options: SandboxManagerOptions,
     private readonly log: Logger,

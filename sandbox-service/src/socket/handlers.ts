@@ -6,7 +6,7 @@ import type { Socket } from "socket.io";
 import type { z } from "zod";
 import { EVENTS, type Ack, type ProtocolErrorBody } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 
 function describe(issues: z.core.$ZodIssue[]): string {
   return issues

@@ -25,7 +25,7 @@ import type { Logger } from "../log/logger";
 import type { PortProxy } from "../ports/port-proxy";
 import type { CheckRunner } from "../checks/check-runner";
 import type { SandboxFiles } from "../files/sandbox-files";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
 import { SandboxState } from "../sessions/sandbox";

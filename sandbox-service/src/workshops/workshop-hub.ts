@@ -35,7 +35,7 @@ import type { SandboxClaims } from "../../../shared/token";
 import type { Logger } from "../log/logger";
 import type { WarmPool } from "../pool/warm-pool";
 import type { PlatformRegistry } from "../registry/platform-registry";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
 import type { Terminal, TerminalViewer } from "../terminal/terminal";
