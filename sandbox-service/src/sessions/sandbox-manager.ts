@@ -28,6 +28,7 @@ import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
+import type { Capacity } from "./capacity";
 import { UserFacingError } from "../user-facing-error";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
 import { Sandbox, SandboxState, type FreezeCause, type Frozen } from "./sandbox";
@@ -43,8 +44,6 @@ export interface SandboxManagerOptions {
    * too long only delays cleaning up after a crash.
    */
   reapGraceMs: number;
-  /** Containers on the platform at most (claimed and pooled); past it learners wait in line. */
-  maxTotal: number;
   /** Sandboxes one learner may hold at once (one per lesson). */
   maxPerLearner: number;
   /** How long before expiry the learner is warned (and may extend). */
@@ -129,11 +128,15 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     private readonly engine: SandboxEngine,
     private readonly templates: TemplateCatalog,
     private readonly pool: WarmPool,
+    /** SANDBOX_MAX_TOTAL: the manager's sandboxes and its waiting line count into it. */
+    private readonly capacity: Capacity,
     private readonly options: SandboxManagerOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
     super();
+    capacity.countHeld(() => this.byOwner.size);
+    capacity.countWaiting(() => this.admission.queueLength);
     this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
   }
 
@@ -148,7 +151,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /** Whether one more container fits: claimed, being created and pooled all count. */
   hasRoom(): boolean {
-    return this.byOwner.size + this.pool.size < this.options.maxTotal;
+    return this.capacity.hasRoom();
   }
 
   /** Learners waiting for capacity. */
