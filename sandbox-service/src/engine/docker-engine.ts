@@ -50,7 +50,7 @@ export function translate(error: unknown): Error {
   if (error instanceof EngineError) return error;
   if (isUnreachable(error)) return new EngineUnavailableError(error);
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  const message = String((error as { json?: { message?: unknown } } | null)?.json?.message ?? (error as Error | null)?.message ?? error);
+  const message = dockersOwnWords(error);
   const options = { cause: error };
   if (/no such image|pull access denied/i.test(message)) return new ImageMissingError(message, options);
   if (status === 404 && /no such container/i.test(message)) return new SandboxGoneError(message, options);
@@ -59,6 +59,19 @@ export function translate(error: unknown): Error {
   if (status === 409) return new Conflict(message, options);
   if (/quota exceeded|no space left on device/i.test(message)) return new QuotaExceededError(message, options);
   return new EngineError(message, options);
+}
+
+/**
+ * What Docker itself said: its JSON body's message, else the part of dockerode's message
+ * after its own label ("(HTTP code 404) no such container - Could not find the file…"; the
+ * label is per endpoint and says "no such container" for any 404 of the archive API).
+ */
+function dockersOwnWords(error: unknown): string {
+  const body = (error as { json?: { message?: unknown } } | null)?.json?.message;
+  if (typeof body === "string") return body;
+  const text = String((error as Error | null)?.message ?? error);
+  const labelled = /^\(HTTP code \d+\) [^-]*- ?(.*)$/s.exec(text);
+  return labelled ? labelled[1]!.trim() : text;
 }
 
 /** Runs a Docker call; any failure comes out as one of the engine's errors. */

@@ -17,6 +17,14 @@ describe("Docker's answers as the engine's errors", () => {
     expect(translate(docker(500, "Error processing tar file(exit status 1): write /root/x: no space left on device"))).toBeInstanceOf(QuotaExceededError);
   });
 
+  it("reads Docker's own words, not dockerode's label for the endpoint", () => {
+    // dockerode labels every 404 of the archive API "no such container", also for a missing path.
+    const label = (code: number, words: string) => Object.assign(new Error(`(HTTP code ${code}) no such container - ${words}`), { statusCode: code, json: null });
+    expect(translate(label(404, "Could not find the file /nope in container probe"))).not.toBeInstanceOf(SandboxGoneError);
+    expect(translate(label(404, ""))).not.toBeInstanceOf(SandboxGoneError);
+    expect(translate(label(404, "No such container: probe"))).toBeInstanceOf(SandboxGoneError);
+  });
+
   it("keeps Docker's message for the log, and never mistakes a missing path or a name in use for a gone container", () => {
     const path = translate(docker(404, "Could not find the file /root/x in container 3fa2"));
     expect(path).toBeInstanceOf(EngineError);
