@@ -14,7 +14,8 @@ import type { SandboxEngine } from "./engine/engine";
 import { consoleLogger, type Logger } from "./log/logger";
 import { Capacity } from "./sessions/capacity";
 import { SandboxManager } from "./sessions/sandbox-manager";
-import { authMiddleware, type SocketData } from "./socket/auth";
+import { authMiddleware } from "./socket/auth";
+import type { ServiceServer } from "./socket/handlers";
 import { handleInstructorConnection } from "./socket/instructor-connection";
 import { PlatformRegistry } from "./registry/platform-registry";
 import { WorkshopHub } from "./workshops/workshop-hub";
@@ -177,7 +178,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   // Once stopping, new pages are turned away at the handshake: to them the service is not
   // there yet, so they keep retrying until the next start answers.
   let stopping = false;
-  const io = new Server(platform, {
+  const io: ServiceServer = new Server(platform, {
     path: SOCKET_IO_PATH.slice(0, -1),
     allowRequest: (_request, callback) => callback(null, !stopping),
     // Big enough for a file:write of SANDBOX_FILE_MAX_BYTES (and a little more, so an
@@ -210,7 +211,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   const drain = new RequestDrain();
   io.on("connection", (socket) => {
     drain.watch(socket);
-    if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, workshops, log);
+    if (socket.data.role === "instructor") handleInstructorConnection(socket, workshops, log);
     else handleLearnerConnection(socket, { manager, ports, checks, files, activity: workshops, log });
   });
   if (records) logSandboxEvents(manager, records);

@@ -3,17 +3,17 @@
  * the end and why, a full disk, a process killed for its memory. Sent to the sandbox's
  * socket.io room, so every tab showing it (and nothing else) hears it.
  */
-import type { Server } from "socket.io";
 import { EVENTS } from "../../../shared/protocol";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { instanceSelector } from "../sessions/identity";
 import { endMessage, type SandboxManager } from "../sessions/sandbox-manager";
 import type { TemplateCatalog } from "../templates/catalog";
+import type { ServiceServer } from "./handlers";
 import { sandboxRoom } from "./learner-connection";
 
 /** Starts relaying; returns what stops the engine watch (the manager's events end with it). */
-export function relaySandboxNotices(io: Server, manager: SandboxManager, templates: TemplateCatalog, engine: SandboxEngine, instance: string, log: Logger): () => void {
+export function relaySandboxNotices(io: ServiceServer, manager: SandboxManager, templates: TemplateCatalog, engine: SandboxEngine, instance: string, log: Logger): () => void {
   manager.on("expiring", (sandbox) => {
     io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
       sandboxId: sandbox.id,

@@ -7,7 +7,7 @@
  * (its learners' sockets), `workshop:<workshop>:<learner>` (one learner's sockets).
  */
 import type { PoolDemand } from "../pool/pool-demand";
-import type { Server, Socket } from "socket.io";
+import type { ServiceServer, ServiceSocket } from "../socket/handlers";
 import {
   EVENTS,
   type DashboardRow,
@@ -68,7 +68,7 @@ export class WorkshopHub {
   private readonly shadows = new Map<string, Map<string, { terminal: Terminal; viewer: TerminalViewer }>>();
 
   constructor(
-    private readonly io: Server,
+    private readonly io: ServiceServer,
     private readonly manager: SandboxManager,
     private readonly pool: WarmPool,
     /** Where the hub says how many warm sandboxes workshops about to open want (the pool reads it). */
@@ -88,7 +88,7 @@ export class WorkshopHub {
   // ——— learners ———
 
   /** A learner's lesson page connected: it hears the workshop's announcements and its own hints. */
-  async learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void> {
+  async learnerConnected(socket: ServiceSocket, claims: SandboxClaims): Promise<void> {
     if (!claims.workshop || !this.database) return;
     const room = await this.seatedRoom(claims.workshop, claims.sub);
     if (!room) return;
