@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FLOW } from "../../shared/protocol";
 import { readyLearner, useService } from "./support/harness";
 
-const { config, service: running } = useService();
+const { service: running } = useService();
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

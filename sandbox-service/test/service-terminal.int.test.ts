@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { newLearnerId, readyLearner, TestLearner, token, useService } from "./support/harness";
 
-const { config, service: running } = useService();
+const { service: running } = useService();
 
 describe("terminal over socket.io", () => {
   it("runs commands in the learner's container", async () => {
