@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
 import type { CheckResult, FileContent, FileWritten, SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
+import { InputOrder } from "./input-order";
 import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
 
 export interface TerminalHandle {
@@ -113,13 +114,16 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
       });
       connection.current = conn;
 
-      term.onData((data) => {
-        if (!waitingForEnter) return void conn.input(data);
-        if (data === "\r") {
-          waitingForEnter = false;
-          conn.restartShell();
-        }
-      });
+      const input = new InputOrder();
+      term.onData((data) =>
+        input.now(() => {
+          if (!waitingForEnter) return void conn.input(data);
+          if (data === "\r") {
+            waitingForEnter = false;
+            conn.restartShell();
+          }
+        }),
+      );
       term.onResize(({ cols, rows }) => conn.resize({ cols, rows }));
       term.onSelectionChange(() => {
         const selected = term!.getSelection();
@@ -136,7 +140,8 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
       });
       element.addEventListener("contextmenu", (event) => {
         event.preventDefault();
-        readClipboard().then(
+        input.later(
+          readClipboard(),
           (text) => text && term!.paste(text),
           () => setHint("Your browser blocked reading the clipboard; paste with Ctrl+Shift+V instead."),
         );
