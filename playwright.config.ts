@@ -46,6 +46,9 @@ export default defineConfig({
       // "give me more time" path can be tested without waiting two hours.
       SANDBOX_SWEEP_INTERVAL_SECONDS: "2",
       SANDBOX_EXPIRY_WARNING_SECONDS: "7190",
+      // A sandbox left busy with its page closed is frozen after 6 s (production: 60 s), so
+      // runaway.spec.ts sees it happen within its timeout. Nothing else leaves one busy.
+      SANDBOX_RUNAWAY_WINDOW_SECONDS: "6",
     },
   },
 });

@@ -117,6 +117,12 @@ const schema = z.object({
   CHECK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** Resets of one learner's sandbox for one lesson per minute (each creates a container). */
   SANDBOX_RESETS_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(3),
+  /**
+   * A sandbox with no terminal attached that stays at its process limit or at full CPU
+   * this long is frozen (paused) until its learner comes back; 0: never. Judged at sweeps,
+   * so it happens up to one SANDBOX_SWEEP_INTERVAL_SECONDS later.
+   */
+  SANDBOX_RUNAWAY_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Image of the `shell` template, built by images/build.sh. */
   SHELL_IMAGE: z.string().min(1).default("dojo/lab-shell:latest"),
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),

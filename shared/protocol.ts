@@ -14,6 +14,7 @@
  *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
+ *   (a sandbox frozen while nobody watched is thawed by sandbox:open, whose answer's `notice` says why)
  *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
  *   → sandbox:port-link {port}    ack      a one-minute, one-use link opening that port in the browser, on an origin of its own
  *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
@@ -243,6 +244,11 @@ export interface SandboxInfo {
   expiresAt: string;
   /** Whether sandbox:extend would add time. */
   canExtend: boolean;
+  /**
+   * Something the learner should read on arrival: why their sandbox had been frozen
+   * (paused while nobody watched it, for keeping the machine busy) and that it runs again.
+   */
+  notice?: string;
 }
 
 export type SandboxPhase = "queued" | "creating" | "starting" | "ready";
@@ -384,7 +390,7 @@ export interface WorkshopEndedEvent {
 }
 
 /** What a dashboard row says about a learner's sandbox. */
-export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "gone";
+export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "paused" | "gone";
 
 export interface DashboardRow {
   learnerId: string;

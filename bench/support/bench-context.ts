@@ -56,6 +56,8 @@ export interface WithServiceOptions {
   databaseUrl?: string;
   /** SANDBOX_SWEEP_INTERVAL_SECONDS; default the service's. */
   sweepIntervalSeconds?: number;
+  /** SANDBOX_RUNAWAY_WINDOW_SECONDS; default the service's. */
+  runawayWindowSeconds?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function withService<T>(
     logFile,
     databaseUrl: options.databaseUrl,
     sweepIntervalSeconds: options.sweepIntervalSeconds,
+    runawayWindowSeconds: options.runawayWindowSeconds,
   });
   const release = ctx.cleanup.add("stop the sandbox service and remove its sandboxes", async () => {
     await service.stop();

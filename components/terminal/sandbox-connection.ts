@@ -327,6 +327,7 @@ export class SandboxConnection {
     this.sandboxId = answer.value.id;
     this.sandboxReady = true;
     this.on.sandbox(answer.value);
+    if (answer.value.notice) this.on.notice(answer.value.notice);
     this.openTerminal();
   }
 

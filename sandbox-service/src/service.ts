@@ -25,6 +25,7 @@ import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
 import { SandboxFiles } from "./files/sandbox-files";
+import { RunawayGuard } from "./runaway/runaway-guard";
 import { RequestDrain } from "./socket/request-drain";
 import { RecordQueue } from "./records/record-queue";
 import { RecordStore } from "./records/record-store";
@@ -62,7 +63,7 @@ export interface RunningService {
   port: number;
   manager: SandboxManager;
   pool: WarmPool;
-  /** One reconcile + timers pass, as the periodic sweep does it. */
+  /** One reconcile + timers + workshops + pool + runaway-guard pass, as the periodic sweep does it. */
   sweep(): Promise<void>;
   /**
    * Stops serving: tells every page the platform is restarting, answers the requests in
@@ -115,6 +116,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     now,
   );
 
+  const runaway = new RunawayGuard(engine, manager, { windowMs: config.SANDBOX_RUNAWAY_WINDOW_SECONDS * 1000, cpus: config.SANDBOX_CPUS }, log);
   // The service's port serves two kinds of origin: its own (socket.io, /healthz) and the
   // learners' apps under PORTS_BASE_DOMAIN. The Host header decides, before socket.io sees
   // anything: an app's page may use /socket.io/ for itself, and the platform's socket must
@@ -235,6 +237,9 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
         await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
         await pool.trim();
         await pool.fill();
+        // Last: its readings wait for the engine's stats tick (about a second), which would
+        // otherwise delay pre-warming for a workshop by as much at every sweep.
+        await runaway.check();
       } catch (error) {
         log.warn("sweep failed; retrying at the next one", { error });
       } finally {

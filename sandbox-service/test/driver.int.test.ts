@@ -99,6 +99,35 @@ describe("DockerEngine", () => {
     await engine.remove(container.id);
   });
 
+  it("reads a container's use, pauses it (nothing runs, twice is fine), lets it run again, and removes it paused", async () => {
+    const container = await engine.createAndStart({ ...spec(`dojo-test-${randomBytes(4).toString("hex")}`), hostConfig: { NetworkMode: "none", Init: true, PidsLimit: 64 } });
+    await engine.run(container.id, { cmd: ["sh", "-c", "sleep 300 & sleep 300 & true"], timeoutMs: 10_000 });
+    const running = await engine.usage(container.id);
+    // docker-init, `sleep infinity` and the two sleeps; the limit as set.
+    expect(running).toMatchObject({ pids: 4, pidsLimit: 64 });
+    expect(running!.onlineCpus).toBeGreaterThanOrEqual(1);
+    expect(running!.readAt).toBeGreaterThan(Date.now() - 60_000);
+
+    await engine.pause(container.id);
+    await engine.pause(container.id);
+    expect((await engine.inspect(container.id))?.state).toBe("paused");
+    await expect(engine.run(container.id, { cmd: ["true"], timeoutMs: 10_000 })).rejects.toMatchObject({ statusCode: 409 });
+    const frozen = await engine.usage(container.id);
+    expect(frozen?.pids).toBe(4);
+    expect(frozen!.readAt).toBeGreaterThanOrEqual(running!.readAt);
+
+    await engine.unpause(container.id);
+    await engine.unpause(container.id);
+    expect((await engine.run(container.id, { cmd: ["echo", "awake"], timeoutMs: 10_000 })).stdout).toBe("awake\n");
+
+    await engine.pause(container.id);
+    await engine.remove(container.id);
+    expect(await engine.inspect(container.id)).toBeNull();
+    expect(await engine.usage(container.id)).toBeNull();
+    await expect(engine.pause(container.id)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(engine.unpause(container.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("fails to create from a missing image and leaves nothing behind", async () => {
     await expect(engine.createAndStart(spec(`dojo-test-${randomBytes(4).toString("hex")}`, "dojo/no-such-image:latest"))).rejects.toThrow(/no such image/i);
     expect(await engine.list(labels)).toEqual([]);

@@ -15,6 +15,7 @@ import {
   type ContainerInfo,
   type ContainerSpec,
   type ContainerState,
+  type ContainerUsage,
   type RunResult,
   type RunSpec,
   type SandboxEngine,
@@ -293,6 +294,47 @@ export class DockerEngine implements SandboxEngine {
       // 404: already gone; 409: removal already in progress. Both mean "it is going away".
       const status = statusCode(error);
       if (status === 404 || status === 409) return;
+      throw error;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    try {
+      await call(() => this.docker.getContainer(id).pause());
+    } catch (error) {
+      // Docker answers 409 or 500 depending on the version; the sentence is what is stable.
+      if (/is already paused/i.test(String((error as Error).message))) return;
+      throw error;
+    }
+  }
+
+  async unpause(id: string): Promise<void> {
+    try {
+      await call(() => this.docker.getContainer(id).unpause());
+    } catch (error) {
+      if (/is not paused/i.test(String((error as Error).message))) return;
+      throw error;
+    }
+  }
+
+  async usage(id: string): Promise<ContainerUsage | null> {
+    try {
+      // one-shot: the figures now, instead of Docker waiting a second for a second reading.
+      const stats = await call(() => this.docker.getContainer(id).stats({ stream: false, "one-shot": true }));
+      const pids = stats.pids_stats as { current?: number; limit?: number } | undefined;
+      // A stopped container answers with zeroes and a "read" time of year 1.
+      const readAt = Date.parse(stats.read);
+      if (!(readAt > 0) || pids?.current === undefined) return null;
+      return {
+        readAt,
+        cpuNanos: stats.cpu_stats.cpu_usage.total_usage,
+        onlineCpus: stats.cpu_stats.online_cpus || stats.cpu_stats.cpu_usage.percpu_usage?.length || 1,
+        pids: pids.current,
+        // Docker reports "no limit" as 0 or as the kernel's maximum.
+        pidsLimit: pids.limit && pids.limit < 2 ** 31 ? pids.limit : null,
+      };
+    } catch (error) {
+      if (statusCode(error) === 404) return null;
       throw error;
     }
   }

@@ -117,6 +117,24 @@ export interface ArchiveEntry {
   content?: Uint8Array;
 }
 
+/**
+ * What a container is using at one moment (Docker's stats). CPU time is cumulative, so a
+ * rate needs two readings: (cpuNanos₂ − cpuNanos₁) / (readAt₂ − readAt₁) is exact over the
+ * whole interval however far apart they are, not a sample of it.
+ */
+export interface ContainerUsage {
+  /** When the engine read the figures (ms since the epoch, on the engine's clock). */
+  readAt: number;
+  /** CPU time the container has used since it started, in nanoseconds. */
+  cpuNanos: number;
+  /** CPUs the machine has online: a container cannot use more than this whatever its quota. */
+  onlineCpus: number;
+  /** Processes (and threads) in the container now. */
+  pids: number;
+  /** Its process limit; null when it has none. */
+  pidsLimit: number | null;
+}
+
 /** An interactive process with a terminal inside a container. */
 export interface TtyProcess {
   /** Raw terminal bytes both ways. Ends when the process exits or the container goes. */
@@ -155,8 +173,19 @@ export interface SandboxEngine {
   removeUnusedVolumes(labels: Record<string, string>): Promise<number>;
   /** Renames a container (atomically; names are unique per engine). Rejects if it is gone. */
   rename(id: string, name: string): Promise<void>;
-  /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
+  /** Removes a container and its anonymous volumes, killing it if it runs (paused or not). Idempotent. */
   remove(id: string): Promise<void>;
+  /**
+   * Freezes every process of a running container (Docker's pause: the cgroup freezer). They
+   * keep their memory and files and use no CPU until unpause; the container's state reads
+   * "paused", and commands cannot be run in it meanwhile (run, openTty and connect reject).
+   * Idempotent; rejects when the container is gone (statusCode 404) or not running (409).
+   */
+  pause(id: string): Promise<void>;
+  /** Lets a paused container's processes run again. Idempotent (a running container is left as it is). */
+  unpause(id: string): Promise<void>;
+  /** The container's resource use now; null when it does not exist (any more). */
+  usage(id: string): Promise<ContainerUsage | null>;
   /**
    * Runs a command to completion inside a running container, without a TTY (output capped
    * at 64 KiB each). On timeout it resolves only after the command and what it started

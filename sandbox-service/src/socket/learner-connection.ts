@@ -114,7 +114,10 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
         throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
       }
     }
-    return bind(await manager.open(owner, progress, gone.signal));
+    const opened = await manager.open(owner, progress, gone.signal);
+    // Frozen while nobody watched (runaway/): it runs again from here, and the learner reads why.
+    const notice = await manager.thaw(opened);
+    return { ...bind(opened), ...(notice ? { notice } : {}) };
   });
 
   onRequest(socket, log, EVENTS.sandboxReset, sandboxResetSchema, async () => bind(await manager.reset(owner, progress, gone.signal)));

@@ -79,6 +79,8 @@ export class WorkshopHub {
   ) {
     manager.on("provisioned", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("ended", (sandbox) => this.sandboxChanged(sandbox));
+    manager.on("frozen", (sandbox) => this.sandboxChanged(sandbox));
+    manager.on("thawed", (sandbox) => this.sandboxChanged(sandbox));
   }
 
   // ——— learners ———
@@ -284,7 +286,7 @@ export class WorkshopHub {
 
   private warmup(room: WorkshopRoom): DashboardWarmup {
     const target = room.workshop.capacity;
-    const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "starting"].includes(this.sandboxState(room, id))).length;
+    const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "paused", "starting"].includes(this.sandboxState(room, id))).length;
     const template = this.upcoming.find((w) => w.id === room.workshop.id)?.template;
     const pooled = template ? this.pool.readyCount(template) : 0;
     return { ready: Math.min(target, withSandbox + pooled), target };
@@ -331,6 +333,7 @@ export class WorkshopHub {
     if (!sandbox) return room.currentLesson(learnerId) === null ? "none" : "gone";
     if (sandbox.state === SandboxState.Creating) return "starting";
     if (sandbox.state !== SandboxState.Ready) return "gone";
+    if (sandbox.frozen) return "paused";
     return sandbox.attached.size > 0 ? "ready" : "idle";
   }
 
