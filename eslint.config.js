@@ -10,7 +10,7 @@
  *   app/, components/, lib/      the web app; reaches the service over HTTP and socket.io only
  *   sandbox-service/src/         the service; only engine/ talks to Docker
  *   components/, client files    run in the browser: no Node built-ins, no database code
- *   *\/testing/                  fakes and fixtures for tests, never shipped
+ *   any testing/ folder          fakes and fixtures for tests, never shipped
  */
 import path from "node:path";
 import { builtinModules } from "node:module";
@@ -38,7 +38,10 @@ const sharedDb = {
   allowTypeImports: true,
   message: "Browser code must not import database code (shared/db); a type-only import is fine.",
 };
-/** The browser has no Node built-ins; `node:x` and bare `x` both count. */
+/**
+ * The browser has no Node built-ins; `node:x` and bare `x` both count. As a selector's
+ * regex (no-restricted-syntax below), which cannot contain "/": written as \x2F.
+ */
 const nodeBuiltin = new RegExp(`^(node:.*|(${builtinModules.map((name) => name.replace(/[/]/g, "\\x2F")).join("|")})(\\x2F.*)?)$`).source;
 
 export default defineConfig(
