@@ -6,8 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { createAccount } from "../shared/db/accounts";
-import type { AttemptKind } from "../shared/db/attempts";
+import { createAccount } from "../lib/data/accounts";
+import type { AttemptKind } from "../lib/data/attempts";
 import { createDatabase } from "../shared/db/client";
 import { createWorkshop } from "../shared/db/workshops";
 import { newLearnerId } from "../shared/token";

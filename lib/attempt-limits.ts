@@ -11,8 +11,8 @@
  * client hammering a closed door does not keep it closed: it opens once the attempts
  * that filled it are older than the window.
  */
-import type { Config } from "../shared/config";
-import { forgetAttempt, recordAttempt, type AttemptKind } from "../shared/db/attempts";
+import type { WebConfig } from "../shared/config";
+import { forgetAttempt, recordAttempt, type AttemptKind } from "./data/attempts";
 import type { Database } from "../shared/db/client";
 
 export interface AttemptLimit {
@@ -31,7 +31,7 @@ export const SIGN_IN_PER_EMAIL: AttemptLimit = { kind: "sign-in-email", max: 5, 
 export const SIGN_IN_PER_ADDRESS: AttemptLimit = { kind: "sign-in-address", max: 20, windowMs: GUESS_WINDOW_MS };
 
 /** The limits an operator sets (shared/config.ts). */
-export function attemptLimits(config: Pick<Config, "SANDBOX_TOKENS_PER_MINUTE" | "WORKSHOP_CODE_FAILURES_PER_ADDRESS" | "INSTRUCTOR_CODE_FAILURES_PER_ADDRESS">) {
+export function attemptLimits(config: Pick<WebConfig, "SANDBOX_TOKENS_PER_MINUTE" | "WORKSHOP_CODE_FAILURES_PER_ADDRESS" | "INSTRUCTOR_CODE_FAILURES_PER_ADDRESS">) {
   return {
     joinCode: { kind: "join-code", max: config.WORKSHOP_CODE_FAILURES_PER_ADDRESS, windowMs: GUESS_WINDOW_MS },
     instructorCode: { kind: "instructor-code", max: config.INSTRUCTOR_CODE_FAILURES_PER_ADDRESS, windowMs: GUESS_WINDOW_MS },

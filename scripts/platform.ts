@@ -4,19 +4,24 @@
  * once both answer, a crashed process started again with back-off, and on Ctrl-C, SIGTERM
  * or SIGHUP everything it started stopped before it exits (a second Ctrl-C kills at once).
  */
-import { config, ConfigError } from "../shared/config";
+import { ConfigError, ensureSecret, loadServiceConfig, loadWebConfig } from "../shared/config";
+import { existsSync } from "node:fs";
 import { Supervisor } from "./platform/supervisor";
 
 const mode = process.argv[2] === "development" ? "development" : "production";
 let settings;
+let env: NodeJS.ProcessEnv;
 try {
-  settings = config();
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  // Start-up is where the secret is made (on the first run); both children get it, so they agree.
+  env = { ...process.env, DOJO_SECRET: ensureSecret(), NEXT_TELEMETRY_DISABLED: "1" };
+  // Both processes' settings checked here, so a bad value stops the platform before anything starts.
+  settings = loadWebConfig(env);
+  loadServiceConfig(env);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(2);
 }
-// Both children must agree on the secret; config() created it if it did not exist yet.
-const env = { ...process.env, DOJO_SECRET: settings.DOJO_SECRET, NEXT_TELEMETRY_DISABLED: "1" };
 const webUrl = `http://localhost:${settings.PORT}`;
 const serviceHealth = `http://localhost:${settings.SANDBOX_PORT}/healthz`;
 

@@ -9,12 +9,13 @@
 import { createServer } from "node:http";
 import next from "next";
 import { trustForwarding } from "../lib/client-address";
-import { config, ConfigError } from "../shared/config";
+import { ConfigError, ensureSecret, webConfig } from "../shared/config";
 
 const dev = process.argv[2] === "development";
 let settings;
 try {
-  settings = config();
+  ensureSecret();
+  settings = webConfig();
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(2);

@@ -1,7 +1,12 @@
 /**
- * Every setting of the platform, read once from the environment and validated.
- * Both processes (web and sandbox-service) load it; a bad value stops the process at
- * boot with the variable named. Documented in README.md and .env.example.
+ * Every setting of the platform, read once from the environment and validated: one schema
+ * for the web app, one for the sandbox service, sharing what both need (the database, the
+ * secret, the service's port). A bad value stops the process at boot with the variable
+ * named. Documented in README.md and .env.example.
+ *
+ * The secret is created at start-up only (`ensureSecret`, by scripts/platform.ts and by a
+ * process started on its own), never while a page renders: loading a configuration reads
+ * it and fails in a sentence when there is none.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,33 +18,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
 const bytes = z.coerce.number().int().positive();
 
-const schema = z.object({
-  /** Port of the web app (Next.js). */
-  PORT: port.default(3000),
-  /** Port of the sandbox service (socket.io). */
-  SANDBOX_PORT: port.default(4000),
-  /**
-   * Address the browser uses to reach the sandbox service. Empty: the page's own host
-   * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
-   */
-  SANDBOX_PUBLIC_URL: z.url().optional(),
-  /**
-   * Learners' web apps open on an origin of their own per sandbox and port,
-   * `<sandbox>-<port>.<PORTS_BASE_DOMAIN>`, never on the platform's: their pages can then
-   * neither read nor set the platform's cookies. The default, `ports.localhost`, needs no
-   * DNS (browsers resolve `*.localhost` to loopback) but works only for a browser on the
-   * platform's own machine; for anyone else, point a wildcard DNS name (`*.ports.example.org`)
-   * at the sandbox service and set it here. It must not be the platform's own host name.
-   */
-  PORTS_BASE_DOMAIN: z
-    .string()
-    .toLowerCase()
-    .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "must be a domain name such as ports.example.org (two labels or more, no scheme, port or wildcard)")
-    .default("ports.localhost"),
-  /** The scheme browsers use for those origins: https when a TLS proxy serves *.PORTS_BASE_DOMAIN (the access cookie is then Secure). */
-  PORTS_PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
-  /** The port browsers use for those origins. Empty: the sandbox service's own port (SANDBOX_PORT). */
-  PORTS_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+/** What both processes read: where local state and the database are, the shared secret. */
+const commonFields = {
   /** Folder for local state: the generated secret. */
   DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
   /** The database: `file:PATH` is SQLite (relative to the working directory), `postgresql://…` PostgreSQL. */
@@ -49,9 +29,29 @@ const schema = z.object({
     .default("file:.dojo/dojo.db"),
   /**
    * HMAC secret shared by web and service to sign learner cookies and sandbox tokens.
-   * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.
+   * Empty: the one kept in DOJO_DATA_DIR/secret, which `npm start` creates on its first
+   * run, so restarts keep sessions.
    */
   DOJO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+};
+
+/** Where the sandbox service listens: the service binds it, the web app points browsers at it. */
+const bothFields = {
+  /** Port of the sandbox service (socket.io). */
+  SANDBOX_PORT: port.default(4000),
+};
+
+/** The web app's settings (pages, accounts, workshops, tokens). */
+const webSchema = z.object({
+  ...commonFields,
+  ...bothFields,
+  /** Port of the web app (Next.js). */
+  PORT: port.default(3000),
+  /**
+   * Address the browser uses to reach the sandbox service. Empty: the page's own host
+   * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
+   */
+  SANDBOX_PUBLIC_URL: z.url().optional(),
   /** When set, signing up as an instructor needs this code; empty: anyone may sign up as one. */
   INSTRUCTOR_SIGNUP_CODE: z.string().min(8, "must be at least 8 characters").optional(),
   /**
@@ -74,6 +74,31 @@ const schema = z.object({
   WORKSHOP_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Wrong instructor sign-up codes (INSTRUCTOR_SIGNUP_CODE) one client address may try per 15 minutes. */
   INSTRUCTOR_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Lifetime of a sandbox token handed to the browser; it fetches a new one on every (re)connect. */
+  TOKEN_TTL_SECONDS: seconds.default(300),
+});
+
+/** The sandbox service's settings (the engine, sandboxes, terminals, limits). */
+const serviceSchema = z.object({
+  ...commonFields,
+  ...bothFields,
+  /**
+   * Learners' web apps open on an origin of their own per sandbox and port,
+   * `<sandbox>-<port>.<PORTS_BASE_DOMAIN>`, never on the platform's: their pages can then
+   * neither read nor set the platform's cookies. The default, `ports.localhost`, needs no
+   * DNS (browsers resolve `*.localhost` to loopback) but works only for a browser on the
+   * platform's own machine; for anyone else, point a wildcard DNS name (`*.ports.example.org`)
+   * at the sandbox service and set it here. It must not be the platform's own host name.
+   */
+  PORTS_BASE_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "must be a domain name such as ports.example.org (two labels or more, no scheme, port or wildcard)")
+    .default("ports.localhost"),
+  /** The scheme browsers use for those origins: https when a TLS proxy serves *.PORTS_BASE_DOMAIN (the access cookie is then Secure). */
+  PORTS_PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
+  /** The port browsers use for those origins. Empty: the sandbox service's own port (SANDBOX_PORT). */
+  PORTS_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * Name of this platform instance. Every Docker object carries it as a label, and the
    * reaper only touches its own instance's objects, so a test run and a dev server can
@@ -82,8 +107,6 @@ const schema = z.object({
   DOJO_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and '-'").default("default"),
   /** Docker engine address: unix:///path/to.sock or tcp://host:port. */
   DOCKER_HOST: z.string().regex(/^(unix|tcp):\/\//, "must start with unix:// or tcp://").default("unix:///var/run/docker.sock"),
-  /** Lifetime of a sandbox token handed to the browser; it fetches a new one on every (re)connect. */
-  TOKEN_TTL_SECONDS: seconds.default(300),
   /** A sandbox with no terminal attached for this long is removed. */
   SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
   /** A sandbox is removed this long after it was created, attached or not. */
@@ -167,9 +190,13 @@ const schema = z.object({
 });
 
 /** Every variable the platform reads (documented one by one in .env.example). */
-export const CONFIG_VARIABLES = Object.keys(schema.shape);
+export const CONFIG_VARIABLES = [...new Set([...Object.keys(webSchema.shape), ...Object.keys(serviceSchema.shape)])];
 
-export type Config = Omit<z.infer<typeof schema>, "DOJO_SECRET"> & { DOJO_SECRET: string };
+type WithSecret<T> = Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string };
+export type WebConfig = WithSecret<z.infer<typeof webSchema>>;
+export type ServiceConfig = WithSecret<z.infer<typeof serviceSchema>>;
+/** Where the database is: all the migration and backup scripts need. */
+export type DatabaseConfig = Pick<ServiceConfig, "DATABASE_URL" | "DOJO_DATA_DIR">;
 
 export class ConfigError extends Error {}
 
@@ -185,30 +212,73 @@ export const FILE_MESSAGE_HEADROOM_BYTES = 64 * 1024;
  * SANDBOX_FILE_MAX_BYTES if that is more. Every event's schema then bounds its own fields
  * (keystrokes to MAX_INPUT_CHARS, file content to SANDBOX_FILE_MAX_BYTES).
  */
-export function socketMessageLimit(config: Pick<Config, "SOCKET_MAX_MESSAGE_BYTES" | "SANDBOX_FILE_MAX_BYTES">): number {
+export function socketMessageLimit(config: Pick<ServiceConfig, "SOCKET_MAX_MESSAGE_BYTES" | "SANDBOX_FILE_MAX_BYTES">): number {
   return Math.max(config.SOCKET_MAX_MESSAGE_BYTES, config.SANDBOX_FILE_MAX_BYTES + FILE_MESSAGE_HEADROOM_BYTES);
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+type Env = Record<string, string | undefined>;
+
+function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const config = parsed.data;
-  return { ...config, DOJO_SECRET: config.DOJO_SECRET ?? readOrCreateSecret(config.DOJO_DATA_DIR) };
+  return parsed.data;
 }
 
-function readOrCreateSecret(dataDir: string): string {
-  const file = path.resolve(dataDir, "secret");
-  try {
-    const existing = readFileSync(file, "utf8").trim();
-    if (existing.length >= 32) return existing;
-  } catch {
-    // no secret yet: create one below
+function withSecret<T extends { DOJO_SECRET?: string; DOJO_DATA_DIR: string }>(config: T): Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string } {
+  const secret = config.DOJO_SECRET ?? readSecret(config.DOJO_DATA_DIR);
+  if (!secret) {
+    throw new ConfigError(
+      `No secret: DOJO_SECRET is not set and ${secretFile(config.DOJO_DATA_DIR)} does not exist. ` +
+        "Start the platform with `npm start` (it creates one on its first run), or set DOJO_SECRET (32+ characters) for every process.",
+    );
   }
+  return { ...config, DOJO_SECRET: secret };
+}
+
+/** Parses the web app's settings; throws a ConfigError naming every bad variable, or the missing secret. */
+export function loadWebConfig(env: Env = process.env): WebConfig {
+  return withSecret(parse(webSchema, env));
+}
+
+/** Parses the sandbox service's settings; throws a ConfigError naming every bad variable, or the missing secret. */
+export function loadServiceConfig(env: Env = process.env): ServiceConfig {
+  return withSecret(parse(serviceSchema, env));
+}
+
+/** Parses where the database is (no secret needed: migrations run before anything has one). */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const { DATABASE_URL, DOJO_DATA_DIR } = parse(z.object(commonFields), env);
+  return { DATABASE_URL, DOJO_DATA_DIR };
+}
+
+function secretFile(dataDir: string): string {
+  return path.resolve(dataDir, "secret");
+}
+
+function readSecret(dataDir: string): string | undefined {
+  try {
+    const existing = readFileSync(secretFile(dataDir), "utf8").trim();
+    return existing.length >= 32 ? existing : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure DOJO_DATA_DIR/secret exists (unless DOJO_SECRET is set) and returns the
+ * secret: for start-up code only (scripts/platform.ts, a process started on its own).
+ */
+export function ensureSecret(env?: Env): string {
+  if (!env) loadDotEnv();
+  const { DOJO_SECRET, DOJO_DATA_DIR } = parse(z.object(commonFields), env ?? process.env);
+  if (DOJO_SECRET) return DOJO_SECRET;
+  const existing = readSecret(DOJO_DATA_DIR);
+  if (existing) return existing;
+  const file = secretFile(DOJO_DATA_DIR);
   mkdirSync(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString("base64url");
   // "wx" fails if another process created it meanwhile; then theirs wins.
@@ -220,14 +290,30 @@ function readOrCreateSecret(dataDir: string): string {
   }
 }
 
-let cached: Config | undefined;
-/**
- * The process's configuration, loaded on first use. A `.env` file in the working
- * directory fills in variables the environment does not set, for every process alike
- * (web, service, Prisma CLI).
- */
-export function config(): Config {
-  if (!cached && existsSync(".env")) process.loadEnvFile(".env");
-  cached ??= loadConfig();
-  return cached;
+/** A `.env` file in the working directory fills in variables the environment does not set, for every process alike. */
+function loadDotEnv(): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
+let web: WebConfig | undefined;
+let service: ServiceConfig | undefined;
+
+/** The web app's configuration, loaded on first use. */
+export function webConfig(): WebConfig {
+  if (!web) loadDotEnv();
+  web ??= loadWebConfig();
+  return web;
+}
+
+/** The sandbox service's configuration, loaded on first use. */
+export function serviceConfig(): ServiceConfig {
+  if (!service) loadDotEnv();
+  service ??= loadServiceConfig();
+  return service;
+}
+
+/** Where the database is, for scripts (migrations, backups, Prisma's CLI). */
+export function databaseConfig(): DatabaseConfig {
+  loadDotEnv();
+  return loadDatabaseConfig();
 }

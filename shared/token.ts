@@ -5,18 +5,17 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { learnerIdSchema, lessonSlugSchema } from "./ids";
+import { TEMPLATE_NAMES } from "./templates";
 
-const learnerId = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
-const lessonSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
-const templateName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 
 export const sandboxClaimsSchema = z.object({
   /** The learner this token speaks for. */
-  sub: learnerId,
+  sub: learnerIdSchema,
   /** The lesson whose sandbox the token may open. */
-  lesson: lessonSlug,
+  lesson: lessonSlugSchema,
   /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
-  template: templateName,
+  template: z.enum(TEMPLATE_NAMES),
   /** The workshop the learner is in, when this lesson is part of it: their progress shows on its dashboard. */
   workshop: z.uuid().optional(),
   /** Expiry, seconds since the epoch. */
@@ -105,14 +104,14 @@ function verifyClaims<S extends z.ZodType<{ exp: number }>>(schema: S, purpose: 
 
 /** Cookie value naming an anonymous learner: `<id>.<signature>`. */
 export function signLearnerCookie(id: string, secret: string): string {
-  return `${learnerId.parse(id)}.${hmac(secret, "learner-cookie", id)}`;
+  return `${learnerIdSchema.parse(id)}.${hmac(secret, "learner-cookie", id)}`;
 }
 
 /** The learner id in a cookie value, or null when it is absent, malformed or forged. */
 export function readLearnerCookie(value: string | undefined, secret: string): string | null {
   if (!value) return null;
   const [id, signature, extra] = value.split(".");
-  if (!id || !signature || extra !== undefined || !learnerId.safeParse(id).success) return null;
+  if (!id || !signature || extra !== undefined || !learnerIdSchema.safeParse(id).success) return null;
   return sameSignature(signature, hmac(secret, "learner-cookie", id)) ? id : null;
 }
 
@@ -120,7 +119,7 @@ export function readLearnerCookie(value: string | undefined, secret: string): st
 export const portAccessSchema = z.object({
   sandboxId: z.string().regex(/^[a-f0-9]{64}$/),
   port: z.number().int().min(1).max(65535),
-  sub: learnerId,
+  sub: learnerIdSchema,
   exp: z.number().int(),
 });
 export type PortAccess = z.infer<typeof portAccessSchema>;

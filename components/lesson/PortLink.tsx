@@ -5,10 +5,10 @@
  * link works once, for this learner only.
  */
 import { useState, type ReactNode } from "react";
-import { useTerminal } from "./LessonWorkspace";
+import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 
 export function PortLink({ port, children }: { port: number | string; children?: ReactNode }) {
-  const terminal = useTerminal();
+  const connection = useSandboxConnection();
   const [note, setNote] = useState("");
   const open = async () => {
     // Open the tab during the click (popup blockers allow that), then point it at the link.
@@ -18,9 +18,8 @@ export function PortLink({ port, children }: { port: number | string; children?:
     const tab = window.open("about:blank", "_blank");
     if (tab) tab.opener = null;
     try {
-      const handle = terminal();
-      if (!handle) throw new Error("The terminal is not connected yet; try again in a moment.");
-      const url = await handle.portUrl(Number(port));
+      if (!connection) throw new Error("The terminal is not connected yet; try again in a moment.");
+      const url = await connection.portUrl(Number(port));
       if (tab) tab.location.href = url;
       else window.location.href = url;
       setNote("");

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/config";
+import { loadServiceConfig } from "../../shared/config";
 import { loadLessons, type Lesson } from "../../shared/lessons/loader";
 import { CheckRunner } from "../../sandbox-service/src/checks/check-runner";
 import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
@@ -17,7 +17,7 @@ import { instanceSelector } from "../../sandbox-service/src/sessions/identity";
 import { PlatformRegistry } from "../../sandbox-service/src/registry/platform-registry";
 
 const lessons: Lesson[] = await loadLessons();
-const config = loadConfig({
+const config = loadServiceConfig({
   ...process.env,
   DOJO_SECRET: "lesson-tests-secret-0123456789abcdef",
   DOJO_INSTANCE: `lessons-${randomBytes(3).toString("hex")}`,

@@ -16,7 +16,7 @@ import {
   mergeAnonymousLearner,
   passwordSchema,
   type Role,
-} from "../../shared/db/accounts";
+} from "../data/accounts";
 import type { Database } from "../../shared/db/client";
 import { newLearnerId } from "../../shared/token";
 import type { FormErrorCode } from "../forms/messages";

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
-import { accountOfSession, type Account } from "../../shared/db/accounts";
+import { accountOfSession, type Account } from "../data/accounts";
 import { SESSION_COOKIE } from "../../shared/cookies";
 import { db } from "../db";
 

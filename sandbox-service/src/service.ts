@@ -1,25 +1,30 @@
 /**
- * The composition root: the one place that builds the service's parts and wires them.
- * main.ts runs it as a process; integration tests run it in-process.
+ * The composition root: the one place that builds the service's parts and wires them,
+ * in dependency order, each handed what it needs at construction (no part is filled in
+ * later). main.ts runs it as a process; integration tests run it in-process.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Server } from "socket.io";
-import { socketMessageLimit, type Config } from "../../shared/config";
+import { socketMessageLimit, type ServiceConfig } from "../../shared/config";
 import { EVENTS } from "../../shared/protocol";
 import { DockerEngine } from "./engine/docker-engine";
 import type { SandboxEngine } from "./engine/engine";
 import { consoleLogger, type Logger } from "./log/logger";
-import { instanceSelector } from "./sessions/identity";
-import { endMessage, SandboxManager } from "./sessions/sandbox-manager";
-import { authMiddleware, type SocketData } from "./socket/auth";
+import { Capacity } from "./sessions/capacity";
+import { SandboxManager } from "./sessions/sandbox-manager";
+import { authMiddleware } from "./socket/auth";
+import type { ServiceServer } from "./socket/handlers";
 import { handleInstructorConnection } from "./socket/instructor-connection";
 import { PlatformRegistry } from "./registry/platform-registry";
 import { WorkshopHub } from "./workshops/workshop-hub";
-import { handleLearnerConnection, sandboxRoom } from "./socket/learner-connection";
-import { createTemplates } from "./templates/registry";
+import { handleLearnerConnection } from "./socket/learner-connection";
+import { relaySandboxNotices } from "./socket/sandbox-notices";
+import { createTemplates } from "./templates/catalog";
+import { PoolDemand } from "./pool/pool-demand";
 import { WarmPool } from "./pool/warm-pool";
+import { Sweeper } from "./sweep/sweeper";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
@@ -73,38 +78,43 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startSandboxService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+export async function startSandboxService(config: ServiceConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const log = overrides.log ?? consoleLogger;
   const now = overrides.now ?? Date.now;
   const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);
   const templates = createTemplates(config);
-  // The pool asks the manager whether there is room; the manager claims from the pool;
-  // workshops about to start ask the pool for more.
-  let manager: SandboxManager | undefined;
-  let workshops: WorkshopHub | undefined;
+  // Parts that would otherwise ask each other back share small objects instead: the
+  // platform's capacity (the manager and the pool report what they hold) and the pool's
+  // extra demand (the workshop hub writes it, the pool reads it).
+  const capacity = new Capacity(config.SANDBOX_MAX_TOTAL);
+  const demand = new PoolDemand();
   const pool = new WarmPool(
     engine,
     templates,
-    { instance: config.DOJO_INSTANCE, sizes: new Map([
+    {
+      instance: config.DOJO_INSTANCE,
+      sizes: new Map([
         ["shell", config.SANDBOX_POOL_SIZE],
         ["docker", config.SANDBOX_DOCKER_POOL_SIZE],
-      ]), scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
-      extraDemand: (template) => workshops?.poolDemand(template) ?? 0 },
+      ]),
+      scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
+      demand,
+    },
+    capacity,
     log,
-    () => manager!.hasRoom() && manager!.queueLength === 0,
     now,
   );
-  manager = new SandboxManager(
+  const manager = new SandboxManager(
     engine,
     templates,
     pool,
+    capacity,
     {
       instance: config.DOJO_INSTANCE,
       idleTimeoutMs: config.SANDBOX_IDLE_TIMEOUT_SECONDS * 1000,
       maxLifetimeMs: config.SANDBOX_MAX_LIFETIME_SECONDS * 1000,
       scrollbackBytes: config.TERMINAL_SCROLLBACK_BYTES,
       reapGraceMs: 60_000,
-      maxTotal: config.SANDBOX_MAX_TOTAL,
       maxPerLearner: config.SANDBOX_MAX_PER_LEARNER,
       expiryWarningMs: config.SANDBOX_EXPIRY_WARNING_SECONDS * 1000,
       extensionMs: config.SANDBOX_EXTENSION_SECONDS * 1000,
@@ -168,7 +178,7 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   // Once stopping, new pages are turned away at the handshake: to them the service is not
   // there yet, so they keep retrying until the next start answers.
   let stopping = false;
-  const io = new Server(platform, {
+  const io: ServiceServer = new Server(platform, {
     path: SOCKET_IO_PATH.slice(0, -1),
     allowRequest: (_request, callback) => callback(null, !stopping),
     // Big enough for a file:write of SANDBOX_FILE_MAX_BYTES (and a little more, so an
@@ -187,67 +197,46 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
     lessonsDir: overrides.lessonsDir,
   });
   const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
-  workshops = new WorkshopHub(io, manager, pool, new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR), database, { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir }, log, now);
-  const hub = workshops;
+  const workshops = new WorkshopHub(
+    io,
+    manager,
+    pool,
+    demand,
+    new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR),
+    database,
+    { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir },
+    log,
+    now,
+  );
   const drain = new RequestDrain();
   io.on("connection", (socket) => {
     drain.watch(socket);
-    if ((socket.data as SocketData).role === "instructor") handleInstructorConnection(socket, hub, log);
-    else handleLearnerConnection(socket, { manager, ports, checks, files, activity: hub, log });
-  });
-  manager.on("expiring", (sandbox) => {
-    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxExpiring, {
-      sandboxId: sandbox.id,
-      expiresAt: sandbox.expiresAt.toISOString(),
-      canExtend: manager.canExtend(sandbox),
-    });
+    if (socket.data.role === "instructor") handleInstructorConnection(socket, workshops, log);
+    else handleLearnerConnection(socket, { manager, ports, checks, files, activity: workshops, log });
   });
   if (records) logSandboxEvents(manager, records);
-  manager.on("ended", (sandbox, reason) => {
-    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxEnded, { sandboxId: sandbox.id, reason, message: endMessage(reason) });
-  });
-  manager.on("diskFull", (sandbox) => {
-    const docker = sandbox.owner.template === "docker";
-    const limit = templates.get(sandbox.owner.template)?.limits.diskMb;
-    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
-      sandboxId: sandbox.id,
-      message:
-        `Your sandbox has used all of its ${limit} MiB of disk${docker ? " (files, images and containers together)" : ""}. ` +
-        (docker ? "Free some with `docker system prune -a` or by deleting files, " : "Free some by deleting files, ") +
-        "or reset the sandbox for a fresh one.",
-    });
-  });
-  const stopWatchingMemory = engine.watchOutOfMemory(instanceSelector(config.DOJO_INSTANCE), (containerId) => {
-    const sandbox = manager.findById(containerId);
-    if (!sandbox) return;
-    log.info("out of memory in sandbox", { name: sandbox.name });
-    io.to(sandboxRoom(sandbox.id)).emit(EVENTS.sandboxNotice, {
-      sandboxId: sandbox.id,
-      message: `A process in your sandbox tried to use more than its ${templates.get(sandbox.owner.template)?.limits.memoryMb} MiB of memory, so the kernel stopped it ("Killed").`,
-    });
-  });
+  const stopRelaying = relaySandboxNotices(io, manager, templates, engine, config.DOJO_INSTANCE, log);
 
-  let sweeping: Promise<void> | undefined;
-  const sweep = () => {
-    sweeping ??= (async () => {
-      try {
-        const { adopted, reaped } = await manager.reconcile();
-        if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
-        await manager.applyTimers();
-        await hub.refresh().catch((error: unknown) => log.warn("could not read upcoming workshops", { error }));
-        await pool.trim();
-        await pool.fill();
-        // Last: its readings wait for the engine's stats tick (about a second), which would
-        // otherwise delay pre-warming for a workshop by as much at every sweep.
-        await runaway.check();
-      } catch (error) {
-        log.warn("sweep failed; retrying at the next one", { error });
-      } finally {
-        sweeping = undefined;
-      }
-    })();
-    return sweeping;
-  };
+  const sweeper = new Sweeper(
+    [
+      {
+        name: "reconcile with the engine",
+        onFailure: "stop",
+        run: async () => {
+          const { adopted, reaped } = await manager.reconcile();
+          if (adopted || reaped) log.info("reconciled with the engine", { adopted, reaped });
+        },
+      },
+      { name: "timers", onFailure: "stop", run: () => manager.applyTimers() },
+      { name: "workshops", onFailure: "continue", run: () => workshops.refresh() },
+      { name: "pool trim", onFailure: "stop", run: () => pool.trim() },
+      { name: "pool refill", onFailure: "stop", run: () => pool.fill() },
+      // Last: its readings wait for the engine's stats tick (about a second), which would
+      // otherwise delay pre-warming for a workshop by as much at every sweep.
+      { name: "runaway guard", onFailure: "stop", run: () => runaway.check() },
+    ],
+    log,
+  );
 
   void engine.facts().then(
     (facts) => {
@@ -268,18 +257,17 @@ export async function startSandboxService(config: Config, overrides: ServiceOver
   await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
   const port = (http.address() as AddressInfo).port;
   listeningPort = port;
-  await sweep();
-  const timer = setInterval(sweep, overrides.sweepIntervalMs ?? config.SANDBOX_SWEEP_INTERVAL_SECONDS * 1000);
-  timer.unref();
+  await sweeper.sweep();
+  sweeper.start(overrides.sweepIntervalMs ?? config.SANDBOX_SWEEP_INTERVAL_SECONDS * 1000);
 
   return {
     port,
     manager,
     pool,
-    sweep,
+    sweep: () => sweeper.sweep(),
     async close() {
-      clearInterval(timer);
-      stopWatchingMemory();
+      const sweeping = sweeper.stop();
+      stopRelaying();
       stopping = true;
       io.emit(EVENTS.serviceRestarting, { message: RESTARTING_MESSAGE });
       const unanswered = await drain.drain({ code: "unavailable", message: RESTARTING_MESSAGE }, DRAIN_TIMEOUT_MS);

@@ -9,7 +9,7 @@
  * until the awaited state shows: the window is real time the sandbox spends busy.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Config } from "../../shared/config";
+import type { ServiceConfig } from "../../shared/config";
 import type { RunningService, ServiceOverrides } from "../src/service";
 import { SandboxState } from "../src/sessions/sandbox";
 import { engine, readyLearner, removeInstance, startService, testConfig, TestLearner, token } from "./support/harness";
@@ -27,7 +27,7 @@ afterEach(async () => {
   await removeInstance(config.DOJO_INSTANCE);
 });
 
-async function start(overrides: ServiceOverrides = {}, settings: Partial<Config> = {}): Promise<RunningService> {
+async function start(overrides: ServiceOverrides = {}, settings: Partial<ServiceConfig> = {}): Promise<RunningService> {
   const service = await startService({ ...config, ...settings }, overrides);
   services.push(service);
   return service;

@@ -6,12 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "../../shared/db/accounts";
+import { createAccount } from "../../lib/data/accounts";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { migrate } from "../../shared/db/migrate";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
-import type { Config } from "../../shared/config";
+import type { ServiceConfig } from "../../shared/config";
 import { EVENTS, type Ack, type DashboardCounts, type DashboardRow, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
 import { signInstructorToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
@@ -64,7 +64,7 @@ type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
  * A real service on a fresh, migrated SQLite database for one describe block: `seed` fills
  * the database before the service starts; learners pushed to `learners` are closed after.
  */
-function useServiceWithDatabase(config: Config, seed: (db: Database) => Promise<void> = async () => {}) {
+function useServiceWithDatabase(config: ServiceConfig, seed: (db: Database) => Promise<void> = async () => {}) {
   let database: TestDatabase;
   const fixture = { db: undefined as unknown as Database, service: undefined as unknown as RunningService, learners: [] as ReadyLearner[] };
   beforeAll(async () => {

@@ -3,11 +3,11 @@
  * everything), taken while the platform runs. Default file: DOJO_DATA_DIR/backups/dojo-<time>.sqlite
  * (SQLite) or .pgdump (PostgreSQL). Restore with `npm run db:restore -- FILE`.
  */
-import { config, ConfigError } from "../../shared/config";
+import { databaseConfig, ConfigError } from "../../shared/config";
 import { backupDatabase, BackupError, defaultBackupFile } from "../../shared/db/backup";
 
 try {
-  const settings = config();
+  const settings = databaseConfig();
   const file = process.argv[2] ?? defaultBackupFile(settings.DATABASE_URL, settings.DOJO_DATA_DIR);
   const summary = await backupDatabase(settings.DATABASE_URL, file);
   const tables = Object.entries(summary.tables).filter(([name]) => name !== "_dojo_migrations");

@@ -3,7 +3,7 @@
  * DATABASE_URL, which must be empty (a missing SQLite file, or a PostgreSQL database with
  * no tables): a restore never overwrites data. Pending migrations run afterwards.
  */
-import { config, ConfigError } from "../../shared/config";
+import { databaseConfig, ConfigError } from "../../shared/config";
 import { BackupError, restoreDatabase } from "../../shared/db/backup";
 
 const file = process.argv[2];
@@ -12,7 +12,7 @@ if (!file) {
   process.exit(2);
 }
 try {
-  const summary = await restoreDatabase(config().DATABASE_URL, file);
+  const summary = await restoreDatabase(databaseConfig().DATABASE_URL, file);
   const tables = Object.entries(summary.tables).filter(([name]) => name !== "_dojo_migrations");
   const rows = tables.every(([, n]) => n >= 0) ? `, ${tables.reduce((sum, [, n]) => sum + n, 0)} rows` : "";
   console.log(`Restored ${file} into the ${summary.provider === "sqlite" ? "SQLite" : "PostgreSQL"} database (${tables.length} tables${rows}).`);

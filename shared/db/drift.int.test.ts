@@ -4,11 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-// This test checks the migrations that scripts/db/ writes against the schema, so it runs
-// that tool's code; no shipped shared/ module imports scripts/.
-// eslint-disable-next-line import-x/no-restricted-paths -- a test of scripts/db/ output
 import { diffSql } from "../../scripts/db/prisma-diff";
-// eslint-disable-next-line import-x/no-restricted-paths -- a test of scripts/db/ output
 import { POSTGRES_SCHEMA, postgresSchema, SOURCE } from "../../scripts/db/schemas";
 import { migrate } from "./migrate";
 import { connect } from "./sql-connection";

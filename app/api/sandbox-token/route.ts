@@ -11,12 +11,12 @@ import { attemptLimits, takeAttempt } from "@/lib/attempt-limits";
 import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { accountIdOfLearner } from "@/shared/db/accounts";
+import { accountIdOfLearner } from "@/lib/data/accounts";
 import { isTransientDatabaseError } from "@/shared/db/errors";
-import { recordLearnerSeen } from "@/shared/db/learners";
+import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +28,7 @@ function refuse(status: number, error: string, headers?: Record<string, string>)
 }
 
 export async function POST(request: NextRequest) {
-  const settings = config();
+  const settings = webConfig();
 
   // validate the body
   const body = requestSchema.safeParse(await request.json().catch(() => null));

@@ -15,7 +15,7 @@ import { findLesson } from "../../../shared/lessons/loader";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { RecordStore } from "../records/record-store";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { Sandbox } from "../sessions/sandbox";
 
 const MAX_MESSAGE_CHARS = 600;

@@ -6,7 +6,12 @@ import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
 import { delegateCgroups } from "./cgroup-delegation";
 import {
+  EngineError,
   EngineUnavailableError,
+  ImageMissingError,
+  QuotaExceededError,
+  SandboxGoneError,
+  SandboxNotRunningError,
   type EngineFacts,
   type ArchiveEntry,
   type FileRead,
@@ -31,17 +36,50 @@ function isUnreachable(error: unknown): boolean {
   return typeof code === "string" && UNREACHABLE_CODES.has(code);
 }
 
-function statusCode(error: unknown): number | undefined {
-  const code = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === "number" ? code : undefined;
+/** Something Docker says it cannot find that is not a container or an image: a path in an archive request, an exec, a volume. */
+class NotFound extends EngineError {}
+/** A 409 other than "not running": a removal already in progress, a name in use, a volume in use. */
+class Conflict extends EngineError {}
+
+/**
+ * Docker's answer as one of the engine's errors (errors.ts). The one place that reads
+ * dockerode's shapes: a connection error code, `statusCode`, and the message Docker sends
+ * (in `json.message`), whose wording is what tells a container from a path or an image.
+ */
+export function translate(error: unknown): Error {
+  if (error instanceof EngineError) return error;
+  if (isUnreachable(error)) return new EngineUnavailableError(error);
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const message = dockersOwnWords(error);
+  const options = { cause: error };
+  if (/no such image|pull access denied/i.test(message)) return new ImageMissingError(message, options);
+  if (status === 404 && /no such container/i.test(message)) return new SandboxGoneError(message, options);
+  if (status === 404) return new NotFound(message, options);
+  if (status === 409 && /is not running|is paused|is restarting/i.test(message)) return new SandboxNotRunningError(message, options);
+  if (status === 409) return new Conflict(message, options);
+  if (/quota exceeded|no space left on device/i.test(message)) return new QuotaExceededError(message, options);
+  return new EngineError(message, options);
 }
 
-/** Runs a Docker call, turning "engine not there" into EngineUnavailableError. */
+/**
+ * What Docker itself said: its JSON body's message, else the part of dockerode's message
+ * after its own label ("(HTTP code 404) no such container - Could not find the file…"; the
+ * label is per endpoint and says "no such container" for any 404 of the archive API).
+ */
+function dockersOwnWords(error: unknown): string {
+  const body = (error as { json?: { message?: unknown } } | null)?.json?.message;
+  if (typeof body === "string") return body;
+  const text = String((error as Error | null)?.message ?? error);
+  const labelled = /^\(HTTP code \d+\) [^-]*- ?(.*)$/s.exec(text);
+  return labelled ? labelled[1]!.trim() : text;
+}
+
+/** Runs a Docker call; any failure comes out as one of the engine's errors. */
 async function call<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw isUnreachable(error) ? new EngineUnavailableError(error) : error;
+    throw translate(error);
   }
 }
 
@@ -235,7 +273,7 @@ export class DockerEngine implements SandboxEngine {
       if (limit) this.diskLimits = true;
       return container;
     } catch (error) {
-      if (!limit || statusCode(error) === 404 || !NO_DISK_LIMITS.test(String((error as Error).message))) throw error;
+      if (!limit || error instanceof ImageMissingError || !NO_DISK_LIMITS.test(String((error as Error).message))) throw error;
       this.diskLimits = false;
       return this.create(spec);
     }
@@ -251,7 +289,7 @@ export class DockerEngine implements SandboxEngine {
         labels: info.Config.Labels ?? {},
       };
     } catch (error) {
-      if (statusCode(error) === 404) return null;
+      if (error instanceof SandboxGoneError) return null;
       throw error;
     }
   }
@@ -276,8 +314,8 @@ export class DockerEngine implements SandboxEngine {
         await call(() => this.docker.getVolume(volume.Name).remove());
         removed++;
       } catch (error) {
-        // 409: a container took it meanwhile; 404: already gone.
-        if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
+        // A container took it meanwhile, or it is already gone.
+        if (!(error instanceof Conflict) && !(error instanceof NotFound)) throw error;
       }
     }
     return removed;
@@ -291,9 +329,8 @@ export class DockerEngine implements SandboxEngine {
     try {
       await call(() => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
-      // 404: already gone; 409: removal already in progress. Both mean "it is going away".
-      const status = statusCode(error);
-      if (status === 404 || status === 409) return;
+      // Already gone, or its removal already in progress: both mean "it is going away".
+      if (error instanceof SandboxGoneError || error instanceof Conflict) return;
       throw error;
     }
   }
@@ -334,7 +371,7 @@ export class DockerEngine implements SandboxEngine {
         pidsLimit: pids.limit && pids.limit < 2 ** 31 ? pids.limit : null,
       };
     } catch (error) {
-      if (statusCode(error) === 404) return null;
+      if (error instanceof SandboxGoneError) return null;
       throw error;
     }
   }
@@ -377,12 +414,10 @@ export class DockerEngine implements SandboxEngine {
     };
   }
 
-  /** A 404 from the archive API means "no such path" or "no such container": tell them apart. */
+  /** The archive API's "not found" is the path's, unless the container itself is gone. */
   private async missingPath(containerId: string, error: unknown): Promise<null> {
-    if (statusCode(error) !== 404) throw error;
-    if ((await this.inspect(containerId)) === null) {
-      throw Object.assign(new Error(`No such container: ${containerId}`), { statusCode: 404, cause: error });
-    }
+    if (!(error instanceof NotFound)) throw error;
+    if ((await this.inspect(containerId)) === null) throw new SandboxGoneError(`No such container: ${containerId}`, { cause: error });
     return null;
   }
 

@@ -1,7 +1,9 @@
 /**
  * The sandbox driver contract. Everything above this layer (sessions, terminals, the
  * reaper) talks to containers only through this interface; `docker-engine.ts` is the one
- * implementation and the only module in the project that imports dockerode.
+ * implementation and the only module in the project that imports dockerode. Failures are
+ * the classes of errors.ts (EngineUnavailableError, SandboxGoneError, SandboxNotRunningError,
+ * ImageMissingError, QuotaExceededError, else EngineError), never Docker's own shapes.
  */
 import type { Duplex } from "node:stream";
 import type { TerminalSize } from "../../../shared/protocol";
@@ -179,7 +181,7 @@ export interface SandboxEngine {
    * Freezes every process of a running container (Docker's pause: the cgroup freezer). They
    * keep their memory and files and use no CPU until unpause; the container's state reads
    * "paused", and commands cannot be run in it meanwhile (run, openTty and connect reject).
-   * Idempotent; rejects when the container is gone (statusCode 404) or not running (409).
+   * Idempotent; rejects with SandboxGoneError when the container is gone, SandboxNotRunningError when it is stopped.
    */
   pause(id: string): Promise<void>;
   /** Lets a paused container's processes run again. Idempotent (a running container is left as it is). */
@@ -201,14 +203,14 @@ export interface SandboxEngine {
    * What is at `path` in the container (lstat: a symlink is reported as one, not followed).
    * Symlinks in the *parent* directories are followed, within the container's own root
    * filesystem (Docker's archive API): callers that must not follow them check each parent.
-   * Null when nothing is there. Rejects (statusCode 404) when the container is gone.
+   * Null when nothing is there. Rejects with SandboxGoneError when the container is gone.
    */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   /**
    * Reads the file at `path` (through Docker's archive API, parents resolved as in
    * statPath). Null when nothing is there. Content is read only for a regular file of at
    * most `maxBytes`; for anything else (directory, symlink, larger file) the result says
-   * what is there and stops reading. Rejects (statusCode 404) when the container is gone.
+   * what is there and stops reading. Rejects with SandboxGoneError when the container is gone.
    */
   readFile(containerId: string, path: string, maxBytes: number): Promise<FileRead | null>;
   /**
@@ -229,9 +231,11 @@ export interface SandboxEngine {
   watchOutOfMemory(labels: Record<string, string>, onOom: (containerId: string) => void): () => void;
 }
 
-/** The engine cannot be reached (not running, socket missing, connection refused). */
-export class EngineUnavailableError extends Error {
-  constructor(cause?: unknown) {
-    super("The Docker engine is not reachable.", { cause });
-  }
-}
+export {
+  EngineError,
+  EngineUnavailableError,
+  ImageMissingError,
+  QuotaExceededError,
+  SandboxGoneError,
+  SandboxNotRunningError,
+} from "./errors";

@@ -19,7 +19,7 @@ import { PORT_ACCESS_COOKIE } from "../../../shared/cookies";
 import { newPortGrantNonce, signPortGrant, signPortSession, verifyPortGrant, verifyPortSession } from "../../../shared/token";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
 import { appRequestHeaders, browserRawHeaders, browserResponseHeaders } from "./app-headers";

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import type { ContainerUsage } from "../engine/engine";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
 import { WarmPool } from "../pool/warm-pool";
 import type { Sandbox } from "../sessions/sandbox";
+import { Capacity } from "../sessions/capacity";
 import { SandboxManager } from "../sessions/sandbox-manager";
-import { createTemplates } from "../templates/registry";
+import { createTemplates } from "../templates/catalog";
 import { RunawayGuard } from "./runaway-guard";
 
 const SECOND = 1000;
@@ -17,20 +18,20 @@ const neighbour = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 function setup(windowMs = MINUTE) {
   const engine = new FakeEngine();
   const clock = { now: Date.UTC(2026, 10, 27, 12) };
-  const templates = createTemplates(loadConfig({ DOJO_SECRET: "x".repeat(32) }));
-  let manager: SandboxManager | undefined;
-  const pool = new WarmPool(engine, templates, { instance: "unit", sizes: new Map([["shell", 0]]), scrollbackBytes: 1024 }, silentLogger, () => manager!.hasRoom(), () => clock.now);
-  manager = new SandboxManager(
+  const templates = createTemplates(loadServiceConfig({ DOJO_SECRET: "x".repeat(32) }));
+  const capacity = new Capacity(100);
+  const pool = new WarmPool(engine, templates, { instance: "unit", sizes: new Map([["shell", 0]]), scrollbackBytes: 1024 }, capacity, silentLogger, () => clock.now);
+  const manager = new SandboxManager(
     engine,
     templates,
     pool,
+    capacity,
     {
       instance: "unit",
       idleTimeoutMs: 15 * MINUTE,
       maxLifetimeMs: 120 * MINUTE,
       scrollbackBytes: 1024,
       reapGraceMs: MINUTE,
-      maxTotal: 100,
       maxPerLearner: 3,
       expiryWarningMs: 5 * MINUTE,
       extensionMs: 30 * MINUTE,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
 import { WarmPool } from "../pool/warm-pool";
-import { createTemplates } from "../templates/registry";
-import { UserFacingError } from "./errors";
+import { createTemplates } from "../templates/catalog";
+import { UserFacingError } from "../user-facing-error";
+import { Capacity } from "./capacity";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
 import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
@@ -15,30 +16,30 @@ const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "start-here", templ
 const other = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 const noProgress = () => {};
 
-function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number } = {}, engine = new FakeEngine()) {
+function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number; maxTotal?: number } = {}, engine = new FakeEngine()) {
   const clock = { now: Date.UTC(2026, 10, 27, 12) };
-  const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
+  const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
-  let manager: SandboxManager | undefined;
+  const capacity = new Capacity(overrides.maxTotal ?? 100);
   const pool = new WarmPool(
     engine,
     templates,
     { instance: "unit", sizes: new Map([["shell", overrides.poolSize ?? 0]]), scrollbackBytes: 1024 },
+    capacity,
     silentLogger,
-    () => manager!.hasRoom() && manager!.queueLength === 0,
     () => clock.now,
   );
-  manager = new SandboxManager(
+  const manager = new SandboxManager(
     engine,
     templates,
     pool,
+    capacity,
     {
       instance: "unit",
       idleTimeoutMs: 15 * MINUTE,
       maxLifetimeMs: 120 * MINUTE,
       scrollbackBytes: 1024,
       reapGraceMs: MINUTE,
-      maxTotal: 100,
       maxPerLearner: 3,
       expiryWarningMs: 5 * MINUTE,
       extensionMs: 30 * MINUTE,

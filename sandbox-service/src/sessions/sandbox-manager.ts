@@ -18,17 +18,18 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
-import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
+import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
-import type { TemplateRegistry } from "../templates/registry";
+import type { TemplateCatalog } from "../templates/catalog";
 import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
-import { UserFacingError } from "./errors";
+import type { Capacity } from "./capacity";
+import { UserFacingError } from "../user-facing-error";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
 import { Sandbox, SandboxState, type FreezeCause, type Frozen } from "./sandbox";
 
@@ -43,8 +44,6 @@ export interface SandboxManagerOptions {
    * too long only delays cleaning up after a crash.
    */
   reapGraceMs: number;
-  /** Containers on the platform at most (claimed and pooled); past it learners wait in line. */
-  maxTotal: number;
   /** Sandboxes one learner may hold at once (one per lesson). */
   maxPerLearner: number;
   /** How long before expiry the learner is warned (and may extend). */
@@ -127,13 +126,17 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly templates: TemplateRegistry,
+    private readonly templates: TemplateCatalog,
     private readonly pool: WarmPool,
+    /** SANDBOX_MAX_TOTAL: the manager's sandboxes and its waiting line count into it. */
+    private readonly capacity: Capacity,
     private readonly options: SandboxManagerOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
     super();
+    capacity.countHeld(() => this.byOwner.size);
+    capacity.countWaiting(() => this.admission.queueLength);
     this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
   }
 
@@ -148,7 +151,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /** Whether one more container fits: claimed, being created and pooled all count. */
   hasRoom(): boolean {
-    return this.byOwner.size + this.pool.size < this.options.maxTotal;
+    return this.capacity.hasRoom();
   }
 
   /** Learners waiting for capacity. */
@@ -604,9 +607,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         { cause: error },
       );
     }
-    const message = String((error as { json?: { message?: string } })?.json?.message ?? (error as Error)?.message ?? error);
-    this.log.error(fallback, { error: message });
-    if (/no such image/i.test(message)) {
+    this.log.error(fallback, { error: String((error as Error)?.message ?? error) });
+    if (error instanceof ImageMissingError) {
       return new UserFacingError(
         "sandbox_failed",
         "The sandbox image is missing on this server. An administrator needs to run `npm run images`.",

@@ -5,7 +5,7 @@
  * (seccomp.ts), no network, no Docker socket, no host paths, bounded memory, CPU, pids and
  * (where the storage driver allows) disk.
  */
-import type { Config } from "../../../shared/config";
+import type { ServiceConfig } from "../../../shared/config";
 import { resourceLimits } from "./limits";
 import { SHELL_SECCOMP_PROFILE } from "./seccomp";
 import type { SandboxTemplate } from "./template";
@@ -13,7 +13,7 @@ import type { SandboxTemplate } from "./template";
 /** Enough for a root shell to chown/chmod, kill its own processes and run setuid tools. */
 const SHELL_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "NET_BIND_SERVICE"];
 
-export function shellTemplate(config: Config): SandboxTemplate {
+export function shellTemplate(config: ServiceConfig): SandboxTemplate {
   return {
     name: "shell",
     // Unprivileged either way; user namespaces (where the engine has them) are a second wall.

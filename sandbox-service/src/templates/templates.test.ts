@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import { TEMPLATE_NAMES } from "../../../shared/templates";
 import type { EngineFacts } from "../engine/engine";
-import { createTemplates } from "./registry";
+import { createTemplates } from "./catalog";
 
 const identity = { name: "dojo-x-00000000", hostname: "x-00000000", labels: { "dojo.managed": "true" } };
 const isolated: EngineFacts = { userNamespaces: true, storageDriver: "btrfs", liveRestore: true };
@@ -19,7 +19,7 @@ function refusedCalls(securityOpt: unknown): string[] {
 }
 
 describe("sandbox templates", () => {
-  const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
+  const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
   const docker = templates.get("docker")!;
 
@@ -68,12 +68,12 @@ describe("sandbox templates", () => {
   it("refuse docker sandboxes on an engine whose containers' root is the host's root, unless the operator says otherwise", () => {
     expect(docker.unavailableOn(isolated)).toBeNull();
     expect(docker.unavailableOn(hostRoot)).toMatch(/switched off on this server.*user namespace/);
-    const allowed = createTemplates(loadConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_ALLOW_HOST_ROOT: "1" }));
+    const allowed = createTemplates(loadServiceConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_ALLOW_HOST_ROOT: "1" }));
     expect(allowed.get("docker")!.unavailableOn(hostRoot)).toBeNull();
   });
 
   it("use a hardened runtime for docker sandboxes when one is configured (which brings its own user namespace)", () => {
-    const hardened = createTemplates(loadConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_DOCKER_RUNTIME: "sysbox-runc" }));
+    const hardened = createTemplates(loadServiceConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_DOCKER_RUNTIME: "sysbox-runc" }));
     expect(hardened.get("docker")!.containerSpec(identity, isolated).hostConfig.Runtime).toBe("sysbox-runc");
     expect(hardened.get("docker")!.unavailableOn(hostRoot)).toBeNull();
     expect(docker.containerSpec(identity, isolated).hostConfig.Runtime).toBeUndefined();

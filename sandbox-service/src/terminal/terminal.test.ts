@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { FLOW } from "../../../shared/protocol";
 import { FakeTty } from "../engine/testing/fake-engine";
-import { EngineUnavailableError } from "../engine/engine";
+import { EngineUnavailableError, SandboxGoneError } from "../engine/engine";
 import { Terminal, TerminalState, type TerminalViewer } from "./terminal";
 
 function viewer(id: string) {
@@ -231,7 +231,7 @@ describe("Terminal flow control", () => {
         scrollbackBytes: 1024,
         retryDelay: noWait,
         reopen: async () => {
-          throw Object.assign(new Error("No such container"), { statusCode: 404 });
+          throw new SandboxGoneError("No such container");
         },
       });
       const b = viewer("b");

@@ -6,7 +6,8 @@
  * Socket.io rooms: `dashboard:<workshop>` (instructors watching), `workshop:<workshop>`
  * (its learners' sockets), `workshop:<workshop>:<learner>` (one learner's sockets).
  */
-import type { Server, Socket } from "socket.io";
+import type { PoolDemand } from "../pool/pool-demand";
+import type { ServiceServer, ServiceSocket } from "../socket/handlers";
 import {
   EVENTS,
   type DashboardRow,
@@ -35,7 +36,7 @@ import type { SandboxClaims } from "../../../shared/token";
 import type { Logger } from "../log/logger";
 import type { WarmPool } from "../pool/warm-pool";
 import type { PlatformRegistry } from "../registry/platform-registry";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
 import type { Terminal, TerminalViewer } from "../terminal/terminal";
@@ -58,7 +59,6 @@ export class WorkshopHub {
   private readonly rooms = new Map<string, Promise<WorkshopRoom | null>>();
   private readonly lastActivitySent = new Map<string, number>();
   /** Sandboxes wanted per template for workshops open or about to open (refreshed each sweep). */
-  private demand = new Map<string, number>();
   /**
    * Workshops open or about to open. `arrived`: learners who have come (connected, or hold
    * a sandbox) and so need no pooled sandbox kept for them any more.
@@ -68,9 +68,11 @@ export class WorkshopHub {
   private readonly shadows = new Map<string, Map<string, { terminal: Terminal; viewer: TerminalViewer }>>();
 
   constructor(
-    private readonly io: Server,
+    private readonly io: ServiceServer,
     private readonly manager: SandboxManager,
     private readonly pool: WarmPool,
+    /** Where the hub says how many warm sandboxes workshops about to open want (the pool reads it). */
+    private readonly demand: PoolDemand,
     private readonly registry: PlatformRegistry,
     private readonly database: Database | null,
     private readonly options: WorkshopHubOptions,
@@ -86,7 +88,7 @@ export class WorkshopHub {
   // ——— learners ———
 
   /** A learner's lesson page connected: it hears the workshop's announcements and its own hints. */
-  async learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void> {
+  async learnerConnected(socket: ServiceSocket, claims: SandboxClaims): Promise<void> {
     if (!claims.workshop || !this.database) return;
     const room = await this.seatedRoom(claims.workshop, claims.sub);
     if (!room) return;
@@ -247,10 +249,6 @@ export class WorkshopHub {
 
   // ——— warm sandboxes ———
 
-  /** Extra pool sandboxes of this template wanted for workshops open or about to open. */
-  poolDemand(template: string): number {
-    return this.demand.get(template) ?? 0;
-  }
 
   /** Ends workshops past their closing time, re-reads which are near (each sweep), and tells dashboards how warm they are. */
   async refresh(): Promise<void> {
@@ -281,7 +279,7 @@ export class WorkshopHub {
       const waiting = Math.max(0, workshop.capacity - workshop.arrived.size);
       demand.set(workshop.template, (demand.get(workshop.template) ?? 0) + waiting);
     }
-    this.demand = demand;
+    this.demand.set(demand);
   }
 
   private warmup(room: WorkshopRoom): DashboardWarmup {

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, expect } from "vitest";
-import { loadConfig, type Config } from "../../../shared/config";
+import { loadServiceConfig, type ServiceConfig } from "../../../shared/config";
 import {
   EVENTS,
   type Ack,
@@ -24,8 +24,8 @@ import { instanceSelector } from "../../src/sessions/identity";
 
 export const SECRET = "integration-test-secret-0123456789";
 
-export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({
+export function testConfig(env: Record<string, string> = {}): ServiceConfig {
+  return loadServiceConfig({
     DOJO_SECRET: SECRET,
     DOJO_INSTANCE: `it-${randomBytes(4).toString("hex")}`,
     SANDBOX_PORT: "0",
@@ -39,7 +39,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export const engine = new DockerEngine(process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock");
 
-export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+export async function startService(config: ServiceConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   // Sweeps are driven by the tests (service.sweep()), never by a timer.
   return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, database: null, ...overrides });
 }
@@ -48,7 +48,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
  * One real service for a whole test file, under an instance of its own: started before
  * the tests, stopped after them, with every container of that instance removed.
  */
-export function useService(env: Record<string, string> = {}): { config: Config; service: () => RunningService } {
+export function useService(env: Record<string, string> = {}): { config: ServiceConfig; service: () => RunningService } {
   const config = testConfig(env);
   let service: RunningService | undefined;
   beforeAll(async () => {

@@ -7,14 +7,14 @@ import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { signLearnerCookie } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: NextRequest) {
   return handleForm(request, "/account/sign-up", async ({ field, learner, secure }) => {
-    const settings = config();
+    const settings = webConfig();
     const role = field("role") === "instructor" ? "instructor" : "learner";
     const next = safeNext(field("next"), "/account");
     const result = await signUp(

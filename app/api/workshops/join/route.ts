@@ -9,8 +9,8 @@ import { db } from "@/lib/db";
 import { handleForm } from "@/lib/forms/form-route";
 import { displayNameError } from "@/lib/forms/messages";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { config } from "@/shared/config";
-import { displayNameSchema, setDisplayName } from "@/shared/db/learners";
+import { webConfig } from "@/shared/config";
+import { displayNameSchema, setDisplayName } from "@/lib/data/learners";
 import { joinWorkshop } from "@/shared/db/workshops";
 import { newLearnerId, signLearnerCookie } from "@/shared/token";
 
@@ -22,7 +22,7 @@ export async function POST(request: NextRequest) {
     const name = displayNameSchema.safeParse(field("name"));
     if (!name.success) return { redirect: "", error: displayNameError(field("name")), keep };
     // counted before the code is looked up, so a blocked guesser learns nothing from the answer
-    const guess = await takeAttempt(db(), attemptLimits(config()).joinCode, clientAddress(request.headers));
+    const guess = await takeAttempt(db(), attemptLimits(webConfig()).joinCode, clientAddress(request.headers));
     if (!guess) return { redirect: "", error: "too-many-join-codes", keep };
     const learnerId = learner ?? newLearnerId();
     const joined = await joinWorkshop(db(), { code: field("code"), learnerId, displayName: name.data });
@@ -33,7 +33,7 @@ export async function POST(request: NextRequest) {
     return {
       redirect: `/lessons/${joined.workshop.lessons[0]}`,
       apply: (response) => {
-        if (!learner) response.cookies.set(LEARNER_COOKIE, signLearnerCookie(learnerId, config().DOJO_SECRET), learnerCookieOptions(secure));
+        if (!learner) response.cookies.set(LEARNER_COOKIE, signLearnerCookie(learnerId, webConfig().DOJO_SECRET), learnerCookieOptions(secure));
       },
     };
   });

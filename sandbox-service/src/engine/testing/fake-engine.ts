@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
 import {
   EngineUnavailableError,
+  SandboxGoneError,
+  SandboxNotRunningError,
   type ContainerInfo,
   type ContainerSpec,
   type EngineFacts,
@@ -102,7 +104,7 @@ export class FakeEngine implements SandboxEngine {
     this.check();
     await this.renameGate;
     const container = this.containers.get(id);
-    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    if (!container) throw new SandboxGoneError("no such container");
     container.name = name;
   }
 
@@ -114,15 +116,15 @@ export class FakeEngine implements SandboxEngine {
   async pause(id: string): Promise<void> {
     this.check();
     const container = this.containers.get(id);
-    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
-    if (container.state !== "running" && container.state !== "paused") throw Object.assign(new Error("container is not running"), { statusCode: 409 });
+    if (!container) throw new SandboxGoneError("no such container");
+    if (container.state !== "running" && container.state !== "paused") throw new SandboxNotRunningError("container is not running");
     container.state = "paused";
   }
 
   async unpause(id: string): Promise<void> {
     this.check();
     const container = this.containers.get(id);
-    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    if (!container) throw new SandboxGoneError("no such container");
     if (container.state === "paused") container.state = "running";
   }
 
@@ -189,8 +191,8 @@ export class FakeEngine implements SandboxEngine {
   /** As Docker's exec: 404 for a missing container, 409 for a paused one. */
   private assertRunning(containerId: string): void {
     const container = this.containers.get(containerId);
-    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
-    if (container.state === "paused") throw Object.assign(new Error(`Container ${containerId} is paused, unpause the container before exec`), { statusCode: 409 });
+    if (!container) throw new SandboxGoneError("no such container");
+    if (container.state === "paused") throw new SandboxNotRunningError(`Container ${containerId} is paused, unpause the container before exec`);
   }
 
   private check(): void {

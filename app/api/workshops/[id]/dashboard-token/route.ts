@@ -4,14 +4,14 @@ import { signedInInstructor } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
 import { isSameOrigin } from "@/lib/forms/same-origin";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { findOwnedWorkshop } from "@/shared/db/workshops";
 import { signInstructorToken } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  const settings = config();
+  const settings = webConfig();
   if (!isSameOrigin(request)) return NextResponse.json({ error: "This request came from another website." }, { status: 403 });
   const instructor = await signedInInstructor();
   if (!instructor) return NextResponse.json({ error: "Sign in as an instructor to open a workshop dashboard." }, { status: 401 });

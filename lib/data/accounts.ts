@@ -4,8 +4,8 @@
  * Failed sign-ins are counted as attempts (attempts.ts).
  */
 import { z } from "zod";
-import type { Database } from "./client";
-import { isUniqueViolation } from "./errors";
+import type { Database } from "../../shared/db/client";
+import { isUniqueViolation } from "../../shared/db/errors";
 
 export const ROLES = ["learner", "instructor"] as const;
 export type Role = (typeof ROLES)[number];

@@ -3,7 +3,7 @@
  * workshop codes, wrong instructor codes, sandbox tokens). The rules live in
  * lib/limits/attempt-limit.ts; this is their storage, shared by every web process.
  */
-import type { Database } from "./client";
+import type { Database } from "../../shared/db/client";
 
 /** Every limit counted in the database. */
 export type AttemptKind = "sign-in-email" | "sign-in-address" | "join-code" | "instructor-code" | "sandbox-token";

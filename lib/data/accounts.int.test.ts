@@ -10,12 +10,12 @@ import {
   mergeAnonymousLearner,
 } from "./accounts";
 import { countAttempts, forgetAttempt, recordAttempt } from "./attempts";
-import { createDatabase, type Database } from "./client";
+import { createDatabase, type Database } from "../../shared/db/client";
 import { recordLearnerSeen, setDisplayName } from "./learners";
-import { migrate } from "./migrate";
-import { passedSteps, recordStepPassed } from "./progress";
-import { freshDatabase, type TestDatabase } from "./testing/databases";
-import type { DatabaseProvider } from "./url";
+import { migrate } from "../../shared/db/migrate";
+import { passedSteps, recordStepPassed } from "../../shared/db/progress";
+import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
+import type { DatabaseProvider } from "../../shared/db/url";
 
 describe.each<DatabaseProvider>(["sqlite", "postgresql"])("accounts on %s", (provider) => {
   let database: TestDatabase;
