@@ -10,8 +10,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { agentIdSchema } from "./ids";
 
 /** 0 picks any free port (tests). */
 const port = z.coerce.number().int().min(0).max(65535);
@@ -45,6 +47,13 @@ const bothFields = {
 const webSchema = z.object({
   ...commonFields,
   ...bothFields,
+  /**
+   * An agent whose last heartbeat is older than this is taken out of placement; its
+   * learners get a sandbox on another agent when their page reconnects. Must be several
+   * AGENT_HEARTBEAT_SECONDS: too short, and a busy agent is dropped; too long, and learners
+   * of a dead one wait.
+   */
+  AGENT_LIVE_SECONDS: seconds.max(600).default(15),
   /** Port of the web app (Next.js). */
   PORT: port.default(3000),
   /**
@@ -107,6 +116,19 @@ const serviceSchema = z.object({
   DOJO_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and '-'").default("default"),
   /** Docker engine address: unix:///path/to.sock or tcp://host:port. */
   DOCKER_HOST: z.string().regex(/^(unix|tcp):\/\//, "must start with unix:// or tcp://").default("unix:///var/run/docker.sock"),
+  /**
+   * This agent's name in the platform's register (one sandbox service per Docker engine):
+   * stable across restarts, unique per machine. Default: the machine's host name, so
+   * platforms on one machine sharing a database count as one agent.
+   */
+  AGENT_ID: agentIdSchema.default(hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 63) || "agent"),
+  /**
+   * Where browsers reach this agent when there are several (http(s)://host:port). Empty:
+   * the web page's own host with SANDBOX_PORT, which is right for one machine.
+   */
+  AGENT_PUBLIC_URL: z.url().optional(),
+  /** How often this agent tells the register it is alive and how many places it has free. */
+  AGENT_HEARTBEAT_SECONDS: seconds.max(60).default(5),
   /** A sandbox with no terminal attached for this long is removed. */
   SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
   /** A sandbox is removed this long after it was created, attached or not. */

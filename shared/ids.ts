@@ -15,6 +15,8 @@ export const ID_PATTERNS = {
   step: "[a-z0-9][a-z0-9-]{0,47}",
   /** A sandbox template's name (shared/templates.ts lists them). */
   template: "[a-z][a-z0-9-]{0,31}",
+  /** A sandbox agent (AGENT_ID): one sandbox service of one Docker engine. */
+  agent: "[A-Za-z0-9][A-Za-z0-9._-]{0,62}",
 } as const;
 
 const whole = (pattern: string) => new RegExp(`^${pattern}$`);
@@ -22,6 +24,8 @@ const whole = (pattern: string) => new RegExp(`^${pattern}$`);
 export const learnerIdSchema = z.string().regex(whole(ID_PATTERNS.learner), "a learner id is 16-40 letters, digits, '-' or '_'");
 export const lessonSlugSchema = z.string().regex(whole(ID_PATTERNS.lessonSlug), "a lesson is named by lowercase letters, digits and '-'");
 export const stepIdSchema = z.string().regex(whole(ID_PATTERNS.step), "a step id is lowercase letters, digits and '-' (at most 48)");
+
+export const agentIdSchema = z.string().regex(whole(ID_PATTERNS.agent), "letters, digits, '.', '_' and '-' (at most 63)");
 
 export function isLessonSlug(value: string): boolean {
   return lessonSlugSchema.safeParse(value).success;

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { learnerIdSchema, lessonSlugSchema } from "./ids";
+import { agentIdSchema, learnerIdSchema, lessonSlugSchema } from "./ids";
 import { TEMPLATE_NAMES } from "./templates";
 
 
@@ -16,6 +16,11 @@ export const sandboxClaimsSchema = z.object({
   lesson: lessonSlugSchema,
   /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
   template: z.enum(TEMPLATE_NAMES),
+  /**
+   * The agent (sandbox service) the web app placed this sandbox on; only that agent accepts
+   * the token. Absent before any agent has registered (a platform starting up).
+   */
+  agent: agentIdSchema.optional(),
   /** The workshop the learner is in, when this lesson is part of it: their progress shows on its dashboard. */
   workshop: z.uuid().optional(),
   /** Expiry, seconds since the epoch. */
@@ -32,7 +37,7 @@ export const instructorClaimsSchema = z.object({
 });
 export type InstructorClaims = z.infer<typeof instructorClaimsSchema>;
 
-export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired";
+export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired" | "other_agent";
 
 export class TokenError extends Error {
   constructor(readonly reason: TokenFailure) {
@@ -46,6 +51,7 @@ export const TOKEN_FAILURE_MESSAGES: Record<TokenFailure, string> = {
   malformed: "The sandbox token is not readable. Reload the page to get a new one.",
   bad_signature: "The sandbox token was not issued by this platform.",
   expired: "The sandbox token has expired. Reload the page to get a new one.",
+  other_agent: "This page's sandbox token is for another machine of the platform. Getting a new one…",
 };
 
 function hmac(secret: string, purpose: string, data: string): string {

@@ -98,17 +98,31 @@ export class SandboxConnection {
     this.emit("status", "connecting", "Connecting to your sandbox…");
     const first = await this.tokenUntilAnswered();
     if (this.stopped) return;
+    this.connect(first);
+  }
+
+  /**
+   * A socket to the agent the token names (the sandbox service of one machine). Every
+   * reconnect asks the web app for a fresh token first, so expiry never strands a tab; when
+   * that token names another agent (this one died or was replaced), the page moves there.
+   */
+  private connect(first: SocketToken): void {
     let pending: SocketToken | undefined = first;
     const socket: ClientSocket<"learner"> = io(first.sandboxUrl, {
       transports: ["websocket"],
       reconnectionDelayMax: 5000,
-      // Called before every (re)connect: a fresh token each time, so expiry never strands a tab.
       auth: (done) => {
         const use = pending;
         pending = undefined;
         if (use) return done({ token: use.token });
         this.tokenUntilAnswered().then(
-          (answer) => done({ token: answer.token }),
+          (answer) => {
+            if (answer.sandboxUrl === first.sandboxUrl) return done({ token: answer.token });
+            // Placed elsewhere: this socket is left behind, a new one goes to the new agent.
+            socket.removeAllListeners();
+            socket.disconnect();
+            if (!this.stopped) this.connect(answer);
+          },
           () => undefined, // stopped while waiting
         );
       },

@@ -25,6 +25,8 @@ import { createTemplates } from "./templates/catalog";
 import { PoolDemand } from "./pool/pool-demand";
 import { WarmPool } from "./pool/warm-pool";
 import { Sweeper } from "./sweep/sweeper";
+import { AgentPresence } from "./agents/agent-presence";
+import { joinCluster } from "./agents/cluster";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
@@ -188,7 +190,13 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     cors: { origin: true },
     serveClient: false,
   });
-  io.use(authMiddleware(config.DOJO_SECRET, now, log));
+  io.use(authMiddleware(config.DOJO_SECRET, config.AGENT_ID, now, log));
+  // Other agents of the platform (PostgreSQL): workshop events reach dashboards on any of them.
+  const cluster = joinCluster(io, database ? config.DATABASE_URL : null, log);
+  // This agent in the register the web app places learners by (no database: not placed, tests).
+  const presence = database
+    ? new AgentPresence(database, capacity, { id: config.AGENT_ID, publicUrl: config.AGENT_PUBLIC_URL ?? null, heartbeatMs: config.AGENT_HEARTBEAT_SECONDS * 1000 }, log, now)
+    : null;
   const recordQueue = new RecordQueue(log);
   const records = database ? new RecordStore(database, recordQueue) : null;
   const checks = new CheckRunner(engine, records, log, {
@@ -203,6 +211,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     pool,
     demand,
     new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR),
+    cluster,
     database,
     { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir },
     log,
@@ -258,6 +267,8 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   const port = (http.address() as AddressInfo).port;
   listeningPort = port;
   await sweeper.sweep();
+  // Placed on only once it listens and knows its own sandboxes (free places counted right).
+  await presence?.start();
   sweeper.start(overrides.sweepIntervalMs ?? config.SANDBOX_SWEEP_INTERVAL_SECONDS * 1000);
 
   return {
@@ -267,6 +278,8 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     sweep: () => sweeper.sweep(),
     async close() {
       const sweeping = sweeper.stop();
+      // Silent from here: the register takes this agent out of placement unless it is back in time.
+      await presence?.stop();
       stopRelaying();
       stopping = true;
       io.emit(EVENTS.serviceRestarting, { message: RESTARTING_MESSAGE });
@@ -286,6 +299,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
       await database?.$disconnect();
       // io.close() closes `platform`, which never listened; the public server is ours to close.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await cluster.close();
       ports.close();
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // What is left are requests to learners' apps: a restart cuts them, as any would.

@@ -4,7 +4,6 @@
  * removes the sandboxes — and nobody gets at a workshop that is not theirs.
  */
 import { randomUUID } from "node:crypto";
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../lib/data/accounts";
 import { createDatabase, type Database } from "../../shared/db/client";
@@ -12,41 +11,15 @@ import { migrate } from "../../shared/db/migrate";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
 import type { ServiceConfig } from "../../shared/config";
-import { EVENTS, type Ack, type DashboardCounts, type DashboardRow, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
+import { EVENTS, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
 import { signInstructorToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
-import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, testConfig, type TestLearner } from "./support/harness";
+import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, TestInstructor, testConfig, type TestLearner } from "./support/harness";
 
 // A quick lesson on the light `shell` template, with a step whose solve is one command.
 const LESSON = "start-here";
 const STEP = "save-hostname";
 const SOLVE = "hostname > ~/hostname.txt";
-
-class TestInstructor {
-  readonly socket: Socket;
-  readonly rows: DashboardRow[] = [];
-  readonly counts: DashboardCounts[] = [];
-  readonly ended: string[] = [];
-  readonly shadowEnded: string[] = [];
-  shadowOutput = "";
-
-  constructor(port: number, token: string) {
-    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth: { instructorToken: token }, reconnection: false, forceNew: true });
-    this.socket.on(EVENTS.workshopRow, (row: DashboardRow) => this.rows.push(row));
-    this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
-    this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
-    this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
-    this.socket.on(EVENTS.shadowEnded, ({ message }: { message: string }) => this.shadowEnded.push(message));
-  }
-
-  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
-    return this.socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
 
 function instructorToken(owner: string, workshop: string): string {
   return signInstructorToken({ sub: owner, workshop, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET);

@@ -15,6 +15,7 @@ import { accountIdOfLearner } from "@/lib/data/accounts";
 import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
+import { placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
@@ -71,13 +72,29 @@ export async function POST(request: NextRequest) {
     }
   }
 
-  // sign the token
+  // place the sandbox on an agent (the one holding it, else the least loaded live one)
+  let placement: Placement | null = null;
+  try {
+    placement = await placeLearner(db(), learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS);
+  } catch (error) {
+    // The database is away: the agent on this page's host (one machine) is the best guess.
+    if (!isTransientDatabaseError(error)) throw error;
+  }
+
+  // sign the token, for that agent only
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
   const token = signSandboxToken(
-    { sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp, ...(workshop ? { workshop: workshop.id } : {}) },
+    {
+      sub: learner.id,
+      lesson: lesson.meta.slug,
+      template: lesson.meta.template,
+      exp,
+      ...(placement ? { agent: placement.agentId } : {}),
+      ...(workshop ? { workshop: workshop.id } : {}),
+    },
     settings.DOJO_SECRET,
   );
-  const sandboxUrl = sandboxUrlOf(request);
+  const sandboxUrl = placement?.publicUrl ?? sandboxUrlOf(request);
   const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;

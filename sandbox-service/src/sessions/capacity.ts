@@ -8,6 +8,11 @@
 export class Capacity {
   private readonly held: Array<() => number> = [];
   private waiting: () => number = () => 0;
+  /**
+   * An operator is draining this agent (the register says so): its sandboxes run to their
+   * end, and no new one starts here (the web app places new learners elsewhere).
+   */
+  draining = false;
 
   constructor(readonly maxTotal: number) {}
 
@@ -31,8 +36,13 @@ export class Capacity {
     return this.total < this.maxTotal;
   }
 
-  /** Whether a container nobody asked for yet (a pool refill) may take a place: only when no learner waits for one. */
+  /** Places free now (what the agent reports to the register). */
+  get free(): number {
+    return Math.max(0, this.maxTotal - this.total);
+  }
+
+  /** Whether a container nobody asked for yet (a pool refill) may take a place: only when no learner waits for one, and not while draining. */
   hasRoomToSpare(): boolean {
-    return this.waiting() === 0 && this.hasRoom();
+    return !this.draining && this.waiting() === 0 && this.hasRoom();
   }
 }

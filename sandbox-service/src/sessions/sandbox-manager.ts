@@ -441,6 +441,12 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   /** Checks the per-learner limit, waits for capacity, then claims or creates. */
   private async admitted(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
     this.templateOf(owner);
+    if (this.capacity.draining) {
+      throw new UserFacingError(
+        "capacity",
+        "This machine of the platform is being taken out of service, so it starts no new sandboxes. Reload the page to get one on another machine.",
+      );
+    }
     const held = this.list().filter((s) => s.owner.learner === owner.learner).length;
     if (held >= this.options.maxPerLearner) {
       throw new UserFacingError(

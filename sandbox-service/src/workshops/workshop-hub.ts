@@ -6,6 +6,7 @@
  * Socket.io rooms: `dashboard:<workshop>` (instructors watching), `workshop:<workshop>`
  * (its learners' sockets), `workshop:<workshop>:<learner>` (one learner's sockets).
  */
+import type { Cluster } from "../agents/cluster";
 import type { PoolDemand } from "../pool/pool-demand";
 import type { ServiceServer, ServiceSocket } from "../socket/handlers";
 import {
@@ -74,11 +75,19 @@ export class WorkshopHub {
     /** Where the hub says how many warm sandboxes workshops about to open want (the pool reads it). */
     private readonly demand: PoolDemand,
     private readonly registry: PlatformRegistry,
+    /** The other agents: passes and ends made there reach this hub's rooms. */
+    private readonly cluster: Cluster,
     private readonly database: Database | null,
     private readonly options: WorkshopHubOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    cluster.hear("workshop:passed", ({ workshop, learner, lesson, step, at }) => {
+      this.withRoom(workshop, (room) => void room.passed(learner, lesson, step, new Date(at)));
+    });
+    cluster.hear("workshop:ended", ({ workshop }) => {
+      this.endHere(workshop, false).catch((error: unknown) => this.log.warn("could not end this agent's part of a workshop", { workshop, error }));
+    });
     manager.on("provisioned", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("ended", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("frozen", (sandbox) => this.sandboxChanged(sandbox));
@@ -131,10 +140,14 @@ export class WorkshopHub {
 
   passed(claims: SandboxClaims, step: string): void {
     if (!claims.workshop) return;
-    this.withRoom(claims.workshop, (room) => {
-      if (!room.passed(claims.sub, claims.lesson, step, new Date(this.now()))) return;
+    const at = new Date(this.now());
+    const workshop = claims.workshop;
+    this.withRoom(workshop, (room) => {
+      if (!room.passed(claims.sub, claims.lesson, step, at)) return;
       this.sendRow(room, claims.sub);
       this.io.to(dashboardRoom(room.workshop.id)).emit(EVENTS.workshopCounts, room.counts());
+      // The other agents' rooms count it too, so the counts any of them sends stay right.
+      this.cluster.tell("workshop:passed", { workshop, learner: claims.sub, lesson: claims.lesson, step, at: at.toISOString() });
     });
   }
 
@@ -225,10 +238,22 @@ export class WorkshopHub {
     };
   }
 
-  /** Ends the workshop (by its instructor, or at its closing time): joining closes, every learner's sandbox for its lessons is removed. */
+  /**
+   * Ends the workshop (by its instructor, or at its closing time): joining closes, every
+   * learner's sandbox for its lessons is removed — on every agent: the others hear it
+   * through the cluster and remove theirs (endHere without telling anyone again).
+   */
   async end(workshopId: string): Promise<{ removed: number }> {
-    const room = await this.requireRoom(workshopId);
+    await this.requireRoom(workshopId);
     await endWorkshop(this.database!, workshopId, new Date(this.now()));
+    const ended = await this.endHere(workshopId, true);
+    this.cluster.tell("workshop:ended", { workshop: workshopId });
+    return ended;
+  }
+
+  /** This agent's part of ending a workshop; `announce`: tell its learners and dashboards (once, by the agent that ended it). */
+  private async endHere(workshopId: string, announce: boolean): Promise<{ removed: number }> {
+    const room = await this.requireRoom(workshopId);
     room.workshop.endedAt ??= new Date(this.now());
     const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.owner.lesson));
     // Nobody watches a learner of an ended workshop, whatever happens to their sandbox.
@@ -238,8 +263,11 @@ export class WorkshopHub {
     }
     this.shadows.delete(workshopId);
     // Learners hear it before their sandboxes go, so their page explains what happened.
-    this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
-    this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "This workshop has ended." });
+    // (Rooms span every agent: one announcement reaches learners and dashboards everywhere.)
+    if (announce) {
+      this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
+      this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "This workshop has ended." });
+    }
     await Promise.all(doomed.map((sandbox) => this.manager.remove(sandbox, "workshop-ended")));
     this.log.info("workshop ended", { workshop: workshopId, removed: doomed.length });
     this.upcoming = this.upcoming.filter((w) => w.id !== workshopId);

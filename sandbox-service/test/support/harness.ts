@@ -9,6 +9,8 @@ import { loadServiceConfig, type ServiceConfig } from "../../../shared/config";
 import {
   EVENTS,
   type Ack,
+  type DashboardCounts,
+  type DashboardRow,
   type ClientToServerEvents,
   type SandboxEnded,
   type SandboxInfo,
@@ -119,8 +121,9 @@ export class TestLearner {
   /** Waiters of waitUntil, re-checked whenever something arrives. */
   private readonly waiters = new Set<() => void>();
 
-  constructor(port: number, auth: { token?: string }) {
-    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
+  /** `at`: the service's port on this machine, or an agent's URL. */
+  constructor(at: number | string, auth: { token?: string }) {
+    this.socket = io(typeof at === "number" ? `http://127.0.0.1:${at}` : at, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
     this.socket.on(EVENTS.terminalOutput, (o) => {
       const data = Buffer.from(o.data);
       this.received += data.length;
@@ -245,4 +248,32 @@ export async function readyLearner(port: number, claims: Partial<SandboxClaims> 
   await learner.openTerminal();
   await learner.waitFor("# ");
   return learner;
+}
+
+/** A workshop dashboard stand-in: an instructor token, the rows, counts and shadow output it hears. */
+export class TestInstructor {
+  readonly socket: Socket;
+  readonly rows: DashboardRow[] = [];
+  readonly counts: DashboardCounts[] = [];
+  readonly ended: string[] = [];
+  readonly shadowEnded: string[] = [];
+  shadowOutput = "";
+
+  /** `at`: the service's port on this machine, or an agent's URL. */
+  constructor(at: number | string, token: string) {
+    this.socket = io(typeof at === "number" ? `http://127.0.0.1:${at}` : at, { transports: ["websocket"], auth: { instructorToken: token }, reconnection: false, forceNew: true });
+    this.socket.on(EVENTS.workshopRow, (row: DashboardRow) => this.rows.push(row));
+    this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
+    this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
+    this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
+    this.socket.on(EVENTS.shadowEnded, ({ message }: { message: string }) => this.shadowEnded.push(message));
+  }
+
+  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return this.socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
 }
