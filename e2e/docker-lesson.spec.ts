@@ -16,7 +16,9 @@ test("in a docker sandbox, the learner builds the Flask example and opens it in 
   await lesson.expectLine("nested-42");
   // Pulls python:3 (~280 MB unpacked) from the platform registry: tens of seconds on a busy machine.
   await lesson.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 . >/dev/null", 120_000);
-  await lesson.run("docker run -d --name web -p 5000:5000 docker:example_01 >/dev/null && sleep 2");
+  await lesson.run("docker run -d --name web -p 5000:5000 docker:example_01 >/dev/null");
+  // Open it once it answers (Flask takes a moment to start), as a learner would after seeing it run.
+  await lesson.run("for i in $(seq 1 100); do curl -sf -o /dev/null localhost:5000 && break; sleep 0.1; done");
 
   const opened = context.waitForEvent("page");
   await page.getByRole("button", { name: /Open the app on port 5000/ }).click();

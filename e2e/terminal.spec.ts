@@ -77,6 +77,28 @@ test.describe("copy and paste", () => {
     await page.keyboard.press("Enter");
     await lesson.expectLine("right-25");
   });
+
+  test("right-click then Enter at once runs the pasted line, however long reading the clipboard takes", async ({ page }) => {
+    // Reading the clipboard is asynchronous, and slow on a busy machine: here it finishes
+    // only when the test says so, after the learner has already pressed Enter.
+    await page.addInitScript(() => {
+      const read = navigator.clipboard.readText.bind(navigator.clipboard);
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      Object.assign(window, { releaseClipboard: release });
+      navigator.clipboard.readText = async () => {
+        await released;
+        return read();
+      };
+    });
+    const lesson = new LessonPage(page);
+    await lesson.open("start-here");
+    await page.evaluate(() => navigator.clipboard.writeText("echo held-$((7*7))"));
+    await lesson.terminal.locator(".xterm-screen").click({ button: "right" });
+    await page.keyboard.press("Enter");
+    await page.evaluate(() => (window as unknown as { releaseClipboard(): void }).releaseClipboard());
+    await lesson.expectLine("held-49");
+  });
 });
 
 test("a forged learner cookie is refused in a sentence and cleared", async ({ page, context }) => {
@@ -96,7 +118,9 @@ test("a flood of output does not freeze the tab, and Ctrl-C stops it", async ({ 
   await lesson.open("start-here");
   await lesson.type("yes flood-line");
   await expect(lesson.rows).toContainText("flood-line");
-  await page.waitForTimeout(1500);
+  // The flood has scrolled the command line off the screen (it may have before the line
+  // above looked): the tab is rendering it.
+  await expect.poll(async () => (await lesson.screen()).includes("yes flood-line")).toBe(false);
   await page.keyboard.press("Control+C");
   await lesson.type('echo "after-""flood"');
   await lesson.expectLine("after-flood");

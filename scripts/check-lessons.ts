@@ -13,7 +13,7 @@ try {
       // The same options as app/lessons/[slug]/page.tsx.
       await serialize(lesson.body, { blockJS: false }, true);
     } catch (error) {
-      throw new Error(`${lesson.meta.file}: the MDX body does not compile (lines count from the end of the frontmatter): ${(error as Error).message}`);
+      throw new Error(`${lesson.meta.file}: the MDX body does not compile (lines count from the end of the frontmatter): ${(error as Error).message}`, { cause: error });
     }
   }
   console.log(`${lessons.length} lessons OK: ${lessons.map((l) => l.meta.slug).join(", ")}`);

@@ -89,7 +89,7 @@ export async function seat(db: Database, workshop: Pick<Workshop, "code">, learn
       // Prisma's messages run over several lines with the call site; the last line says what happened.
       const message = (error instanceof Error ? error.message : String(error)).trim().split("\n").at(-1) ?? "";
       errors.push(`after ${Math.round(performance.now() - started)} ms: ${message}`);
-      if (errors.length >= JOIN_ATTEMPTS) throw new Error(`joining failed ${errors.length} times; last ${errors.at(-1)}`);
+      if (errors.length >= JOIN_ATTEMPTS) throw new Error(`joining failed ${errors.length} times; last ${errors.at(-1)}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 500));
     }
   }

@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
 import type { SandboxInfo } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
+import { InputOrder } from "./input-order";
 import type { ConnectionStatus } from "./sandbox-connection";
 import { useSandboxConnection } from "./SandboxConnectionProvider";
 
@@ -83,13 +84,16 @@ export function SandboxTerminal() {
         typedByPage: () => term!.focus(),
       });
 
-      term.onData((data) => {
-        if (!waitingForEnter) return void conn.input(data);
-        if (data === "\r") {
-          waitingForEnter = false;
-          conn.restartShell();
-        }
-      });
+      const input = new InputOrder();
+      term.onData((data) =>
+        input.now(() => {
+          if (!waitingForEnter) return void conn.input(data);
+          if (data === "\r") {
+            waitingForEnter = false;
+            conn.restartShell();
+          }
+        }),
+      );
       term.onResize(({ cols, rows }) => conn.resize({ cols, rows }));
       term.onSelectionChange(() => {
         const selected = term!.getSelection();
@@ -106,7 +110,8 @@ export function SandboxTerminal() {
       });
       element.addEventListener("contextmenu", (event) => {
         event.preventDefault();
-        readClipboard().then(
+        input.later(
+          readClipboard(),
           (text) => text && term!.paste(text),
           () => setHint("Your browser blocked reading the clipboard; paste with Ctrl+Shift+V instead."),
         );

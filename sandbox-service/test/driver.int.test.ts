@@ -11,18 +11,29 @@ const labels = { "dojo.managed": "true", "dojo.instance": instance };
 
 afterAll(() => removeInstance(instance));
 
-function collect(stream: Duplex): { text: () => string } {
+/** What a TTY printed, and a wait for it to print something (checked on each chunk). */
+function collect(stream: Duplex): { text: () => string; until(pattern: RegExp, ms?: number): Promise<void> } {
   let text = "";
   stream.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-  return { text: () => text };
-}
-
-async function until(check: () => boolean, what: () => string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out; got:\n${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return {
+    text: () => text,
+    until: (pattern, ms = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(text)) return;
+          stream.off("data", check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          stream.off("data", check);
+          reject(new Error(`timed out waiting for ${pattern}; got:\n${text}`));
+        }, ms);
+        // Listeners run in order: this one sees each chunk after it was added to the text.
+        stream.on("data", check);
+        check();
+      }),
+  };
 }
 
 function spec(name: string, image = "dojo/lab-shell:latest") {
@@ -39,17 +50,18 @@ describe("DockerEngine", () => {
     const tty = await engine.openTty(container.id, { cmd: ["bash", "--norc"], env: ["TERM=xterm-256color"], size: { cols: 91, rows: 27 } });
     const out = collect(tty.stream);
     tty.stream.write("echo $((6*7)); stty size\r");
-    await until(() => /\b42\r?\n/.test(out.text()) && /27 91/.test(out.text()), out.text);
+    await out.until(/\b42\r?\n[\s\S]*27 91/);
 
     await tty.resize({ cols: 133, rows: 41 });
     tty.stream.write("stty size\r");
-    await until(() => /41 133/.test(out.text()), out.text);
+    await out.until(/41 133/);
 
-    // Ctrl-C interrupts a running program, as in a real terminal.
-    tty.stream.write("sleep 30\r");
-    await new Promise((r) => setTimeout(r, 300));
+    // Ctrl-C interrupts a running program, as in a real terminal. The program prints a
+    // marker once it runs in the foreground (the typed line shows only "$((3+4))"), then waits.
+    tty.stream.write("bash -c 'echo waiting-$((3+4)); exec sleep 30'\r");
+    await out.until(/waiting-7/);
     tty.stream.write("\x03echo after-$((2+2))\r");
-    await until(() => /after-4/.test(out.text()), out.text);
+    await out.until(/after-4/);
 
     await engine.remove(container.id);
     expect(await engine.inspect(container.id)).toBeNull();
@@ -65,7 +77,7 @@ describe("DockerEngine", () => {
     const second = await engine.openTty(container.id, { cmd: ["bash", "--norc"], env: [], size: { cols: 80, rows: 24 } });
     const out = collect(second.stream);
     second.stream.write("cat /tmp/file\r");
-    await until(() => /^kept\r?$/m.test(out.text()), out.text);
+    await out.until(/^kept\r?$/m);
     await engine.remove(container.id);
   });
 

@@ -43,9 +43,14 @@ describe("socket authentication", () => {
     // Asking for nothing in particular gives Mallory a sandbox of her own.
     const own = await mallory.openSandbox();
     expect(own.id).not.toBe(alice.sandbox.id);
-    // Typing before opening a terminal reaches nobody.
+    // Typing before opening a terminal reaches nobody: the service refuses it...
     mallory.type("echo typed-by-mallory\r");
-    await new Promise((r) => setTimeout(r, 300));
+    await mallory.waitUntil(
+      () => mallory.protocolErrors.find((e) => /terminal is not open/.test(e)),
+      () => `protocol errors: ${JSON.stringify(mallory.protocolErrors)}`,
+    );
+    // ...and Alice's shell, which would have read it before this command, never saw it.
+    expect(await alice.run("echo alice-$((2+2))")).toBe("alice-4");
     expect(alice.output).not.toContain("typed-by-mallory");
     alice.close();
     mallory.close();

@@ -6,7 +6,7 @@ import { migrate } from "../../shared/db/migrate";
 import { recentSandboxEvents } from "../../shared/db/sandbox-events";
 import { freshDatabase } from "../../shared/db/testing/databases";
 import { containerName, sandboxLabels } from "../src/sessions/identity";
-import { containersOf, engine, newLearnerId, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+import { containersOf, engine, manualClock, newLearnerId, readyLearner, removeInstance, startService, testConfig, untilDetached } from "./support/harness";
 
 const instances: string[] = [];
 function config(env: Record<string, string> = {}) {
@@ -17,8 +17,6 @@ function config(env: Record<string, string> = {}) {
 afterAll(async () => {
   for (const instance of instances) await removeInstance(instance);
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("sandbox lifecycle", () => {
   it("logs what happened to each sandbox in the database", async () => {
@@ -42,13 +40,17 @@ describe("sandbox lifecycle", () => {
 
   it("removes a sandbox once no terminal has been attached for the idle timeout", async () => {
     const c = config({ SANDBOX_IDLE_TIMEOUT_SECONDS: "1" });
-    const service = await startService(c);
+    const clock = manualClock();
+    const service = await startService(c, { now: clock.now });
     const learner = await readyLearner(service.port);
-    await sleep(1200);
+    clock.advance(1200);
     await service.sweep();
     expect(await engine.inspect(learner.sandbox.id)).not.toBeNull(); // attached: not idle
     learner.close();
-    await sleep(1200);
+    await untilDetached(service, learner.sandbox.id);
+    await service.sweep();
+    expect(await engine.inspect(learner.sandbox.id)).not.toBeNull(); // just left: not idle yet
+    clock.advance(1200);
     await service.sweep();
     expect(await engine.inspect(learner.sandbox.id)).toBeNull();
     await service.close();
@@ -56,9 +58,12 @@ describe("sandbox lifecycle", () => {
 
   it("removes a sandbox at its maximum lifetime and tells the learner why", async () => {
     const c = config({ SANDBOX_MAX_LIFETIME_SECONDS: "2" });
-    const service = await startService(c);
+    const clock = manualClock();
+    const service = await startService(c, { now: clock.now });
     const learner = await readyLearner(service.port);
-    await sleep(2100);
+    await service.sweep();
+    expect(await engine.inspect(learner.sandbox.id)).not.toBeNull(); // not yet
+    clock.advance(2100);
     await service.sweep();
     await expect.poll(() => learner.ended).toEqual([
       { sandboxId: learner.sandbox.id, reason: "lifetime", message: "Your sandbox reached its maximum lifetime and was removed." },

@@ -1,7 +1,7 @@
 /** The warm pool, capacity and extensions, against the real engine. */
 import { afterAll, describe, expect, it } from "vitest";
 import { readIdentity } from "../src/sessions/identity";
-import { containersOf, engine, newLearnerId, readyLearner, removeInstance, startService, testConfig, TestLearner, token } from "./support/harness";
+import { containersOf, engine, manualClock, newLearnerId, readyLearner, removeInstance, startService, testConfig, TestLearner, token, untilDetached } from "./support/harness";
 
 const instances: string[] = [];
 function config(env: Record<string, string>) {
@@ -42,7 +42,8 @@ describe("warm pool", () => {
 describe("capacity", () => {
   it("puts a learner in line when the platform is full, and lets them in when a sandbox goes", async () => {
     const c = config({ SANDBOX_MAX_TOTAL: "1", SANDBOX_IDLE_TIMEOUT_SECONDS: "1" });
-    const service = await startService(c);
+    const clock = manualClock();
+    const service = await startService(c, { now: clock.now });
     const first = await readyLearner(service.port);
     const second = new TestLearner(service.port, { token: token() });
     await second.connected();
@@ -52,7 +53,8 @@ describe("capacity", () => {
     await expect.poll(() => statuses).toContain("Every sandbox on this platform is in use. You are number 1 in line; yours starts as soon as one is free.");
 
     first.close();
-    await new Promise((r) => setTimeout(r, 1200));
+    await untilDetached(service, first.sandbox.id);
+    clock.advance(1200);
     await service.sweep(); // the idle timeout removes the first sandbox
     const admitted = await waiting;
     expect(admitted.id).not.toBe(first.sandbox.id);
@@ -65,17 +67,19 @@ describe("capacity", () => {
 describe("expiry", () => {
   it("warns before the maximum lifetime, and an extension moves it in the container's name", async () => {
     const c = config({ SANDBOX_MAX_LIFETIME_SECONDS: "20", SANDBOX_EXPIRY_WARNING_SECONDS: "19", SANDBOX_EXTENSION_SECONDS: "600" });
-    const service = await startService(c);
+    const clock = manualClock();
+    const service = await startService(c, { now: clock.now });
     const learner = await readyLearner(service.port, { sub: newLearnerId() });
     const warning = new Promise<{ canExtend: boolean }>((resolve) => learner.socket.once("sandbox:expiring", resolve));
-    await new Promise((r) => setTimeout(r, 1100));
+    // The lifetime's end is rounded down to a whole second: past 1 s, at most 19 s are left.
+    clock.advance(1100);
     await service.sweep();
     expect((await warning).canExtend).toBe(true);
 
     const answer = await learner.request<{ expiresAt: string }>("sandbox:extend", {});
     expect(answer.ok).toBe(true);
     const expiresAt = new Date(answer.ok ? answer.value.expiresAt : 0);
-    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(600_000);
+    expect(expiresAt.getTime() - clock.now()).toBeGreaterThan(600_000);
     const info = await engine.inspect(learner.sandbox.id);
     expect(readIdentity(info!.name, info!.labels)?.claim?.expiresAt.getTime()).toBe(expiresAt.getTime());
     learner.close();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { newLearnerId, readyLearner, TestLearner, token, useService } from "./support/harness";
 
-const { config, service: running } = useService();
+const { service: running } = useService();
 
 describe("terminal over socket.io", () => {
   it("runs commands in the learner's container", async () => {
@@ -16,8 +16,8 @@ describe("terminal over socket.io", () => {
     const learner = await readyLearner(running().port);
     expect(await learner.run("stty size")).toBe("24 80");
     learner.socket.emit("terminal:resize", { terminalId: "main", size: { cols: 120, rows: 40 } });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await learner.run("stty size")).toBe("40 120");
+    // The resize reaches the TTY through the engine, apart from the input: ask until the shell sees it.
+    await expect.poll(() => learner.run("stty size"), { timeout: 15_000 }).toBe("40 120");
     learner.close();
   });
 
@@ -59,8 +59,9 @@ describe("terminal over socket.io", () => {
     const learner = await readyLearner(running().port);
     const second = await learner.request<{ instance: string }>("terminal:open", { terminalId: "second", size: { cols: 80, rows: 24 } });
     expect(second.ok).toBe(true);
-    learner.socket.emit("terminal:input", { terminalId: "second", data: "echo $$ > /tmp/second-pid\r" });
-    await new Promise((r) => setTimeout(r, 500));
+    // The marker, split so the echoed command line does not contain it, comes once the file is written.
+    learner.socket.emit("terminal:input", { terminalId: "second", data: 'echo $$ > /tmp/second-pid; echo "second-""written"\r' });
+    await learner.waitFor("second-written");
     const pids = await learner.run("echo $$; cat /tmp/second-pid");
     const [mainPid, secondPid] = pids.split(/\s+/);
     expect(secondPid).toMatch(/^\d+$/);

@@ -156,7 +156,8 @@ describe("workshops", () => {
     expect(await learner.run("stty size")).toBe(size);
     // The dashboard socket has no way to type: terminal input from it goes nowhere.
     instructor.socket.emit(EVENTS.terminalInput, { terminalId: "main", data: "touch /tmp/instructor-was-here\r" });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The service handles a socket's messages in order: once this is answered, that input was dealt with.
+    expect((await instructor.request(EVENTS.workshopWatch, {})).ok).toBe(true);
     expect(await learner.run("ls /tmp/instructor-was-here 2>&1 || true")).toMatch(/No such file/);
     instructor.close();
   });

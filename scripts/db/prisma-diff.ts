@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DatabaseProvider } from "../../shared/db/url";
+// Writing a migration needs a PostgreSQL server to diff against: the tests' one (README,
+// "Database"), so this developer tool reads its address where the tests keep it.
+// eslint-disable-next-line no-restricted-imports -- the test server's address, not a fake
 import { TEST_POSTGRES_URL } from "../../shared/db/testing/postgres";
 import { postgresSchema } from "./schemas";
 

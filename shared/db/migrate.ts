@@ -57,7 +57,7 @@ export async function migrate(url: string, migrationsDir = MIGRATIONS_DIR): Prom
               await db.exec("COMMIT");
             } catch (error) {
               await db.exec("ROLLBACK");
-              throw new Error(`migration ${name} failed: ${(error as Error).message}`);
+              throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
             } finally {
               if (sqlite) await db.exec("PRAGMA foreign_keys = ON");
             }

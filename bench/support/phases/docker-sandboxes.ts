@@ -40,6 +40,7 @@ export const DOCKER_INFO_COMMAND = "docker info --format '{{.ServerVersion}}'";
  * The answer: a version number on a line of its own (e.g. 20.10.24+dfsg1), or the client's
  * complaint when the engine is not there. The typed command's echo matches neither.
  */
+// eslint-disable-next-line no-control-regex -- \x1b: the version ends where a terminal escape begins
 const ANSWER = /(?:^|[\r\n])(\d+\.\d+\.\d+[^\s\x1b]*)\r?\n|(Cannot connect to the Docker daemon[^\r\n]*|Error[^\r\n]*|command not found[^\r\n]*)/;
 const ANSWER_TIMEOUT_MS = 60_000;
 /** A docker sandbox's engine keeps starting things for a few seconds after it answers. */

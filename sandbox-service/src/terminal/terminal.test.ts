@@ -114,22 +114,30 @@ describe("Terminal flow control", () => {
   });
 
   it("detaches a viewer that stays behind, so it cannot stall the other tabs", async () => {
-    const { tty, terminal } = flooded(50);
-    const frozen = viewer("frozen");
-    const live = viewer("live");
-    terminal.attach(frozen.v, { cols: 80, rows: 24 });
-    terminal.attach(live.v, { cols: 80, rows: 24 });
-    for (let i = 0; i < 12; i++) {
-      tty.stream.push(Buffer.alloc(64 * KiB, 121));
-      await tick();
-      terminal.ack("live", bytesOf(live));
+    // The stall timeout runs on a clock the test moves (setImmediate, which the output uses, stays real).
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { tty, terminal } = flooded(50);
+      const frozen = viewer("frozen");
+      const live = viewer("live");
+      terminal.attach(frozen.v, { cols: 80, rows: 24 });
+      terminal.attach(live.v, { cols: 80, rows: 24 });
+      for (let i = 0; i < 12; i++) {
+        tty.stream.push(Buffer.alloc(64 * KiB, 121));
+        await tick();
+        terminal.ack("live", bytesOf(live));
+      }
+      expect(terminal.isPaused).toBe(true);
+      vi.advanceTimersByTime(49);
+      expect(frozen.exits).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(frozen.exits).toEqual(["This tab fell behind the terminal's output. Press Enter to catch up."]);
+      expect(live.exits).toEqual([]);
+      expect(terminal.isPaused).toBe(false);
+      expect(terminal.viewerCount).toBe(1);
+    } finally {
+      vi.useRealTimers();
     }
-    expect(terminal.isPaused).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(frozen.exits).toEqual(["This tab fell behind the terminal's output. Press Enter to catch up."]);
-    expect(live.exits).toEqual([]);
-    expect(terminal.isPaused).toBe(false);
-    expect(terminal.viewerCount).toBe(1);
   });
 
   it("shows an observer everything, replay first, without taking its size or letting it hold the shell back", async () => {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { loadServiceConfig, type ServiceConfig } from "../../../shared/config";
 import {
   EVENTS,
@@ -63,6 +63,26 @@ export function useService(env: Record<string, string> = {}): { config: ServiceC
   return { config, service: () => service! };
 }
 
+/**
+ * A clock the test moves by hand, for `startService(config, { now: clock.now })`: the
+ * service's timers (idle, lifetime, expiry warning) are judged on it, so a test moves time
+ * past a timeout instead of sleeping through it.
+ */
+export function manualClock(start = Date.now()): { now: () => number; advance(ms: number): void } {
+  let at = start;
+  return {
+    now: () => at,
+    advance: (ms) => {
+      at += ms;
+    },
+  };
+}
+
+/** Waits until the service has seen every page showing this sandbox go (the idle timeout counts from then). */
+export async function untilDetached(service: RunningService, sandboxId: string): Promise<void> {
+  await expect.poll(() => service.manager.findById(sandboxId)?.attached.size, { timeout: 15_000 }).toBe(0);
+}
+
 export async function containersOf(instance: string) {
   return engine.list(instanceSelector(instance));
 }
@@ -98,6 +118,8 @@ export class TestLearner {
   readonly protocolErrors: string[] = [];
   /** Sentences the service sent about the sandbox (sandbox:notice). */
   readonly notices: string[] = [];
+  /** Waiters of waitUntil, re-checked whenever something arrives. */
+  private readonly waiters = new Set<() => void>();
 
   /** `at`: the service's port on this machine, or an agent's URL. */
   constructor(at: number | string, auth: { token?: string }) {
@@ -107,10 +129,47 @@ export class TestLearner {
       this.received += data.length;
       this.output = (this.output + data.toString("utf8")).slice(-this.keepOutputChars);
       if (this.autoAck) this.socket.emit(EVENTS.terminalAck, { terminalId: o.terminalId, offset: o.offset + data.length });
+      this.arrived();
     });
-    this.socket.on(EVENTS.sandboxEnded, (e) => this.ended.push(e));
-    this.socket.on(EVENTS.protocolError, (e) => this.protocolErrors.push(e.message));
-    this.socket.on(EVENTS.sandboxNotice, (n) => this.notices.push(n.message));
+    this.socket.on(EVENTS.sandboxEnded, (e) => {
+      this.ended.push(e);
+      this.arrived();
+    });
+    this.socket.on(EVENTS.protocolError, (e) => {
+      this.protocolErrors.push(e.message);
+      this.arrived();
+    });
+    this.socket.on(EVENTS.sandboxNotice, (n) => {
+      this.notices.push(n.message);
+      this.arrived();
+    });
+  }
+
+  private arrived(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  /**
+   * Resolves with `check()`'s first value other than undefined, checked now and again each
+   * time output, a notice, an ending or an error arrives; fails after `timeoutMs` with
+   * `seen()` (what arrived instead).
+   */
+  waitUntil<T>(check: () => T | undefined, seen: () => string, timeoutMs = 15_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const recheck = () => {
+        const value = check();
+        if (value === undefined) return;
+        this.waiters.delete(recheck);
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(recheck);
+        reject(new Error(`timed out after ${timeoutMs} ms; ${seen()}`));
+      }, timeoutMs);
+      this.waiters.add(recheck);
+      recheck();
+    });
   }
 
   /** Resolves on connect; rejects with the service's refusal message. */
@@ -136,6 +195,7 @@ export class TestLearner {
     const answer = await this.request<TerminalOpened>(EVENTS.terminalOpen, { terminalId: "main", size, ...(since ? { since } : {}) });
     if (!answer.ok) throw new Error(answer.error.message);
     this.output += Buffer.from(answer.value.data).toString("utf8");
+    this.arrived();
     return answer.value;
   }
 
@@ -144,25 +204,23 @@ export class TestLearner {
   }
 
   /** Waits until the output matches, or fails with the output seen so far. */
-  async waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
+  waitFor(pattern: RegExp | string, timeoutMs = 15_000): Promise<string> {
     const matches = () => (typeof pattern === "string" ? this.output.includes(pattern) : pattern.test(this.output));
-    const deadline = Date.now() + timeoutMs;
-    while (!matches()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return this.output;
+    return this.waitUntil(() => (matches() ? this.output : undefined), () => `waiting for ${pattern}; output so far:\n${this.output}`, timeoutMs);
   }
 
   /** Waits until the service has sent a notice matching `pattern`. */
-  async waitForNotice(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const notice = this.notices.find((n) => pattern.test(n));
-      if (notice) return notice;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for a notice ${pattern}; notices so far: ${JSON.stringify(this.notices)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  waitForNotice(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    return this.waitUntil(
+      () => this.notices.find((n) => pattern.test(n)),
+      () => `waiting for a notice ${pattern}; notices so far: ${JSON.stringify(this.notices)}`,
+      timeoutMs,
+    );
+  }
+
+  /** Waits until more than `bytes` bytes of output have arrived in all (replay included). */
+  waitForBytes(bytes: number, timeoutMs = 15_000): Promise<number> {
+    return this.waitUntil(() => (this.received > bytes ? this.received : undefined), () => `waiting for ${bytes} bytes; received ${this.received}`, timeoutMs);
   }
 
   /** Runs a command and returns its output line(s) between two markers. */
