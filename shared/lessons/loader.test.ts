@@ -14,6 +14,9 @@ steps:
     title: Make a file
     check: test -f /tmp/x
     solve: touch /tmp/x
+    shortcuts:
+      - name: a folder in its place
+        script: mkdir /tmp/x
 ---
 Body text.
 `;
@@ -59,8 +62,27 @@ describe("parseLesson", () => {
   });
 
   it("refuses duplicate step ids", () => {
-    const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n");
+    const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n    shortcuts: [{ name: nothing, script: 'true' }]\n");
     expect(messageOf(() => parseLesson("06-x.mdx", twice))).toContain('"make-file"');
+  });
+});
+
+describe("shortcuts and alternatives", () => {
+  it("reads them, with no alternatives by default", () => {
+    const step = parseLesson("03-x.mdx", valid).meta.steps[0]!;
+    expect(step.shortcuts).toEqual([{ name: "a folder in its place", script: "mkdir /tmp/x" }]);
+    expect(step.alternatives).toEqual([]);
+    const withAlternative = valid.replace("shortcuts:", "alternatives:\n      - name: with dd\n        script: dd if=/dev/null of=/tmp/x\n    shortcuts:");
+    expect(parseLesson("03-x.mdx", withAlternative).meta.steps[0]!.alternatives).toEqual([{ name: "with dd", script: "dd if=/dev/null of=/tmp/x" }]);
+  });
+
+  it("refuses a variant without a script, or with a misspelt field", () => {
+    expect(messageOf(() => parseLesson("03-x.mdx", valid.replace("script: mkdir /tmp/x", "scrip: mkdir /tmp/x")))).toContain("`steps.0.shortcuts.0");
+  });
+
+  it("refuses the same name twice in a step (names tell the tests apart)", () => {
+    const twice = valid.replace("shortcuts:", "alternatives:\n      - name: a folder in its place\n        script: touch /tmp/x\n    shortcuts:");
+    expect(messageOf(() => parseLesson("03-x.mdx", twice))).toContain('"a folder in its place" is used twice');
   });
 });
 

@@ -45,6 +45,12 @@ export function parseLesson(fileName: string, source: string): Lesson {
   const ids = result.data.steps.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new LessonError(`${file}: field \`steps\`: step id "${duplicate}" is used twice`);
+  for (const step of result.data.steps) {
+    // Variant names name the lesson tests, so a repeated one would hide a test.
+    const names = [...step.shortcuts, ...step.alternatives].map((v) => v.name);
+    const again = names.find((n, i) => names.indexOf(n) !== i);
+    if (again) throw new LessonError(`${file}: step "${step.id}": the shortcut or alternative name "${again}" is used twice`);
+  }
   for (const [, step] of parsed.content.matchAll(/<Check\s+step="([^"]*)"/g)) {
     if (!ids.includes(step!)) throw new LessonError(`${file}: <Check step="${step}"> names no step of this lesson's \`steps\``);
   }

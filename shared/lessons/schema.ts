@@ -2,14 +2,37 @@
 import { z } from "zod";
 import { TEMPLATE_NAMES } from "../templates";
 
-const stepSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "lowercase letters, digits and '-'"),
-  title: z.string().min(3).max(120),
-  /** Shell script run in the sandbox; exit status 0 means the step is done. */
-  check: z.string().min(1),
-  /** Shell script that does the step (lesson tests run it to prove the check can pass). */
-  solve: z.string().min(1),
-});
+/**
+ * Another way to act on a step, run by `npm run lessons:test` in a sandbox of its own where
+ * the earlier steps' solve scripts already ran. Never shown to learners.
+ */
+const variantSchema = z
+  .object({
+    /** What it tries, in a few words: it names the test ("refuses: a log written by hand"). */
+    name: z.string().min(3).max(120),
+    /** Shell script, run like `solve`; it must succeed (a script that errors proves nothing). */
+    script: z.string().min(1),
+  })
+  .strict();
+
+const stepSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "lowercase letters, digits and '-'"),
+    title: z.string().min(3).max(120),
+    /** Shell script run in the sandbox; exit status 0 means the step is done. */
+    check: z.string().min(1),
+    /** Shell script that does the step (lesson tests run it to prove the check can pass). */
+    solve: z.string().min(1),
+    /**
+     * What a learner might run to get the tick without the skill (a file written by hand, a
+     * near miss, the wrong tool): the check must refuse each. At least one per step, so
+     * every check has been tried as a learner in a hurry would try it.
+     */
+    shortcuts: z.array(variantSchema).default([]),
+    /** Other right answers (other flags, another tool, another order): the check must accept each. */
+    alternatives: z.array(variantSchema).default([]),
+  })
+  .strict();
 
 export const frontmatterSchema = z
   .object({
@@ -26,3 +49,4 @@ export const frontmatterSchema = z
 
 export type LessonFrontmatter = z.infer<typeof frontmatterSchema>;
 export type LessonStep = z.infer<typeof stepSchema>;
+export type StepVariant = z.infer<typeof variantSchema>;
