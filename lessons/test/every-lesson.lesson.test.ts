@@ -6,7 +6,8 @@
  *   that passes before anything was done passes by accident); then step by step, in order,
  *   each check FAILS before its solve script and PASSES after.
  * - **Shortcuts** (`shortcuts:` of a step): each runs in a sandbox of its own in which the
- *   earlier steps' solve scripts ran, i.e. where a learner stands when they reach the step.
+ *   earlier steps' solve scripts ran, i.e. where a learner stands when they reach the step
+ *   (or, with `fresh: true`, on a fresh sandbox: a cheat that skips the lesson).
  *   The shortcut must succeed as a script (one that errors proves nothing), then the check
  *   must FAIL and say what is missing.
  * - **Alternatives** (`alternatives:`): the same, but the check must PASS.
@@ -90,7 +91,7 @@ function variantsOf(lesson: Lesson) {
 async function tryVariant(lesson: Lesson, kind: "shortcut" | "alternative", step: LessonStep, index: number, variant: StepVariant): Promise<string> {
   const where = `${lesson.meta.file}, step ${step.id}, ${kind} "${variant.name}"`;
   return withSandbox(lesson, async (sandbox) => {
-    await solveStepsBefore(lesson, sandbox, index);
+    await solveStepsBefore(lesson, sandbox, variant.fresh ? 0 : index);
     await runScript(sandbox, variant.script, `${where}: the script`);
     const result = await checks.run(sandbox, step.id);
     if (kind === "shortcut") {

@@ -70,10 +70,10 @@ describe("parseLesson", () => {
 describe("shortcuts and alternatives", () => {
   it("reads them, with no alternatives by default", () => {
     const step = parseLesson("03-x.mdx", valid).meta.steps[0]!;
-    expect(step.shortcuts).toEqual([{ name: "a folder in its place", script: "mkdir /tmp/x" }]);
+    expect(step.shortcuts).toEqual([{ name: "a folder in its place", script: "mkdir /tmp/x", fresh: false }]);
     expect(step.alternatives).toEqual([]);
     const withAlternative = valid.replace("shortcuts:", "alternatives:\n      - name: with dd\n        script: dd if=/dev/null of=/tmp/x\n    shortcuts:");
-    expect(parseLesson("03-x.mdx", withAlternative).meta.steps[0]!.alternatives).toEqual([{ name: "with dd", script: "dd if=/dev/null of=/tmp/x" }]);
+    expect(parseLesson("03-x.mdx", withAlternative).meta.steps[0]!.alternatives).toEqual([{ name: "with dd", script: "dd if=/dev/null of=/tmp/x", fresh: false }]);
   });
 
   it("refuses a variant without a script, or with a misspelt field", () => {

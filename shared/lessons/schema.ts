@@ -12,6 +12,8 @@ const variantSchema = z
     name: z.string().min(3).max(120),
     /** Shell script, run like `solve`; it must succeed (a script that errors proves nothing). */
     script: z.string().min(1),
+    /** Run it on a fresh sandbox instead (the earlier steps not done): a cheat that skips the lesson. */
+    fresh: z.boolean().default(false),
   })
   .strict();
 
