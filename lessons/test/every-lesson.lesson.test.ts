@@ -67,9 +67,14 @@ async function withSandbox<T>(lesson: Lesson, use: (sandbox: Sandbox) => Promise
   }
 }
 
-/** Runs a script as the learner's shell would; fails the test, with its output, if it does not succeed. */
+/**
+ * Runs a script as a careful learner types it, stopping at the first command that fails
+ * (`bash -e`: a failure halfway must not hide behind a last command that succeeds); fails
+ * the test, with its output, if it does not succeed. A command expected to fail says so:
+ * `docker run … || [ $? = 3 ]`.
+ */
 async function runScript(sandbox: Sandbox, script: string, what: string): Promise<void> {
-  const result = await engine.run(sandbox.id, { cmd: ["bash", "-c", script], timeoutMs: SCRIPT_TIMEOUT_MS });
+  const result = await engine.run(sandbox.id, { cmd: ["bash", "-e", "-c", script], timeoutMs: SCRIPT_TIMEOUT_MS });
   const output = `${result.stdout}\n${result.stderr}`.trim().slice(-2000);
   expect(result.exitCode, `${what} ${result.exitCode === null ? "did not finish" : "failed"}:\n${output}`).toBe(0);
 }
