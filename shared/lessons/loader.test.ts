@@ -76,6 +76,12 @@ describe("shortcuts and alternatives", () => {
     expect(parseLesson("03-x.mdx", withAlternative).meta.steps[0]!.alternatives).toEqual([{ name: "with dd", script: "dd if=/dev/null of=/tmp/x", fresh: false }]);
   });
 
+  it("requires at least one shortcut per step, so every check has been tried as a cheat", () => {
+    const none = valid.replace(/    shortcuts:\n      - name: a folder in its place\n        script: mkdir \/tmp\/x\n/, "");
+    expect(messageOf(() => parseLesson("03-x.mdx", none))).toContain("`steps.0.shortcuts`");
+    expect(messageOf(() => parseLesson("03-x.mdx", none.replace("solve: touch /tmp/x", "solve: touch /tmp/x\n    shortcuts: []")))).toContain("at least one shortcut");
+  });
+
   it("refuses a variant without a script, or with a misspelt field", () => {
     expect(messageOf(() => parseLesson("03-x.mdx", valid.replace("script: mkdir /tmp/x", "scrip: mkdir /tmp/x")))).toContain("`steps.0.shortcuts.0");
   });

@@ -30,7 +30,7 @@ const stepSchema = z
      * near miss, the wrong tool): the check must refuse each. At least one per step, so
      * every check has been tried as a learner in a hurry would try it.
      */
-    shortcuts: z.array(variantSchema).default([]),
+    shortcuts: z.array(variantSchema).min(1, "list at least one shortcut the check must refuse"),
     /** Other right answers (other flags, another tool, another order): the check must accept each. */
     alternatives: z.array(variantSchema).default([]),
   })
