@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LessonError, loadLessons, parseLesson } from "./loader";
+import { LessonError, loadLessons, parseLesson, stepsNeededBefore } from "./loader";
 
 const valid = `---
 title: Hello containers
@@ -89,6 +89,31 @@ describe("shortcuts and alternatives", () => {
   it("refuses the same name twice in a step (names tell the tests apart)", () => {
     const twice = valid.replace("shortcuts:", "alternatives:\n      - name: a folder in its place\n        script: touch /tmp/x\n    shortcuts:");
     expect(messageOf(() => parseLesson("03-x.mdx", twice))).toContain('"a folder in its place" is used twice');
+  });
+});
+
+describe("needs", () => {
+  const threeSteps = valid.replace(
+    "steps:\n",
+    "steps:\n" +
+      "  - { id: one, title: One, check: 'true', solve: 'true', shortcuts: [{ name: nothing, script: 'true' }] }\n" +
+      "  - { id: two, title: Two, check: 'true', solve: 'true', shortcuts: [{ name: nothing, script: 'true' }], needs: [] }\n",
+  );
+
+  it("replays every earlier step by default, only the needed ones (and what they need) when given", () => {
+    const steps = parseLesson("03-x.mdx", threeSteps.replace("    solve: touch /tmp/x\n", "    solve: touch /tmp/x\n    needs: [two]\n")).meta.steps;
+    expect(stepsNeededBefore(steps, 1)).toEqual([]);
+    expect(stepsNeededBefore(steps, 2)).toEqual([1]);
+    const byDefault = parseLesson("03-x.mdx", threeSteps).meta.steps;
+    expect(stepsNeededBefore(byDefault, 2)).toEqual([0, 1]);
+    const chained = parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [one]").replace("    solve: touch /tmp/x\n", "    solve: touch /tmp/x\n    needs: [two]\n")).meta.steps;
+    expect(stepsNeededBefore(chained, 2)).toEqual([0, 1]);
+  });
+
+  it("refuses a step that needs a later step, itself or one that does not exist", () => {
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [make-file]")))).toContain('"make-file", which is not an earlier step');
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [two]")))).toContain('"two", which is not an earlier step');
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [nope]")))).toContain('"nope"');
   });
 });
 

@@ -26,6 +26,12 @@ const stepSchema = z
     /** Shell script that does the step (lesson tests run it to prove the check can pass). */
     solve: z.string().min(1),
     /**
+     * The earlier steps whose solve scripts set up what this step works on (a container it
+     * looks at, an image it builds on); lesson tests replay only those, and what they need,
+     * before this step's shortcuts and alternatives. Absent: every earlier step.
+     */
+    needs: z.array(z.string()).optional(),
+    /**
      * What a learner might run to get the tick without the skill (a file written by hand, a
      * near miss, the wrong tool): the check must refuse each. At least one per step, so
      * every check has been tried as a learner in a hurry would try it.
