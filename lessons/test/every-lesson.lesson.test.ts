@@ -7,7 +7,8 @@
  *   each check FAILS before its solve script and PASSES after.
  * - **Shortcuts** (`shortcuts:` of a step): each runs in a sandbox of its own in which the
  *   earlier steps' solve scripts ran, i.e. where a learner stands when they reach the step
- *   (or, with `fresh: true`, on a fresh sandbox: a cheat that skips the lesson).
+ *   (only the steps it `needs`, when the lesson says; or, with `fresh: true`, none: a cheat
+ *   that skips the lesson).
  *   The shortcut must succeed as a script (one that errors proves nothing), then the check
  *   must FAIL and say what is missing.
  * - **Alternatives** (`alternatives:`): the same, but the check must PASS.
@@ -15,14 +16,15 @@
  * Why a sandbox per variant: a shortcut's leftovers (a container called `hello` that never
  * printed anything, a hand-written log) would change what the next one or the real solve
  * meets, so sharing a sandbox would prove less than it claims. A fresh docker sandbox costs
- * about a second and ~70 MiB; replaying the earlier steps costs what their solves cost.
+ * about a second and ~70 MiB; replaying the earlier steps costs what their solves cost,
+ * which is why a step that works on nothing of the earlier ones says so (`needs: []`).
  * Tests run concurrently, lessons and variants alike, at most `maxConcurrency` at a time
  * (vitest.config.ts, lessons project).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../shared/config";
-import { loadLessons, type Lesson } from "../../shared/lessons/loader";
+import { loadLessons, stepsNeededBefore, type Lesson } from "../../shared/lessons/loader";
 import type { LessonStep, StepVariant } from "../../shared/lessons/schema";
 import { CheckRunner } from "../../sandbox-service/src/checks/check-runner";
 import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
@@ -79,9 +81,9 @@ async function runScript(sandbox: Sandbox, script: string, what: string): Promis
   expect(result.exitCode, `${what} ${result.exitCode === null ? "did not finish" : "failed"}:\n${output}`).toBe(0);
 }
 
-/** Stands where a learner stands on reaching `steps[index]`: every earlier step solved. */
+/** Stands where a learner stands on reaching `steps[index]`: the earlier steps it needs solved. */
 async function solveStepsBefore(lesson: Lesson, sandbox: Sandbox, index: number): Promise<void> {
-  for (const earlier of lesson.meta.steps.slice(0, index)) {
+  for (const earlier of stepsNeededBefore(lesson.meta.steps, index).map((i) => lesson.meta.steps[i]!)) {
     await runScript(sandbox, earlier.solve, `${lesson.meta.file}, step ${earlier.id}: the solve script (run to reach a later step)`);
   }
 }
@@ -96,7 +98,7 @@ function variantsOf(lesson: Lesson) {
 async function tryVariant(lesson: Lesson, kind: "shortcut" | "alternative", step: LessonStep, index: number, variant: StepVariant): Promise<string> {
   const where = `${lesson.meta.file}, step ${step.id}, ${kind} "${variant.name}"`;
   return withSandbox(lesson, async (sandbox) => {
-    await solveStepsBefore(lesson, sandbox, variant.fresh ? 0 : index);
+    if (!variant.fresh) await solveStepsBefore(lesson, sandbox, index);
     await runScript(sandbox, variant.script, `${where}: the script`);
     const result = await checks.run(sandbox, step.id);
     if (kind === "shortcut") {
@@ -112,6 +114,15 @@ async function tryVariant(lesson: Lesson, kind: "shortcut" | "alternative", step
 describe.concurrent.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("lesson %s", (_slug, lesson) => {
   it("has steps", () => {
     expect(lesson.meta.steps.length).toBeGreaterThan(0);
+  });
+
+  it("has a step the learner types: some line of its solve is in no Run button", () => {
+    const words = (text: string) => text.replace(/\s+/g, " ").trim();
+    const runs = [...lesson.body.matchAll(/<Run>([\s\S]*?)<\/Run>/g)].map((m) => words(m[1]!.replace(/^\s*\{`|`\}\s*$/g, "")));
+    const typed = lesson.meta.steps.filter((step) =>
+      step.solve.split("\n").map(words).some((line) => line !== "" && !line.startsWith("#") && !runs.some((run) => run.includes(line))),
+    );
+    expect(typed.map((s) => s.id), `${lesson.meta.file}: every step's solve can be done with Run buttons alone`).not.toEqual([]);
   });
 
   it("lists images the platform registry has (sandboxes cannot fetch any other)", async () => {
