@@ -35,6 +35,9 @@ export default defineConfig({
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
+    // Stop it as Ctrl-C would, and wait: the supervisor ends the web app and the service
+    // before the sandboxes are removed (scripts/test-e2e.sh), so no pool refill races that.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     env: {
       PORT: String(WEB_PORT),
       SANDBOX_PORT: String(SANDBOX_PORT),
@@ -43,6 +46,9 @@ export default defineConfig({
       // "give me more time" path can be tested without waiting two hours.
       SANDBOX_SWEEP_INTERVAL_SECONDS: "2",
       SANDBOX_EXPIRY_WARNING_SECONDS: "7190",
+      // A sandbox left busy with its page closed is frozen after 6 s (production: 60 s), so
+      // runaway.spec.ts sees it happen within its timeout. Nothing else leaves one busy.
+      SANDBOX_RUNAWAY_WINDOW_SECONDS: "6",
     },
   },
 });

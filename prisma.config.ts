@@ -6,10 +6,10 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
-import { config } from "./shared/config";
+import { databaseConfig } from "./shared/config";
 import { providerOf, sqliteFile } from "./shared/db/url";
 
-const url = config().DATABASE_URL;
+const url = databaseConfig().DATABASE_URL;
 const postgres = providerOf(url) === "postgresql";
 
 export default defineConfig({

@@ -11,10 +11,11 @@
  * and warm, keystroke echo with N terminals open; then the output throughput of a flood,
  * with the service's peak memory; then memory per idle sandbox; then `docker` sandboxes
  * (a Docker engine inside): time until `docker info` answers, cold and warm, and their
- * memory when idle. See bench/README.md.
+ * memory when idle; then fair CPU: one learner's keystroke echo next to a fork bomb and next
+ * to a CPU spinner, as ratios to a quiet neighbour. See bench/README.md.
  *
  *   npx tsx bench/sandbox-engine.ts            (BENCH_QUICK=1: N = 1 and 10, fewer samples)
- *   BENCH_ONLY=docker npx tsx bench/sandbox-engine.ts   (only some phases: learners, flood, idle-memory, docker)
+ *   BENCH_ONLY=docker npx tsx bench/sandbox-engine.ts   (only some phases: learners, flood, idle-memory, docker, neighbours)
  *
  * Prints a table and writes bench/results/sandbox-engine.json (with BENCH_ONLY:
  * sandbox-engine-<phases>.json, so a partial run does not replace the full figures). Every
@@ -29,9 +30,10 @@ import { attempts } from "./support/attempt";
 import { measureDockerSandboxes } from "./support/phases/docker-sandboxes";
 import { measureFlood } from "./support/phases/flood";
 import { measureIdleMemory } from "./support/phases/idle-memory";
+import { measureNeighbours } from "./support/phases/neighbours";
 import { measurePlatform } from "./support/phases/platform";
 import { measureFloorEcho, measureWettyEcho } from "./support/phases/references";
-import { dockerSandboxReport, floodReport, formatReport, learnerFigures, type BenchReport, type LearnerFigures } from "./support/report";
+import { dockerSandboxReport, floodReport, formatReport, learnerFigures, neighbourReport, type BenchReport, type LearnerFigures } from "./support/report";
 import { REPO_ROOT } from "./support/service-process";
 import { PHASES, readSettings, type Settings } from "./support/settings";
 
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
     const idleMemory = runs("idle-memory") ? await phase("idle memory", () => measureIdleMemory(ctx)) : null;
     const docker = runs("docker") ? await phase("docker sandboxes", () => measureDockerSandboxes(ctx)) : null;
     if (docker) errors.push(...docker.errors.map((error) => `docker sandboxes, ${error}`));
+    const neighbours = runs("neighbours") ? await phase("noisy neighbours", () => measureNeighbours(ctx)) : null;
 
     const report: BenchReport = {
       benchmark: "sandbox-engine",
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
       flood: flood ? floodReport(flood) : null,
       idleMemory,
       dockerSandboxes: docker ? dockerSandboxReport(docker, readDockerBaseline()) : null,
+      neighbours: neighbours ? neighbourReport(neighbours) : null,
       errors,
     };
     console.log("\n" + formatReport(report));

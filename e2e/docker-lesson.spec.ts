@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { LessonPage } from "./lesson-page";
 
 test("in a docker sandbox, the learner builds the Flask example and opens it in the browser", async ({ page, context }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const lesson = new LessonPage(page);
   await lesson.open("building-images");
   // A multi-line Run block (the heredoc that writes the first Dockerfile) reaches the shell intact.
@@ -14,7 +14,8 @@ test("in a docker sandbox, the learner builds the Flask example and opens it in 
   await lesson.expectLine('RUN echo "built on $(date)" > /greetings/built.txt');
   await lesson.run("docker pull -q busybox && docker run --rm busybox echo nested-$((2*21))");
   await lesson.expectLine("nested-42");
-  await lesson.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 . >/dev/null");
+  // Pulls python:3 (~280 MB unpacked) from the platform registry: tens of seconds on a busy machine.
+  await lesson.run("cp -r /usr/share/dojo/examples/flask-app ~ && cd ~/flask-app && docker build -q -t docker:example_01 . >/dev/null", 120_000);
   await lesson.run("docker run -d --name web -p 5000:5000 docker:example_01 >/dev/null && sleep 2");
 
   const opened = context.waitForEvent("page");

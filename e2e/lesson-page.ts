@@ -32,11 +32,14 @@ export class LessonPage {
     await this.page.keyboard.press("Enter");
   }
 
-  /** Runs a command and waits for a marker printed after it, returning the screen text. */
-  async run(command: string): Promise<string> {
+  /**
+   * Runs a command and waits for a marker printed after it, returning the screen text.
+   * `timeoutMs` for commands that are slow by nature (a docker build pulls and unpacks images).
+   */
+  async run(command: string, timeoutMs?: number): Promise<string> {
     const marker = `done-${Math.random().toString(36).slice(2, 8)}`;
     await this.type(`${command}; echo ${marker.slice(0, 4)}""${marker.slice(4)}`);
-    await expect(this.rows).toContainText(marker);
+    await expect(this.rows).toContainText(marker, timeoutMs ? { timeout: timeoutMs } : undefined);
     return this.screen();
   }
 

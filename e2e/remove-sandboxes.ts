@@ -1,5 +1,5 @@
 /**
- * Removes every sandbox the end-to-end run created (both platforms' instances) and the
+ * Removes every sandbox the end-to-end run created (every platform's instance) and the
  * volumes of their engines. Run by `npm run test:e2e` (scripts/test-e2e.sh) after Playwright has stopped the
  * platform: a Playwright globalTeardown would run while the platform is still up, and its
  * pool would start new sandboxes right after.
@@ -9,7 +9,7 @@ import { e2e } from "./environment";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).split("\n").filter(Boolean);
 
-for (const instance of [e2e.instance, e2e.restart.instance]) {
+for (const instance of [e2e.instance, e2e.restart.instance, e2e.crash.instance]) {
   const containers = docker("ps", "-aq", "--filter", `label=dojo.instance=${instance}`);
   if (containers.length > 0) docker("rm", "-f", "-v", ...containers);
   const volumes = docker("volume", "ls", "-q", "--filter", `label=dojo.instance=${instance}`);

@@ -1,7 +1,8 @@
 /** The anonymous learner behind a request: a signed, HTTP-only cookie holding a random id. */
+import { LEARNER_COOKIE } from "../shared/cookies";
 import { newLearnerId, readLearnerCookie, signLearnerCookie } from "../shared/token";
 
-export const LEARNER_COOKIE = "dojo_learner";
+export { LEARNER_COOKIE };
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 export type LearnerLookup =

@@ -1,6 +1,6 @@
 /** The visitor's progress across the course, for server-rendered pages. */
 import { cookies } from "next/headers";
-import { config } from "../shared/config";
+import { webConfig } from "../shared/config";
 import { passedSteps } from "../shared/db/progress";
 import type { Lesson } from "../shared/lessons/loader";
 import { readLearnerCookie } from "../shared/token";
@@ -15,7 +15,7 @@ export interface LessonProgress {
 }
 
 export async function courseProgress(lessons: Lesson[]): Promise<LessonProgress[]> {
-  const learner = readLearnerCookie((await cookies()).get(LEARNER_COOKIE)?.value, config().DOJO_SECRET);
+  const learner = readLearnerCookie((await cookies()).get(LEARNER_COOKIE)?.value, webConfig().DOJO_SECRET);
   const passed = learner ? await passedSteps(db(), learner) : new Map<string, Set<string>>();
   return lessons.map(({ meta }) => ({
     slug: meta.slug,

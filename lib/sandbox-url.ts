@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { config } from "../shared/config";
+import { webConfig } from "../shared/config";
 
 /**
  * Where the browser reaches the sandbox service: SANDBOX_PUBLIC_URL when set, otherwise
@@ -17,7 +17,7 @@ export function sandboxUrlFor(request: { host: string | null; protocol: string }
 
 /** sandboxUrlFor the page's own request, with the platform's settings. */
 export function sandboxUrlOf(request: NextRequest): string {
-  const settings = config();
+  const settings = webConfig();
   return sandboxUrlFor(
     { host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"), protocol: request.nextUrl.protocol.replace(":", "") },
     settings.SANDBOX_PUBLIC_URL,

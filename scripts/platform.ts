@@ -1,45 +1,48 @@
 /**
- * Runs web (Next.js) and sandbox-service side by side, prefixes their output, prints the
- * URL once both answer, and stops both when either exits or on Ctrl-C.
+ * `npm start`'s last step: runs the web app (Next.js) and the sandbox service under a
+ * Supervisor (scripts/platform/supervisor.ts): output prefixed per process, the URL printed
+ * once both answer, a crashed process started again with back-off, and on Ctrl-C, SIGTERM
+ * or SIGHUP everything it started stopped before it exits (a second Ctrl-C kills at once).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
-import { config, ConfigError } from "../shared/config";
+import { ConfigError, ensureSecret, loadServiceConfig, loadWebConfig } from "../shared/config";
+import { existsSync } from "node:fs";
+import { Supervisor } from "./platform/supervisor";
 
 const mode = process.argv[2] === "development" ? "development" : "production";
 let settings;
+let env: NodeJS.ProcessEnv;
 try {
-  settings = config();
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  // Start-up is where the secret is made (on the first run); both children get it, so they agree.
+  env = { ...process.env, DOJO_SECRET: ensureSecret(), NEXT_TELEMETRY_DISABLED: "1" };
+  // Both processes' settings checked here, so a bad value stops the platform before anything starts.
+  settings = loadWebConfig(env);
+  loadServiceConfig(env);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(2);
 }
-// Both children must agree on the secret; config() created it if it did not exist yet.
-const env = { ...process.env, DOJO_SECRET: settings.DOJO_SECRET, NEXT_TELEMETRY_DISABLED: "1" };
+const webUrl = `http://localhost:${settings.PORT}`;
+const serviceHealth = `http://localhost:${settings.SANDBOX_PORT}/healthz`;
 
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function run(name: string, command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on("line", (line) => console.log(`[${name}] ${line}`));
-  }
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      console.error(`[${name}] exited (${signal ?? code}); stopping the platform.`);
-      stop(code ?? 1);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-function stop(code: number) {
-  stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 1500).unref();
-}
+// node itself runs each program (not npx, whose wrapper processes a signal may miss).
+const supervisor = new Supervisor(
+  [
+    { name: "sandbox", command: process.execPath, args: ["--import", "tsx", "sandbox-service/src/main.ts"], healthUrl: serviceHealth },
+    {
+      // Not `next start`: the web server decides each request's client address (scripts/web-server.ts).
+      name: "web",
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/web-server.ts", mode],
+      healthUrl: webUrl,
+    },
+  ],
+  { env },
+);
+supervisor.start();
+supervisor.stopOnSignals((signal) =>
+  console.log(`\n[platform] ${signal}: stopping the web app and the sandbox service (sandboxes keep running; the next start re-adopts them)…`),
+);
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -49,16 +52,16 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-run("sandbox", "npx", ["tsx", "sandbox-service/src/main.ts"]);
-run("web", "npx", ["next", mode === "development" ? "dev" : "start", "-p", String(settings.PORT)]);
-process.once("SIGINT", () => stop(0));
-process.once("SIGTERM", () => stop(0));
-
-const webUrl = `http://localhost:${settings.PORT}`;
-for (let i = 0; i < 600 && !stopping; i++) {
-  if ((await answers(webUrl)) && (await answers(`http://localhost:${settings.SANDBOX_PORT}/healthz`))) {
-    console.log(`\n  Container Dojo is ready: ${webUrl}\n`);
-    break;
+void (async () => {
+  for (let i = 0; i < 600 && !supervisor.isStopping; i++) {
+    if ((await answers(webUrl)) && (await answers(serviceHealth))) {
+      console.log(`\n  Container Dojo is ready: ${webUrl}\n`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
+})();
+
+const code = await supervisor.done;
+console.log("[platform] stopped.");
+process.exit(code);

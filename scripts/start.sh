@@ -40,4 +40,5 @@ if [ "$mode" = production ]; then
 fi
 
 step "Starting the platform"
-exec npx tsx scripts/platform.ts "$mode"
+# node itself (not npx tsx, whose wrapper would stand between a signal and the supervisor).
+exec node --import tsx scripts/platform.ts "$mode"

@@ -3,11 +3,18 @@ import { parseEnv } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES, ConfigError, loadConfig, socketMessageLimit } from "./config";
+import { CONFIG_VARIABLES, ConfigError, ensureSecret, loadDatabaseConfig, loadServiceConfig, loadWebConfig, socketMessageLimit } from "./config";
+
+const SECRET = "s".repeat(32);
+/** Both processes' settings from one environment, as a test of defaults and bounds. */
+const loadConfig = (env: Record<string, string>) => {
+  const withSecret = { ...env, DOJO_SECRET: env.DOJO_SECRET || SECRET };
+  return { ...loadWebConfig(withSecret), ...loadServiceConfig(withSecret) };
+};
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "dojo-config-"));
 
-describe("loadConfig", () => {
+describe("configuration", () => {
   it("has working defaults for the quick start", () => {
     const config = loadConfig({ DOJO_DATA_DIR: dataDir() });
     expect(config.PORT).toBe(3000);
@@ -17,30 +24,55 @@ describe("loadConfig", () => {
     expect(config.DOCKER_HOST).toBe("unix:///var/run/docker.sock");
   });
 
-  it("generates a secret once and keeps it, so restarts keep learners' sessions", () => {
+  it("creates the secret at start-up only, once, and keeps it, so restarts keep learners' sessions", () => {
     const dir = dataDir();
-    const first = loadConfig({ DOJO_DATA_DIR: dir });
-    const second = loadConfig({ DOJO_DATA_DIR: dir });
-    expect(first.DOJO_SECRET.length).toBeGreaterThanOrEqual(32);
-    expect(second.DOJO_SECRET).toBe(first.DOJO_SECRET);
-    expect(readFileSync(path.join(dir, "secret"), "utf8").trim()).toBe(first.DOJO_SECRET);
+    // Loading a configuration never writes one (a page being rendered must not): it says what to do.
+    expect(() => loadWebConfig({ DOJO_DATA_DIR: dir })).toThrow(/No secret: DOJO_SECRET is not set and .*secret does not exist\. Start the platform with `npm start`/);
+    expect(() => loadServiceConfig({ DOJO_DATA_DIR: dir })).toThrow(ConfigError);
+    const first = ensureSecret({ DOJO_DATA_DIR: dir });
+    expect(ensureSecret({ DOJO_DATA_DIR: dir })).toBe(first);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadWebConfig({ DOJO_DATA_DIR: dir }).DOJO_SECRET).toBe(first);
+    expect(loadServiceConfig({ DOJO_DATA_DIR: dir }).DOJO_SECRET).toBe(first);
+    expect(readFileSync(path.join(dir, "secret"), "utf8").trim()).toBe(first);
     expect(statSync(path.join(dir, "secret")).mode & 0o077).toBe(0);
   });
 
-  it("prefers DOJO_SECRET from the environment", () => {
-    expect(loadConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: "k".repeat(32) }).DOJO_SECRET).toBe("k".repeat(32));
+  it("prefers DOJO_SECRET from the environment, and writes no file then", () => {
+    const dir = dataDir();
+    expect(ensureSecret({ DOJO_DATA_DIR: dir, DOJO_SECRET: "k".repeat(32) })).toBe("k".repeat(32));
+    expect(loadWebConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET: "k".repeat(32) }).DOJO_SECRET).toBe("k".repeat(32));
+    expect(() => readFileSync(path.join(dir, "secret"))).toThrow();
   });
 
-  it("names every bad variable", () => {
-    const attempt = () =>
-      loadConfig({ DOJO_DATA_DIR: dataDir(), PORT: "eighty", DOCKER_HOST: "/var/run/docker.sock", DOJO_INSTANCE: "Bad Name", DOJO_SECRET: "short" });
-    expect(attempt).toThrow(ConfigError);
-    try {
-      attempt();
-    } catch (error) {
-      const message = (error as Error).message;
-      for (const name of ["PORT", "DOCKER_HOST", "DOJO_INSTANCE", "DOJO_SECRET"]) expect(message).toContain(name);
-    }
+  it("gives each process only its own settings, and migrations only the database's", () => {
+    const web = loadWebConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET });
+    const service = loadServiceConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET });
+    expect(web).not.toHaveProperty("DOCKER_HOST");
+    expect(web).toHaveProperty("TOKEN_TTL_SECONDS");
+    expect(service).not.toHaveProperty("INSTRUCTOR_SIGNUP_CODE");
+    expect(service).toHaveProperty("DOCKER_HOST");
+    // A bad Docker setting does not stop the web app, which never uses it.
+    expect(() => loadWebConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET, DOCKER_HOST: "nonsense" })).not.toThrow();
+    expect(() => loadServiceConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET, DOCKER_HOST: "nonsense" })).toThrow(/DOCKER_HOST/);
+    expect(loadDatabaseConfig({})).toEqual({ DATABASE_URL: "file:.dojo/dojo.db", DOJO_DATA_DIR: ".dojo" });
+  });
+
+  it("names every bad variable, each process its own", () => {
+    const env = { DOJO_DATA_DIR: dataDir(), PORT: "eighty", TOKEN_TTL_SECONDS: "-1", DOCKER_HOST: "/var/run/docker.sock", DOJO_INSTANCE: "Bad Name", DOJO_SECRET: "short" };
+    const message = (load: () => unknown) => {
+      try {
+        load();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error("the configuration was accepted");
+    };
+    const web = message(() => loadWebConfig(env));
+    for (const name of ["PORT", "TOKEN_TTL_SECONDS", "DOJO_SECRET"]) expect(web).toContain(name);
+    const service = message(() => loadServiceConfig(env));
+    for (const name of ["DOCKER_HOST", "DOJO_INSTANCE", "DOJO_SECRET"]) expect(service).toContain(name);
   });
 
   it("lets the editor read and save files of up to 1 MiB, and bounds that setting", () => {
@@ -53,6 +85,34 @@ describe("loadConfig", () => {
     const defaults = loadConfig({ DOJO_DATA_DIR: dataDir() });
     expect(socketMessageLimit(defaults)).toBe(1024 * 1024 + 64 * 1024);
     expect(socketMessageLimit({ SOCKET_MAX_MESSAGE_BYTES: 4 * 1024 * 1024, SANDBOX_FILE_MAX_BYTES: 1024 })).toBe(4 * 1024 * 1024);
+  });
+
+  it("limits what one client may ask for by default, and refuses limits that would switch a limit off", () => {
+    expect(loadConfig({ DOJO_DATA_DIR: dataDir() })).toMatchObject({
+      TRUSTED_PROXY_HOPS: 0,
+      SANDBOX_TOKENS_PER_MINUTE: 60,
+      WORKSHOP_CODE_FAILURES_PER_ADDRESS: 20,
+      INSTRUCTOR_CODE_FAILURES_PER_ADDRESS: 5,
+      SANDBOX_MAX_TERMINALS: 8,
+      SANDBOX_MAX_CONCURRENT_CHECKS: 2,
+      CHECK_TIMEOUT_SECONDS: 20,
+      SANDBOX_RESETS_PER_MINUTE: 3,
+    });
+    for (const name of ["SANDBOX_TOKENS_PER_MINUTE", "WORKSHOP_CODE_FAILURES_PER_ADDRESS", "INSTRUCTOR_CODE_FAILURES_PER_ADDRESS", "SANDBOX_MAX_TERMINALS", "SANDBOX_MAX_CONCURRENT_CHECKS", "CHECK_TIMEOUT_SECONDS", "SANDBOX_RESETS_PER_MINUTE"]) {
+      expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), [name]: "0" }), name).toThrow(new RegExp(name));
+    }
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), TRUSTED_PROXY_HOPS: "-1" })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+
+  it("opens learners' apps under ports.localhost by default, and validates an operator's domain", () => {
+    const defaults = loadConfig({ DOJO_DATA_DIR: dataDir() });
+    expect([defaults.PORTS_BASE_DOMAIN, defaults.PORTS_PUBLIC_SCHEME, defaults.PORTS_PUBLIC_PORT]).toEqual(["ports.localhost", "http", undefined]);
+    const operator = loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_BASE_DOMAIN: "Ports.Example.ORG", PORTS_PUBLIC_SCHEME: "https", PORTS_PUBLIC_PORT: "443" });
+    expect([operator.PORTS_BASE_DOMAIN, operator.PORTS_PUBLIC_SCHEME, operator.PORTS_PUBLIC_PORT]).toEqual(["ports.example.org", "https", 443]);
+    for (const bad of ["*.ports.example.org", "https://ports.example.org", "ports.example.org:8443", "localhost", "-bad.example.org", "ports..example.org"]) {
+      expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_BASE_DOMAIN: bad }), bad).toThrow(/PORTS_BASE_DOMAIN: must be a domain name/);
+    }
+    expect(() => loadConfig({ DOJO_DATA_DIR: dataDir(), PORTS_PUBLIC_SCHEME: "ftp" })).toThrow(/PORTS_PUBLIC_SCHEME/);
   });
 
   it("treats empty variables as unset", () => {
@@ -68,6 +128,6 @@ describe(".env.example", () => {
   });
 
   it("is itself a valid configuration", () => {
-    expect(() => loadConfig({ ...example, DOJO_DATA_DIR: dataDir() })).not.toThrow();
+    expect(() => loadConfig({ ...example, DOJO_DATA_DIR: dataDir() } as Record<string, string>)).not.toThrow();
   });
 });

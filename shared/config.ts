@@ -1,28 +1,27 @@
 /**
- * Every setting of the platform, read once from the environment and validated.
- * Both processes (web and sandbox-service) load it; a bad value stops the process at
- * boot with the variable named. Documented in README.md and .env.example.
+ * Every setting of the platform, read once from the environment and validated: one schema
+ * for the web app, one for the sandbox service, sharing what both need (the database, the
+ * secret, the service's port). A bad value stops the process at boot with the variable
+ * named. Documented in README.md and .env.example.
+ *
+ * The secret is created at start-up only (`ensureSecret`, by scripts/platform.ts and by a
+ * process started on its own), never while a page renders: loading a configuration reads
+ * it and fails in a sentence when there is none.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { agentIdSchema } from "./ids";
 
 /** 0 picks any free port (tests). */
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
 const bytes = z.coerce.number().int().positive();
 
-const schema = z.object({
-  /** Port of the web app (Next.js). */
-  PORT: port.default(3000),
-  /** Port of the sandbox service (socket.io). */
-  SANDBOX_PORT: port.default(4000),
-  /**
-   * Address the browser uses to reach the sandbox service. Empty: the page's own host
-   * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
-   */
-  SANDBOX_PUBLIC_URL: z.url().optional(),
+/** What both processes read: where local state and the database are, the shared secret. */
+const commonFields = {
   /** Folder for local state: the generated secret. */
   DOJO_DATA_DIR: z.string().min(1).default(".dojo"),
   /** The database: `file:PATH` is SQLite (relative to the working directory), `postgresql://…` PostgreSQL. */
@@ -32,11 +31,83 @@ const schema = z.object({
     .default("file:.dojo/dojo.db"),
   /**
    * HMAC secret shared by web and service to sign learner cookies and sandbox tokens.
-   * Empty: generated once and kept in DOJO_DATA_DIR/secret, so restarts keep sessions.
+   * Empty: the one kept in DOJO_DATA_DIR/secret, which `npm start` creates on its first
+   * run, so restarts keep sessions.
    */
   DOJO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+};
+
+/** Where the sandbox service listens: the service binds it, the web app points browsers at it. */
+const bothFields = {
+  /** Port of the sandbox service (socket.io). */
+  SANDBOX_PORT: port.default(4000),
+};
+
+/** The web app's settings (pages, accounts, workshops, tokens). */
+const webSchema = z.object({
+  ...commonFields,
+  ...bothFields,
+  /**
+   * An agent whose last heartbeat is older than this is taken out of placement; its
+   * learners get a sandbox on another agent when their page reconnects. Must be several
+   * AGENT_HEARTBEAT_SECONDS: too short, and a busy agent is dropped; too long, and learners
+   * of a dead one wait.
+   */
+  AGENT_LIVE_SECONDS: seconds.max(600).default(15),
+  /** Port of the web app (Next.js). */
+  PORT: port.default(3000),
+  /**
+   * Address the browser uses to reach the sandbox service. Empty: the page's own host
+   * name with SANDBOX_PORT, so the platform works from another machine on the LAN too.
+   */
+  SANDBOX_PUBLIC_URL: z.url().optional(),
   /** When set, signing up as an instructor needs this code; empty: anyone may sign up as one. */
   INSTRUCTOR_SIGNUP_CODE: z.string().min(8, "must be at least 8 characters").optional(),
+  /**
+   * How many reverse proxies in front of the web app append to X-Forwarded-For. 0: none,
+   * the client is the connection's own address and every X-Forwarded-* header a client
+   * sends is ignored (a forged one could dodge every per-address limit). N: the client is
+   * the Nth address from the right, and the proxy's X-Forwarded-Host and -Proto are
+   * believed. Set too high, clients choose their own address again; too low, every client
+   * shares the proxy's address and its limits.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Sandbox tokens one client address may get per minute for learners without an account
+   * (learners seated in an open workshop do not count). A page asks for one on every
+   * (re)connect; too low refuses a classroom behind one address, too high lets one client
+   * mint learners (each with SANDBOX_MAX_PER_LEARNER sandboxes) fast enough to fill the platform.
+   */
+  SANDBOX_TOKENS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Wrong workshop join codes one client address may try per 15 minutes; past it even a right one is refused until the window passes. */
+  WORKSHOP_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Wrong instructor sign-up codes (INSTRUCTOR_SIGNUP_CODE) one client address may try per 15 minutes. */
+  INSTRUCTOR_CODE_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Lifetime of a sandbox token handed to the browser; it fetches a new one on every (re)connect. */
+  TOKEN_TTL_SECONDS: seconds.default(300),
+});
+
+/** The sandbox service's settings (the engine, sandboxes, terminals, limits). */
+const serviceSchema = z.object({
+  ...commonFields,
+  ...bothFields,
+  /**
+   * Learners' web apps open on an origin of their own per sandbox and port,
+   * `<sandbox>-<port>.<PORTS_BASE_DOMAIN>`, never on the platform's: their pages can then
+   * neither read nor set the platform's cookies. The default, `ports.localhost`, needs no
+   * DNS (browsers resolve `*.localhost` to loopback) but works only for a browser on the
+   * platform's own machine; for anyone else, point a wildcard DNS name (`*.ports.example.org`)
+   * at the sandbox service and set it here. It must not be the platform's own host name.
+   */
+  PORTS_BASE_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "must be a domain name such as ports.example.org (two labels or more, no scheme, port or wildcard)")
+    .default("ports.localhost"),
+  /** The scheme browsers use for those origins: https when a TLS proxy serves *.PORTS_BASE_DOMAIN (the access cookie is then Secure). */
+  PORTS_PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
+  /** The port browsers use for those origins. Empty: the sandbox service's own port (SANDBOX_PORT). */
+  PORTS_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * Name of this platform instance. Every Docker object carries it as a label, and the
    * reaper only touches its own instance's objects, so a test run and a dev server can
@@ -45,8 +116,19 @@ const schema = z.object({
   DOJO_INSTANCE: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and '-'").default("default"),
   /** Docker engine address: unix:///path/to.sock or tcp://host:port. */
   DOCKER_HOST: z.string().regex(/^(unix|tcp):\/\//, "must start with unix:// or tcp://").default("unix:///var/run/docker.sock"),
-  /** Lifetime of a sandbox token handed to the browser; it fetches a new one on every (re)connect. */
-  TOKEN_TTL_SECONDS: seconds.default(300),
+  /**
+   * This agent's name in the platform's register (one sandbox service per Docker engine):
+   * stable across restarts, unique per machine. Default: the machine's host name, so
+   * platforms on one machine sharing a database count as one agent.
+   */
+  AGENT_ID: agentIdSchema.default(hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 63) || "agent"),
+  /**
+   * Where browsers reach this agent when there are several (http(s)://host:port). Empty:
+   * the web page's own host with SANDBOX_PORT, which is right for one machine.
+   */
+  AGENT_PUBLIC_URL: z.url().optional(),
+  /** How often this agent tells the register it is alive and how many places it has free. */
+  AGENT_HEARTBEAT_SECONDS: seconds.max(60).default(5),
   /** A sandbox with no terminal attached for this long is removed. */
   SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
   /** A sandbox is removed this long after it was created, attached or not. */
@@ -65,6 +147,27 @@ const schema = z.object({
   SANDBOX_MAX_PER_LEARNER: z.coerce.number().int().min(1).default(3),
   /** How often timers and the reaper look at every sandbox. */
   SANDBOX_SWEEP_INTERVAL_SECONDS: seconds.default(30),
+  /**
+   * Shells open at once in one sandbox (the lesson page uses one; each costs a process and
+   * its scrollback, TERMINAL_SCROLLBACK_BYTES, in the service). Past it terminal:open is refused.
+   */
+  SANDBOX_MAX_TERMINALS: z.coerce.number().int().min(1).max(64).default(8),
+  /** Lesson checks running at once in one sandbox; more are refused until one finishes. */
+  SANDBOX_MAX_CONCURRENT_CHECKS: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * A lesson check still running after this long is killed with everything it started,
+   * and the learner is told it took too long. Lesson checks are quick looks (they must
+   * answer well within it); too long keeps a hung check's slot taken.
+   */
+  CHECK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Resets of one learner's sandbox for one lesson per minute (each creates a container). */
+  SANDBOX_RESETS_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(3),
+  /**
+   * A sandbox with no terminal attached that stays at its process limit or at full CPU
+   * this long is frozen (paused) until its learner comes back; 0: never. Judged at sweeps,
+   * so it happens up to one SANDBOX_SWEEP_INTERVAL_SECONDS later.
+   */
+  SANDBOX_RUNAWAY_WINDOW_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Image of the `shell` template, built by images/build.sh. */
   SHELL_IMAGE: z.string().min(1).default("dojo/lab-shell:latest"),
   SANDBOX_MEMORY_MB: z.coerce.number().int().min(16).default(512),
@@ -109,9 +212,13 @@ const schema = z.object({
 });
 
 /** Every variable the platform reads (documented one by one in .env.example). */
-export const CONFIG_VARIABLES = Object.keys(schema.shape);
+export const CONFIG_VARIABLES = [...new Set([...Object.keys(webSchema.shape), ...Object.keys(serviceSchema.shape)])];
 
-export type Config = Omit<z.infer<typeof schema>, "DOJO_SECRET"> & { DOJO_SECRET: string };
+type WithSecret<T> = Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string };
+export type WebConfig = WithSecret<z.infer<typeof webSchema>>;
+export type ServiceConfig = WithSecret<z.infer<typeof serviceSchema>>;
+/** Where the database is: all the migration and backup scripts need. */
+export type DatabaseConfig = Pick<ServiceConfig, "DATABASE_URL" | "DOJO_DATA_DIR">;
 
 export class ConfigError extends Error {}
 
@@ -127,30 +234,73 @@ export const FILE_MESSAGE_HEADROOM_BYTES = 64 * 1024;
  * SANDBOX_FILE_MAX_BYTES if that is more. Every event's schema then bounds its own fields
  * (keystrokes to MAX_INPUT_CHARS, file content to SANDBOX_FILE_MAX_BYTES).
  */
-export function socketMessageLimit(config: Pick<Config, "SOCKET_MAX_MESSAGE_BYTES" | "SANDBOX_FILE_MAX_BYTES">): number {
+export function socketMessageLimit(config: Pick<ServiceConfig, "SOCKET_MAX_MESSAGE_BYTES" | "SANDBOX_FILE_MAX_BYTES">): number {
   return Math.max(config.SOCKET_MAX_MESSAGE_BYTES, config.SANDBOX_FILE_MAX_BYTES + FILE_MESSAGE_HEADROOM_BYTES);
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+type Env = Record<string, string | undefined>;
+
+function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const config = parsed.data;
-  return { ...config, DOJO_SECRET: config.DOJO_SECRET ?? readOrCreateSecret(config.DOJO_DATA_DIR) };
+  return parsed.data;
 }
 
-function readOrCreateSecret(dataDir: string): string {
-  const file = path.resolve(dataDir, "secret");
-  try {
-    const existing = readFileSync(file, "utf8").trim();
-    if (existing.length >= 32) return existing;
-  } catch {
-    // no secret yet: create one below
+function withSecret<T extends { DOJO_SECRET?: string; DOJO_DATA_DIR: string }>(config: T): Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string } {
+  const secret = config.DOJO_SECRET ?? readSecret(config.DOJO_DATA_DIR);
+  if (!secret) {
+    throw new ConfigError(
+      `No secret: DOJO_SECRET is not set and ${secretFile(config.DOJO_DATA_DIR)} does not exist. ` +
+        "Start the platform with `npm start` (it creates one on its first run), or set DOJO_SECRET (32+ characters) for every process.",
+    );
   }
+  return { ...config, DOJO_SECRET: secret };
+}
+
+/** Parses the web app's settings; throws a ConfigError naming every bad variable, or the missing secret. */
+export function loadWebConfig(env: Env = process.env): WebConfig {
+  return withSecret(parse(webSchema, env));
+}
+
+/** Parses the sandbox service's settings; throws a ConfigError naming every bad variable, or the missing secret. */
+export function loadServiceConfig(env: Env = process.env): ServiceConfig {
+  return withSecret(parse(serviceSchema, env));
+}
+
+/** Parses where the database is (no secret needed: migrations run before anything has one). */
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const { DATABASE_URL, DOJO_DATA_DIR } = parse(z.object(commonFields), env);
+  return { DATABASE_URL, DOJO_DATA_DIR };
+}
+
+function secretFile(dataDir: string): string {
+  return path.resolve(dataDir, "secret");
+}
+
+function readSecret(dataDir: string): string | undefined {
+  try {
+    const existing = readFileSync(secretFile(dataDir), "utf8").trim();
+    return existing.length >= 32 ? existing : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure DOJO_DATA_DIR/secret exists (unless DOJO_SECRET is set) and returns the
+ * secret: for start-up code only (scripts/platform.ts, a process started on its own).
+ */
+export function ensureSecret(env?: Env): string {
+  if (!env) loadDotEnv();
+  const { DOJO_SECRET, DOJO_DATA_DIR } = parse(z.object(commonFields), env ?? process.env);
+  if (DOJO_SECRET) return DOJO_SECRET;
+  const existing = readSecret(DOJO_DATA_DIR);
+  if (existing) return existing;
+  const file = secretFile(DOJO_DATA_DIR);
   mkdirSync(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString("base64url");
   // "wx" fails if another process created it meanwhile; then theirs wins.
@@ -162,14 +312,30 @@ function readOrCreateSecret(dataDir: string): string {
   }
 }
 
-let cached: Config | undefined;
-/**
- * The process's configuration, loaded on first use. A `.env` file in the working
- * directory fills in variables the environment does not set, for every process alike
- * (web, service, Prisma CLI).
- */
-export function config(): Config {
-  if (!cached && existsSync(".env")) process.loadEnvFile(".env");
-  cached ??= loadConfig();
-  return cached;
+/** A `.env` file in the working directory fills in variables the environment does not set, for every process alike. */
+function loadDotEnv(): void {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+}
+
+let web: WebConfig | undefined;
+let service: ServiceConfig | undefined;
+
+/** The web app's configuration, loaded on first use. */
+export function webConfig(): WebConfig {
+  if (!web) loadDotEnv();
+  web ??= loadWebConfig();
+  return web;
+}
+
+/** The sandbox service's configuration, loaded on first use. */
+export function serviceConfig(): ServiceConfig {
+  if (!service) loadDotEnv();
+  service ??= loadServiceConfig();
+  return service;
+}
+
+/** Where the database is, for scripts (migrations, backups, Prisma's CLI). */
+export function databaseConfig(): DatabaseConfig {
+  loadDotEnv();
+  return loadDatabaseConfig();
 }

@@ -14,14 +14,16 @@
  *     ← terminal:exit                     the shell ended (`exit`); terminal:open starts a new one
  *     ← sandbox:ended                     the sandbox was removed (idle, lifetime, reset)
  *     ← sandbox:notice                    something the learner should know (a process was OOM-killed)
+ *   (a sandbox frozen while nobody watched is thawed by sandbox:open, whose answer's `notice` says why)
  *     ← sandbox:expiring                  the maximum lifetime is near; → sandbox:extend {} (ack) adds time
- *   → sandbox:port-link {port}    ack      a one-minute link (path on the service) opening that port in the browser
+ *   → sandbox:port-link {port}    ack      a one-minute, one-use link opening that port in the browser, on an origin of its own
  *   → check:run {step}             ack      runs the lesson step's check in the sandbox: passed, or what is missing
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
  *   → file:read {path}             ack      a text file of the sandbox, for the lesson's <Editor> (empty, exists: false, if missing)
  *   → file:write {path, content}   ack      saves it atomically; refused as a conflict if it changed since `baseVersion`
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
  *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
+ *     ← service:restarting                  the service is stopping (a restart): sandboxes are kept; reconnect
  *
  * Flow of an instructor's workshop dashboard (auth: { instructorToken }):
  *   → workshop:watch {}            ack      the dashboard's snapshot; then live updates:
@@ -34,6 +36,7 @@
  *   → workshop:end {}              ack      removes every learner's sandbox and closes the workshop
  */
 import { z } from "zod";
+import { learnerIdSchema, stepIdSchema } from "./ids";
 
 export const EVENTS = {
   sandboxOpen: "sandbox:open",
@@ -68,17 +71,9 @@ export const EVENTS = {
   workshopEnd: "workshop:end",
   shadowOutput: "shadow:output",
   shadowEnded: "shadow:ended",
+  serviceRestarting: "service:restarting",
 } as const;
 
-/** Requests only an instructor's dashboard may make; a learner's socket is refused them. */
-export const INSTRUCTOR_REQUESTS = [
-  EVENTS.workshopWatch,
-  EVENTS.workshopAnnounce,
-  EVENTS.workshopHint,
-  EVENTS.workshopShadow,
-  EVENTS.workshopUnshadow,
-  EVENTS.workshopEnd,
-] as const;
 
 /** Largest keystroke/paste chunk; the browser splits longer pastes into pieces of this size. */
 export const MAX_INPUT_CHARS = 8 * 1024;
@@ -121,7 +116,7 @@ export const sandboxOpenSchema = z.object({
 
 export const sandboxResetSchema = z.object({}).strict();
 export const sandboxExtendSchema = z.object({}).strict();
-export const checkRunSchema = z.object({ step: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/) }).strict();
+export const checkRunSchema = z.object({ step: stepIdSchema }).strict();
 export type CheckRunRequest = z.infer<typeof checkRunSchema>;
 
 export interface CheckResult {
@@ -217,6 +212,10 @@ export type ErrorCode =
   | "too_large"
   /** A file changed in the sandbox since the version a save was based on. */
   | "conflict"
+  /** More than one client may ask for: terminals or checks at once, resets per minute. Nothing was changed. */
+  | "too_many"
+  /** The service is stopping (a restart): try again once reconnected. */
+  | "unavailable"
   | "internal";
 
 export interface ProtocolErrorBody {
@@ -237,6 +236,11 @@ export interface SandboxInfo {
   expiresAt: string;
   /** Whether sandbox:extend would add time. */
   canExtend: boolean;
+  /**
+   * Something the learner should read on arrival: why their sandbox had been frozen
+   * (paused while nobody watched it, for keeping the machine busy) and that it runs again.
+   */
+  notice?: string;
 }
 
 export type SandboxPhase = "queued" | "creating" | "starting" | "ready";
@@ -286,56 +290,19 @@ export interface TerminalOutput {
   data: Uint8Array;
 }
 
+/**
+ * Sent to every page before the service stops on SIGTERM (a restart or a deploy): its
+ * sandboxes keep running, requests in flight are answered, then the socket closes and the
+ * page reconnects once the service is back.
+ */
+export interface ServiceRestarting {
+  message: string;
+}
+
 export interface TerminalExit {
   terminalId: string;
   instance: string;
   message: string;
-}
-
-export interface ServerToClientEvents {
-  [EVENTS.sandboxStatus]: (status: SandboxStatus) => void;
-  [EVENTS.sandboxEnded]: (ended: SandboxEnded) => void;
-  [EVENTS.sandboxNotice]: (notice: SandboxNotice) => void;
-  [EVENTS.sandboxExpiring]: (expiring: SandboxExpiring) => void;
-  [EVENTS.checkPassed]: (passed: { step: string }) => void;
-  [EVENTS.terminalOutput]: (output: TerminalOutput) => void;
-  [EVENTS.terminalExit]: (exit: TerminalExit) => void;
-  [EVENTS.protocolError]: (error: ProtocolErrorBody & { event: string }) => void;
-  [EVENTS.workshopMessage]: (message: WorkshopMessageEvent) => void;
-  [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
-}
-
-/** What an instructor's dashboard hears. */
-export interface DashboardServerEvents {
-  [EVENTS.workshopRow]: (row: DashboardRow) => void;
-  [EVENTS.workshopCounts]: (counts: DashboardCounts) => void;
-  [EVENTS.workshopWarmup]: (warmup: DashboardWarmup) => void;
-  [EVENTS.workshopEnded]: (ended: WorkshopEndedEvent) => void;
-  [EVENTS.shadowOutput]: (output: ShadowOutput) => void;
-  [EVENTS.shadowEnded]: (ended: ShadowEnded) => void;
-}
-
-export interface DashboardClientEvents {
-  [EVENTS.workshopWatch]: (request: Record<string, never>, ack: (result: Ack<DashboardSnapshot>) => void) => void;
-  [EVENTS.workshopAnnounce]: (request: { text: string }, ack: (result: Ack<Record<string, never>>) => void) => void;
-  [EVENTS.workshopHint]: (request: { learnerId: string; text: string }, ack: (result: Ack<Record<string, never>>) => void) => void;
-  [EVENTS.workshopShadow]: (request: { learnerId: string }, ack: (result: Ack<ShadowOpened>) => void) => void;
-  [EVENTS.workshopUnshadow]: (request: Record<string, never>, ack: (result: Ack<Record<string, never>>) => void) => void;
-  [EVENTS.workshopEnd]: (request: Record<string, never>, ack: (result: Ack<{ removed: number }>) => void) => void;
-}
-
-export interface ClientToServerEvents {
-  [EVENTS.sandboxOpen]: (request: SandboxOpenRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
-  [EVENTS.sandboxReset]: (request: SandboxResetRequest, ack: (result: Ack<SandboxInfo>) => void) => void;
-  [EVENTS.sandboxExtend]: (request: SandboxExtendRequest, ack: (result: Ack<SandboxExtended>) => void) => void;
-  [EVENTS.sandboxPortLink]: (request: SandboxPortLinkRequest, ack: (result: Ack<{ path: string }>) => void) => void;
-  [EVENTS.checkRun]: (request: CheckRunRequest, ack: (result: Ack<CheckResult>) => void) => void;
-  [EVENTS.fileRead]: (request: FileReadRequest, ack: (result: Ack<FileContent>) => void) => void;
-  [EVENTS.fileWrite]: (request: FileWriteRequest, ack: (result: Ack<FileWritten>) => void) => void;
-  [EVENTS.terminalOpen]: (request: TerminalOpenRequest, ack: (result: Ack<TerminalOpened>) => void) => void;
-  [EVENTS.terminalInput]: (input: TerminalInput) => void;
-  [EVENTS.terminalResize]: (resize: TerminalResize) => void;
-  [EVENTS.terminalAck]: (ack: TerminalAck) => void;
 }
 
 /** The `data.code` the service puts on a refused connection (socket.io `connect_error`). */
@@ -345,7 +312,6 @@ export interface ConnectErrorData {
 
 // ——— Workshops ———
 
-const learnerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
 const messageText = z.string().trim().min(1, "A message cannot be empty.").max(500, "A message can be at most 500 characters long.");
 
 export const workshopWatchSchema = z.object({}).strict();
@@ -367,7 +333,7 @@ export interface WorkshopEndedEvent {
 }
 
 /** What a dashboard row says about a learner's sandbox. */
-export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "gone";
+export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "paused" | "gone";
 
 export interface DashboardRow {
   learnerId: string;
@@ -427,4 +393,107 @@ export interface ShadowOutput {
 export interface ShadowEnded {
   learnerId: string;
   message: string;
+}
+
+// ——— The event table ———
+//
+// Every event of the protocol in one place: who may send it, its payload's schema (parsed
+// by the service before any handler sees it) and, for requests, the type of the answer.
+// The browser's clients, the service's typed socket.io Server and its handler tables, and
+// the tests all derive their types from here: an event without a schema, or a role's
+// request without a handler, does not compile.
+
+/** Who is at the other end of a socket: a lesson page (learner token) or a workshop dashboard (instructor token). */
+export type Role = "learner" | "instructor";
+
+/**
+ * The type of an answer or a pushed payload. Only a type: the service builds these itself,
+ * so nothing parses them at run time (a phantom value carries the type through the table).
+ */
+function shape<T>(): T {
+  return undefined as unknown as T;
+}
+
+/** Requests: the client sends a payload and an acknowledgement callback; the answer is Ack<reply>. */
+export const REQUESTS = {
+  [EVENTS.sandboxOpen]: { from: "learner", payload: sandboxOpenSchema, reply: shape<SandboxInfo>() },
+  [EVENTS.sandboxReset]: { from: "learner", payload: sandboxResetSchema, reply: shape<SandboxInfo>() },
+  [EVENTS.sandboxExtend]: { from: "learner", payload: sandboxExtendSchema, reply: shape<SandboxExtended>() },
+  [EVENTS.sandboxPortLink]: { from: "learner", payload: sandboxPortLinkSchema, reply: shape<{ url: string }>() },
+  [EVENTS.checkRun]: { from: "learner", payload: checkRunSchema, reply: shape<CheckResult>() },
+  [EVENTS.fileRead]: { from: "learner", payload: fileReadSchema, reply: shape<FileContent>() },
+  [EVENTS.fileWrite]: { from: "learner", payload: fileWriteSchema, reply: shape<FileWritten>() },
+  [EVENTS.terminalOpen]: { from: "learner", payload: terminalOpenSchema, reply: shape<TerminalOpened>() },
+  [EVENTS.workshopWatch]: { from: "instructor", payload: workshopWatchSchema, reply: shape<DashboardSnapshot>() },
+  [EVENTS.workshopAnnounce]: { from: "instructor", payload: workshopAnnounceSchema, reply: shape<Record<string, never>>() },
+  [EVENTS.workshopHint]: { from: "instructor", payload: workshopHintSchema, reply: shape<Record<string, never>>() },
+  [EVENTS.workshopShadow]: { from: "instructor", payload: workshopShadowSchema, reply: shape<ShadowOpened>() },
+  [EVENTS.workshopUnshadow]: { from: "instructor", payload: workshopUnshadowSchema, reply: shape<Record<string, never>>() },
+  [EVENTS.workshopEnd]: { from: "instructor", payload: workshopEndSchema, reply: shape<{ removed: number }>() },
+} as const satisfies Record<string, { from: Role; payload: z.ZodType; reply: unknown }>;
+
+/** Messages: fire and forget (keystrokes, resizes, acknowledgements); a bad one is answered with protocol:error. */
+export const MESSAGES = {
+  [EVENTS.terminalInput]: { from: "learner", payload: terminalInputSchema },
+  [EVENTS.terminalResize]: { from: "learner", payload: terminalResizeSchema },
+  [EVENTS.terminalAck]: { from: "learner", payload: terminalAckSchema },
+} as const satisfies Record<string, { from: Role; payload: z.ZodType }>;
+
+/** What the service pushes, and to whom. */
+export const PUSHES = {
+  [EVENTS.sandboxStatus]: { to: ["learner"], payload: shape<SandboxStatus>() },
+  [EVENTS.sandboxEnded]: { to: ["learner"], payload: shape<SandboxEnded>() },
+  [EVENTS.sandboxNotice]: { to: ["learner"], payload: shape<SandboxNotice>() },
+  [EVENTS.sandboxExpiring]: { to: ["learner"], payload: shape<SandboxExpiring>() },
+  [EVENTS.checkPassed]: { to: ["learner"], payload: shape<{ step: string }>() },
+  [EVENTS.terminalOutput]: { to: ["learner"], payload: shape<TerminalOutput>() },
+  [EVENTS.terminalExit]: { to: ["learner"], payload: shape<TerminalExit>() },
+  [EVENTS.workshopMessage]: { to: ["learner"], payload: shape<WorkshopMessageEvent>() },
+  [EVENTS.workshopEnded]: { to: ["learner", "instructor"], payload: shape<WorkshopEndedEvent>() },
+  [EVENTS.workshopRow]: { to: ["instructor"], payload: shape<DashboardRow>() },
+  [EVENTS.workshopCounts]: { to: ["instructor"], payload: shape<DashboardCounts>() },
+  [EVENTS.workshopWarmup]: { to: ["instructor"], payload: shape<DashboardWarmup>() },
+  [EVENTS.shadowOutput]: { to: ["instructor"], payload: shape<ShadowOutput>() },
+  [EVENTS.shadowEnded]: { to: ["instructor"], payload: shape<ShadowEnded>() },
+  [EVENTS.protocolError]: { to: ["learner", "instructor"], payload: shape<ProtocolErrorBody & { event: string }>() },
+  [EVENTS.serviceRestarting]: { to: ["learner", "instructor"], payload: shape<ServiceRestarting>() },
+} as const satisfies Record<string, { to: readonly Role[]; payload: unknown }>;
+
+type Requests = typeof REQUESTS;
+type Messages = typeof MESSAGES;
+type Pushes = typeof PUSHES;
+
+export type RequestName<R extends Role = Role> = { [E in keyof Requests]: Requests[E]["from"] extends R ? E : never }[keyof Requests];
+export type MessageName<R extends Role = Role> = { [E in keyof Messages]: Messages[E]["from"] extends R ? E : never }[keyof Messages];
+export type PushName<R extends Role = Role> = { [E in keyof Pushes]: R extends Pushes[E]["to"][number] ? E : never }[keyof Pushes];
+
+/** What a client sends with a request (the schema's input). */
+export type RequestPayload<E extends RequestName> = z.input<Requests[E]["payload"]>;
+/** What a handler receives once the service has parsed it (the schema's output). */
+export type ParsedRequest<E extends RequestName> = z.output<Requests[E]["payload"]>;
+export type Reply<E extends RequestName> = Requests[E]["reply"];
+export type MessagePayload<E extends MessageName> = z.input<Messages[E]["payload"]>;
+export type ParsedMessage<E extends MessageName> = z.output<Messages[E]["payload"]>;
+export type PushPayload<E extends PushName> = Pushes[E]["payload"];
+
+/** What a client of role R may send: socket.io's ClientToServerEvents. */
+export type ClientEvents<R extends Role> = {
+  [E in RequestName<R>]: (payload: RequestPayload<E>, ack: (answer: Ack<Reply<E>>) => void) => void;
+} & {
+  [E in MessageName<R>]: (payload: MessagePayload<E>) => void;
+};
+
+/** What a client of role R hears: socket.io's ServerToClientEvents. */
+export type ServerEvents<R extends Role> = { [E in PushName<R>]: (payload: PushPayload<E>) => void };
+
+/** A lesson page's socket. */
+export type ClientToServerEvents = ClientEvents<"learner">;
+export type ServerToClientEvents = ServerEvents<"learner">;
+/** A workshop dashboard's socket. */
+export type DashboardClientEvents = ClientEvents<"instructor">;
+export type DashboardServerEvents = ServerEvents<"instructor">;
+
+/** The role that may send `event`, or undefined for an event the protocol does not have. */
+export function senderOf(event: string): Role | undefined {
+  return (REQUESTS as Record<string, { from: Role }>)[event]?.from ?? (MESSAGES as Record<string, { from: Role }>)[event]?.from;
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { readLearnerCookie, signLearnerCookie, signSandboxToken, TokenError, verifySandboxToken, type SandboxClaims } from "./token";
+import {
+  newPortGrantNonce,
+  readLearnerCookie,
+  signLearnerCookie,
+  signPortGrant,
+  signPortSession,
+  signSandboxToken,
+  TokenError,
+  verifyPortGrant,
+  verifyPortSession,
+  verifySandboxToken,
+  type SandboxClaims,
+} from "./token";
 
 const SECRET = "s".repeat(40);
 const NOW = Date.UTC(2026, 0, 1);
@@ -71,5 +83,31 @@ describe("learner cookies", () => {
     const [, cookieSignature] = signLearnerCookie(claims.sub, SECRET).split(".");
     const body = signSandboxToken(claims, SECRET).split(".")[0];
     expect(failure(() => verifySandboxToken(`${body}.${cookieSignature}`, SECRET, NOW))).toBe("bad_signature");
+  });
+});
+
+describe("port grants and access cookies", () => {
+  const access = { sandboxId: "a".repeat(64), port: 5000, sub: "learner-0123456789abcd", exp: NOW / 1000 + 60 };
+  const grant = { ...access, nonce: newPortGrantNonce() };
+
+  it("round-trip, each with its own purpose: a grant is no access cookie, nor the reverse", () => {
+    expect(verifyPortGrant(signPortGrant(grant, SECRET), SECRET, NOW)).toEqual(grant);
+    expect(verifyPortSession(signPortSession(access, SECRET), SECRET, NOW)).toEqual(access);
+    expect(verifyPortSession(signPortGrant(grant, SECRET), SECRET, NOW)).toBeNull();
+    expect(verifyPortGrant(signPortSession(access, SECRET), SECRET, NOW)).toBeNull();
+    expect(verifyPortGrant(signSandboxToken(claims, SECRET), SECRET, NOW)).toBeNull();
+  });
+
+  it("give each grant a different id, so each can be used once", () => {
+    expect(newPortGrantNonce()).not.toBe(newPortGrantNonce());
+    expect(newPortGrantNonce()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it("are refused when expired, forged, oversized or not a string", () => {
+    expect(verifyPortGrant(signPortGrant(grant, SECRET), SECRET, NOW + 60_000)).toBeNull();
+    expect(verifyPortGrant(signPortGrant(grant, "x".repeat(40)), SECRET, NOW)).toBeNull();
+    expect(verifyPortGrant("x".repeat(5000), SECRET, NOW)).toBeNull();
+    expect(verifyPortGrant({ toString: () => signPortGrant(grant, SECRET) }, SECRET, NOW)).toBeNull();
+    expect(verifyPortSession("not.a.token", SECRET, NOW)).toBeNull();
   });
 });

@@ -5,18 +5,22 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { agentIdSchema, learnerIdSchema, lessonSlugSchema } from "./ids";
+import { TEMPLATE_NAMES } from "./templates";
 
-const learnerId = z.string().regex(/^[A-Za-z0-9_-]{16,40}$/);
-const lessonSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
-const templateName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 
 export const sandboxClaimsSchema = z.object({
   /** The learner this token speaks for. */
-  sub: learnerId,
+  sub: learnerIdSchema,
   /** The lesson whose sandbox the token may open. */
-  lesson: lessonSlug,
+  lesson: lessonSlugSchema,
   /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
-  template: templateName,
+  template: z.enum(TEMPLATE_NAMES),
+  /**
+   * The agent (sandbox service) the web app placed this sandbox on; only that agent accepts
+   * the token. Absent before any agent has registered (a platform starting up).
+   */
+  agent: agentIdSchema.optional(),
   /** The workshop the learner is in, when this lesson is part of it: their progress shows on its dashboard. */
   workshop: z.uuid().optional(),
   /** Expiry, seconds since the epoch. */
@@ -33,7 +37,7 @@ export const instructorClaimsSchema = z.object({
 });
 export type InstructorClaims = z.infer<typeof instructorClaimsSchema>;
 
-export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired";
+export type TokenFailure = "missing" | "malformed" | "bad_signature" | "expired" | "other_agent";
 
 export class TokenError extends Error {
   constructor(readonly reason: TokenFailure) {
@@ -47,6 +51,7 @@ export const TOKEN_FAILURE_MESSAGES: Record<TokenFailure, string> = {
   malformed: "The sandbox token is not readable. Reload the page to get a new one.",
   bad_signature: "The sandbox token was not issued by this platform.",
   expired: "The sandbox token has expired. Reload the page to get a new one.",
+  other_agent: "This page's sandbox token is for another machine of the platform. Getting a new one…",
 };
 
 function hmac(secret: string, purpose: string, data: string): string {
@@ -105,14 +110,14 @@ function verifyClaims<S extends z.ZodType<{ exp: number }>>(schema: S, purpose: 
 
 /** Cookie value naming an anonymous learner: `<id>.<signature>`. */
 export function signLearnerCookie(id: string, secret: string): string {
-  return `${learnerId.parse(id)}.${hmac(secret, "learner-cookie", id)}`;
+  return `${learnerIdSchema.parse(id)}.${hmac(secret, "learner-cookie", id)}`;
 }
 
 /** The learner id in a cookie value, or null when it is absent, malformed or forged. */
 export function readLearnerCookie(value: string | undefined, secret: string): string | null {
   if (!value) return null;
   const [id, signature, extra] = value.split(".");
-  if (!id || !signature || extra !== undefined || !learnerId.safeParse(id).success) return null;
+  if (!id || !signature || extra !== undefined || !learnerIdSchema.safeParse(id).success) return null;
   return sameSignature(signature, hmac(secret, "learner-cookie", id)) ? id : null;
 }
 
@@ -120,30 +125,49 @@ export function readLearnerCookie(value: string | undefined, secret: string): st
 export const portAccessSchema = z.object({
   sandboxId: z.string().regex(/^[a-f0-9]{64}$/),
   port: z.number().int().min(1).max(65535),
-  sub: learnerId,
+  sub: learnerIdSchema,
   exp: z.number().int(),
 });
 export type PortAccess = z.infer<typeof portAccessSchema>;
 
-/**
- * Signs a port access: "grant" for the one-minute link the lesson page opens, "session"
- * for the cookie the service sets when that link is used. Purposes differ, so neither
- * can stand in for the other or for a sandbox token.
- */
-export function signPortAccess(access: PortAccess, kind: "grant" | "session", secret: string): string {
-  const body = Buffer.from(JSON.stringify(portAccessSchema.parse(access))).toString("base64url");
-  return `${body}.${hmac(secret, `port-${kind}`, body)}`;
+/** A one-minute link's grant: an access plus a random id, so the proxy can accept it once only. */
+export const portGrantSchema = portAccessSchema.extend({ nonce: z.string().regex(/^[A-Za-z0-9_-]{22}$/) });
+export type PortGrant = z.infer<typeof portGrantSchema>;
+
+/** A fresh grant id (128 random bits). */
+export function newPortGrantNonce(): string {
+  return randomBytes(16).toString("base64url");
 }
 
-/** The access a signed value grants, or null when it is malformed, forged or expired. */
-export function verifyPortAccess(value: unknown, kind: "grant" | "session", secret: string, nowMs: number): PortAccess | null {
+/**
+ * Signs a port access: "grant" for the one-minute link the lesson page opens, "session"
+ * for the cookie the proxy sets when that link is used. Purposes differ, so neither can
+ * stand in for the other or for a sandbox token.
+ */
+export function signPortGrant(grant: PortGrant, secret: string): string {
+  return signClaims(portGrantSchema, "port-grant", grant, secret);
+}
+
+export function signPortSession(access: PortAccess, secret: string): string {
+  return signClaims(portAccessSchema, "port-session", access, secret);
+}
+
+/** The grant a signed value carries, or null when it is malformed, forged or expired. */
+export function verifyPortGrant(value: unknown, secret: string, nowMs: number): PortGrant | null {
+  return verifyOrNull(portGrantSchema, "port-grant", value, secret, nowMs);
+}
+
+/** The access an access cookie carries, or null when it is malformed, forged or expired. */
+export function verifyPortSession(value: unknown, secret: string, nowMs: number): PortAccess | null {
+  return verifyOrNull(portAccessSchema, "port-session", value, secret, nowMs);
+}
+
+function verifyOrNull<S extends z.ZodType<{ exp: number }>>(schema: S, purpose: string, value: unknown, secret: string, nowMs: number): z.infer<S> | null {
   if (typeof value !== "string" || value.length > 1024) return null;
-  const [body, signature, extra] = value.split(".");
-  if (!body || !signature || extra !== undefined || !sameSignature(signature, hmac(secret, `port-${kind}`, body))) return null;
   try {
-    const access = portAccessSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
-    return access.exp * 1000 > nowMs ? access : null;
-  } catch {
-    return null;
+    return verifyClaims(schema, purpose, value, secret, nowMs);
+  } catch (error) {
+    if (error instanceof TokenError) return null;
+    throw error;
   }
 }

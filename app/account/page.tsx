@@ -6,7 +6,7 @@ import { formErrorMessage } from "@/lib/forms/messages";
 import { currentAccount } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE } from "@/lib/learner";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { readLearnerCookie } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +17,7 @@ type Search = Promise<{ error?: string; name?: string; saved?: string }>;
 export default async function AccountPage({ searchParams }: { searchParams: Search }) {
   const { error, name, saved } = await searchParams;
   const account = await currentAccount();
-  const learnerId = readLearnerCookie((await cookies()).get(LEARNER_COOKIE)?.value, config().DOJO_SECRET);
+  const learnerId = readLearnerCookie((await cookies()).get(LEARNER_COOKIE)?.value, webConfig().DOJO_SECRET);
   const learner = learnerId ? await db().learner.findUnique({ where: { id: learnerId }, select: { displayName: true } }) : null;
   return (
     <main className="narrow" data-testid="account-page">

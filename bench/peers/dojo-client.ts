@@ -10,6 +10,7 @@
 import { io, type Socket } from "socket.io-client";
 import { EVENTS, FLOW, type Ack, type CheckResult, type ClientToServerEvents, type SandboxPhase, type ServerToClientEvents, type TerminalOutput, type TerminalSize } from "../../shared/protocol";
 import { newLearnerId, signSandboxToken } from "../../shared/token";
+import type { TemplateName } from "../../shared/templates";
 import { OutputTap, type BenchTerminal } from "../support/output-tap";
 
 /** The shell prompt ends with "# " (root). */
@@ -37,7 +38,7 @@ export interface DojoLearnerOptions {
   url: string;
   secret: string;
   /** The sandbox template the token names, as the web app signs it from a lesson's frontmatter; default "shell". */
-  template?: string;
+  template?: TemplateName;
   /** Who the token speaks for; default a new learner id (a sandbox of its own). */
   learnerId?: string;
   /** The lesson the token names; default "bench" (no lesson file: fine for anything but checks). */

@@ -1,10 +1,10 @@
 /** What every phase of the benchmark shares: the run's identity, driver, template and cleanup. */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { loadConfig, type Config } from "../../shared/config";
+import { loadServiceConfig, type ServiceConfig } from "../../shared/config";
 import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
 import { instanceSelector } from "../../sandbox-service/src/sessions/identity";
-import { createTemplates } from "../../sandbox-service/src/templates/registry";
+import { createTemplates } from "../../sandbox-service/src/templates/catalog";
 import type { SandboxTemplate } from "../../sandbox-service/src/templates/template";
 import { Cleanup } from "./cleanup";
 import { removeLabelled } from "./docker-cli";
@@ -19,7 +19,7 @@ export interface BenchContext<S = Settings> {
   secret: string;
   /** Scratch folder: service data dir, logs, wetty's hand-off files. */
   workDir: string;
-  config: Config;
+  config: ServiceConfig;
   engine: DockerEngine;
   template: SandboxTemplate;
   cleanup: Cleanup;
@@ -31,7 +31,7 @@ export function createContext<S>(settings: S, workDir: string, cleanup: Cleanup)
   const secret = randomBytes(32).toString("base64url");
   // The same settings the service child gets (it reads the same environment), so the
   // references' containers have exactly the sandboxes' spec.
-  const config = loadConfig({ ...process.env, DOJO_INSTANCE: instance, DOJO_SECRET: secret, DOJO_DATA_DIR: workDir, SANDBOX_PORT: "0" });
+  const config = loadServiceConfig({ ...process.env, DOJO_INSTANCE: instance, DOJO_SECRET: secret, DOJO_DATA_DIR: workDir, SANDBOX_PORT: "0" });
   const template = createTemplates(config).get("shell");
   if (!template) throw new Error("the shell template is missing");
   return {
@@ -56,6 +56,8 @@ export interface WithServiceOptions {
   databaseUrl?: string;
   /** SANDBOX_SWEEP_INTERVAL_SECONDS; default the service's. */
   sweepIntervalSeconds?: number;
+  /** SANDBOX_RUNAWAY_WINDOW_SECONDS; default the service's. */
+  runawayWindowSeconds?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export async function withService<T>(
     logFile,
     databaseUrl: options.databaseUrl,
     sweepIntervalSeconds: options.sweepIntervalSeconds,
+    runawayWindowSeconds: options.runawayWindowSeconds,
   });
   const release = ctx.cleanup.add("stop the sandbox service and remove its sandboxes", async () => {
     await service.stop();

@@ -3,6 +3,7 @@ import type { DockerSample, DockerSandboxFigures } from "./phases/docker-sandbox
 import type { MachineReport } from "./bench-run";
 import type { FloodFigures } from "./phases/flood";
 import type { IdleMemoryFigures } from "./phases/idle-memory";
+import type { ConditionFigures, NeighbourFigures } from "./phases/neighbours";
 import type { Settings } from "./settings";
 import type { EchoFigures } from "./measure";
 import type { CpuShare } from "./proc-cpu";
@@ -39,6 +40,8 @@ export interface BenchReport {
   idleMemory: IdleMemoryFigures | null;
   /** `docker` sandboxes (a Docker engine inside): time until `docker info` answers, idle memory. */
   dockerSandboxes: DockerSandboxReport | null;
+  /** Fair CPU: a learner's echo next to a fork bomb and a spinner, as ratios to a quiet neighbour. */
+  neighbours: NeighbourReport | null;
   /** Phases that failed, with why; their figures are missing above. */
   errors: string[];
 }
@@ -93,6 +96,102 @@ function compareDocker(file: string, date: string, before: DockerSandboxReport, 
       .filter((pair): pair is [string, number, number] => typeof pair[1] === "number" && typeof pair[2] === "number" && pair[1] > 0)
       .map(([figure, b, n]) => ({ figure, before: b, now: n, ratio: Math.round((n / b) * 100) / 100 })),
   };
+}
+
+type SummaryRatios = { median: number | null; p95: number | null; p99: number | null };
+
+export interface NeighbourConditionReport {
+  condition: ConditionFigures["condition"];
+  /** Every round's samples together. */
+  echoMs: Summary | null;
+  /** ÷ the quiet condition's (the baseline). */
+  overBaseline: SummaryRatios;
+  /** Over its blocks: the lowest and highest 1-minute load average seen. */
+  loadAverage: { min: number; max: number } | null;
+  /** Mean over its blocks. */
+  cpu: CpuShare | null;
+  /** The neighbour: most processes seen (of its limit), mean CPUs used. */
+  neighbour: { pids: number; pidsLimit: number | null; cpus: number } | null;
+}
+
+export interface NeighbourReport extends NeighbourFigures {
+  perCondition: NeighbourConditionReport[];
+  /** The largest of the three ratios; goal ≤ 2 next to a fork bomb and a spinner. */
+  worstRatio: { forkBomb: number | null; spinner: number | null; frozenForkBomb: number | null };
+}
+
+const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((sum, x) => sum + x, 0) / values.length);
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function neighbourReport(figures: NeighbourFigures): NeighbourReport {
+  const baseline = summarize(figures.conditions.find((c) => c.condition === "quiet")?.blocks.flatMap((b) => b.samplesMs) ?? []);
+  const perCondition = figures.conditions.map(({ condition, blocks }): NeighbourConditionReport => {
+    const echoMs = summarize(blocks.flatMap((b) => b.samplesMs));
+    const loads = blocks.flatMap((b) => [b.loadAverage.start, b.loadAverage.end]);
+    const used = blocks.flatMap((b) => (b.neighbour ? [b.neighbour] : []));
+    const servers = blocks.flatMap((b) => (b.cpu.serverPercent === null ? [] : [b.cpu.serverPercent]));
+    return {
+      condition,
+      echoMs,
+      overBaseline: { median: ratio(echoMs?.median, baseline?.median), p95: ratio(echoMs?.p95, baseline?.p95), p99: ratio(echoMs?.p99, baseline?.p99) },
+      loadAverage: loads.length > 0 ? { min: Math.min(...loads), max: Math.max(...loads) } : null,
+      cpu:
+        blocks.length > 0
+          ? {
+              clientPercent: round1(mean(blocks.map((b) => b.cpu.clientPercent))),
+              serverPercent: servers.length > 0 ? round1(mean(servers)) : null,
+              enginePercent: round1(mean(blocks.map((b) => b.cpu.enginePercent))),
+            }
+          : null,
+      neighbour:
+        used.length > 0
+          ? { pids: Math.max(...used.map((u) => u.pids)), pidsLimit: used[0]!.pidsLimit, cpus: Math.round(mean(used.map((u) => u.cpus)) * 100) / 100 }
+          : null,
+    };
+  });
+  const worst = (condition: ConditionFigures["condition"]) => {
+    const r = perCondition.find((c) => c.condition === condition)?.overBaseline;
+    const values = r ? [r.median, r.p95, r.p99].filter((x): x is number => x !== null) : [];
+    return values.length > 0 ? Math.max(...values) : null;
+  };
+  return {
+    ...figures,
+    perCondition,
+    worstRatio: { forkBomb: worst("fork bomb"), spinner: worst("CPU spinner"), frozenForkBomb: worst("fork bomb, left and frozen") },
+  };
+}
+
+function formatNeighbours(report: NeighbourReport): string[] {
+  const out: string[] = [];
+  out.push(
+    `\nA learner's keystroke echo next to a noisy neighbour, ms (${report.echoSamples} keystrokes per condition in ${report.rounds} rounds, the conditions taking turns, ~${report.thinkMs} ms apart)`,
+  );
+  const rows = report.perCondition.map((c) => {
+    const n = c.neighbour;
+    const r = c.overBaseline;
+    return [
+      c.condition,
+      ms(c.echoMs?.median),
+      ms(c.echoMs?.p95),
+      ms(c.echoMs?.p99),
+      c.condition === "quiet" ? "(baseline)" : `${times(r.median)} / ${times(r.p95)} / ${times(r.p99)}`,
+      n ? `${n.pids}${n.pidsLimit ? ` of ${n.pidsLimit}` : ""} / ${n.cpus.toFixed(2)}` : "–",
+      c.loadAverage ? `${c.loadAverage.min.toFixed(1)}–${c.loadAverage.max.toFixed(1)}` : "–",
+      c.cpu ? `${c.cpu.clientPercent.toFixed(0)} / ${c.cpu.serverPercent?.toFixed(0) ?? "–"} / ${c.cpu.enginePercent.toFixed(0)}` : "–",
+    ];
+  });
+  out.push(
+    table([
+      ["", "median", "p95", "p99", "÷ quiet: median / p95 / p99", "neighbour: processes / CPUs", "load avg (1 min)", "CPU % client / service / engine"],
+      ...rows,
+    ]),
+  );
+  const worst = report.worstRatio;
+  out.push(`  worst ratio (goal ≤ 2×): next to a fork bomb ${times(worst.forkBomb)}, next to a spinner ${times(worst.spinner)}, next to a fork bomb left and frozen ${times(worst.frozenForkBomb)}`);
+  out.push(
+    `  (fork bomb \`${report.forkBomb}\`; spinner \`${report.spinner}\`; the neighbour's page stays open, except the frozen one's, closed before the rounds and frozen ${(report.frozenAfterMs / 1000).toFixed(1)} s later (runaway window ${report.runawayWindowSeconds} s, sweeps every ${report.sweepSeconds} s))`,
+  );
+  return out;
 }
 
 export function learnerFigures(
@@ -271,6 +370,8 @@ export function formatReport(report: BenchReport): string {
 
   const docker = report.dockerSandboxes;
   if (docker) out.push(...formatDockerSandboxes(docker));
+
+  if (report.neighbours) out.push(...formatNeighbours(report.neighbours));
 
   if (report.errors.length > 0) out.push(`\nFailed phases:\n${report.errors.map((e) => `  - ${e}`).join("\n")}`);
   return out.join("\n");

@@ -9,7 +9,7 @@
  *
  * Started by service-process.ts as `node --import tsx --expose-gc bench/support/service-child.ts`.
  */
-import { loadConfig } from "../../shared/config";
+import { loadServiceConfig } from "../../shared/config";
 import { consoleLogger as log } from "../../sandbox-service/src/log/logger";
 import { startSandboxService } from "../../sandbox-service/src/service";
 import { loopDelayMonitor } from "./loop-delay";
@@ -28,7 +28,7 @@ const loopDelay = loopDelayMonitor();
 
 try {
   // Unlike main.ts, no .env file: the benchmark passes every setting it means.
-  const config = loadConfig(process.env);
+  const config = loadServiceConfig(process.env);
   // No database unless the benchmark made one for this run (BENCH_SERVICE_DATABASE=1 with
   // its own DATABASE_URL): it must never write into a developer's database.
   const service = await startSandboxService(config, process.env.BENCH_SERVICE_DATABASE === "1" ? {} : { database: null });

@@ -32,6 +32,8 @@ export interface ServiceSettings {
   databaseUrl?: string;
   /** SANDBOX_SWEEP_INTERVAL_SECONDS; unset: the service's default (30 s). */
   sweepIntervalSeconds?: number;
+  /** SANDBOX_RUNAWAY_WINDOW_SECONDS; unset: the service's default (60 s). */
+  runawayWindowSeconds?: number;
 }
 
 /** A message without its id, member by member of the union (Omit alone would merge them). */
@@ -72,6 +74,7 @@ export class ServiceProcess {
         SANDBOX_MAX_PER_LEARNER: "3",
         ...(settings.dockerPoolSize === undefined ? {} : { SANDBOX_DOCKER_POOL_SIZE: String(settings.dockerPoolSize) }),
         ...(settings.sweepIntervalSeconds === undefined ? {} : { SANDBOX_SWEEP_INTERVAL_SECONDS: String(settings.sweepIntervalSeconds) }),
+        ...(settings.runawayWindowSeconds === undefined ? {} : { SANDBOX_RUNAWAY_WINDOW_SECONDS: String(settings.runawayWindowSeconds) }),
         ...(settings.databaseUrl === undefined ? { BENCH_SERVICE_DATABASE: "0" } : { BENCH_SERVICE_DATABASE: "1", DATABASE_URL: settings.databaseUrl }),
       },
     });

@@ -1,7 +1,7 @@
 /** What one run measures, from environment variables (documented in bench/README.md). */
 
 /** The benchmark's phases, as BENCH_ONLY names them. */
-export const PHASES = ["learners", "flood", "idle-memory", "docker"] as const;
+export const PHASES = ["learners", "flood", "idle-memory", "docker", "neighbours"] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface Settings {
@@ -28,6 +28,10 @@ export interface Settings {
   dockerPoolSize: number;
   /** `docker` sandboxes: idle sandboxes for the memory figure. */
   dockerIdleSandboxes: number;
+  /** Noisy neighbours: keystrokes of the well-behaved learner per condition, over all rounds. */
+  neighbourEchoSamples: number;
+  /** Noisy neighbours: rounds in which the conditions take turns. */
+  neighbourRounds: number;
 }
 
 function number(name: string, fallback: number): number {
@@ -66,6 +70,8 @@ export function readSettings(): Settings {
     dockerSamples: Math.max(1, number("BENCH_DOCKER_SAMPLES", quick ? 5 : 20)),
     dockerPoolSize: Math.max(1, number("BENCH_DOCKER_POOL", 1)),
     dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
+    neighbourEchoSamples: Math.max(10, number("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 200)),
+    neighbourRounds: Math.max(1, Math.round(number("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 5))),
   };
 }
 

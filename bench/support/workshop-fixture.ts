@@ -6,13 +6,14 @@
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createAccount } from "../../shared/db/accounts";
+import { createAccount } from "../../lib/data/accounts";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { migrate } from "../../shared/db/migrate";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
 import { loadLessons } from "../../shared/lessons/loader";
 import { newLearnerId } from "../../shared/token";
 import { REPO_ROOT } from "./service-process";
+import type { TemplateName } from "../../shared/templates";
 
 export interface BenchDatabase {
   /** DATABASE_URL for the service. */
@@ -39,7 +40,7 @@ export async function createInstructor(db: Database): Promise<string> {
 export interface WorkshopLesson {
   slug: string;
   title: string;
-  template: string;
+  template: TemplateName;
   step: { id: string; title: string; solve: string };
 }
 

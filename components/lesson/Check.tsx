@@ -1,34 +1,36 @@
 "use client";
 /** A lesson step's check: runs in the learner's sandbox (through the sandbox service) and says passed, or what is missing. */
 import { useState } from "react";
+import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 import { useWorkspace } from "./LessonWorkspace";
 
 export function Check({ step }: { step: string }) {
-  const { terminal, steps, passed, markPassed } = useWorkspace();
-  const [state, setState] = useState<"idle" | "checking" | "failed">("idle");
+  const { steps, passed } = useWorkspace();
+  const connection = useSandboxConnection();
+  // "failed": the check ran and the step is not done; "error": it could not run (say why, and to try again).
+  const [state, setState] = useState<"idle" | "checking" | "failed" | "error">("idle");
   const [message, setMessage] = useState("");
   const title = steps.find((s) => s.id === step)?.title ?? step;
   const isPassed = passed.has(step);
 
   const check = async () => {
-    const handle = terminal();
-    if (!handle) {
-      setState("failed");
+    if (!connection) {
+      setState("error");
       setMessage("The terminal is not connected yet; try again in a moment.");
       return;
     }
     setState("checking");
     try {
-      const result = await handle.check(step);
+      // A pass reaches the workspace's progress through the connection (checkPassed).
+      const result = await connection.check(step);
       if (result.passed) {
-        markPassed(step);
         setState("idle");
       } else {
         setState("failed");
         setMessage(result.message);
       }
     } catch (error) {
-      setState("failed");
+      setState("error");
       setMessage((error as Error).message);
     }
   };
@@ -46,6 +48,11 @@ export function Check({ step }: { step: string }) {
       {!isPassed && state === "failed" && (
         <p className="check-result check-hint" role="status">
           Not yet: {message}
+        </p>
+      )}
+      {state === "error" && (
+        <p className="check-result check-hint" role="status">
+          {message}
         </p>
       )}
     </div>

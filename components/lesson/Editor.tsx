@@ -5,7 +5,7 @@
  * with the Save button or Ctrl/Cmd+S, and always says where things stand: loading, saved,
  * unsaved changes, saving, or what went wrong in a sentence.
  *
- * It uses the page's one sandbox connection (the terminal's, through the workspace) and
+ * It uses the page's one sandbox connection (useSandboxConnection) and
  * never opens its own. Monaco is loaded on demand (next/dynamic, no SSR), from the local
  * package (./editor/monaco.ts).
  *
@@ -19,6 +19,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "re
 import type { OnMount } from "./editor/MonacoPane";
 import { languageForFile } from "./editor/language";
 import { useWorkspace } from "./LessonWorkspace";
+import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 
 const MonacoPane = dynamic(() => import("./editor/MonacoPane"), {
   ssr: false,
@@ -48,7 +49,8 @@ export function Editor({ file, height = 320 }: { file: string; height?: number }
 }
 
 function FileEditor({ file, height }: { file: string; height: number }) {
-  const { terminal, sandbox } = useWorkspace();
+  const { sandbox } = useWorkspace();
+  const connection = useSandboxConnection();
   const language = languageForFile(file);
   const editor = useRef<MonacoEditor | null>(null);
   /** Text loaded before Monaco was ready: applied when it mounts. */
@@ -90,14 +92,13 @@ function FileEditor({ file, height }: { file: string; height: number }) {
   );
 
   const load = useCallback(async () => {
-    const handle = terminal();
-    if (!handle || busy.current) return;
+    if (!connection || busy.current) return;
     busy.current = true;
     setPhase("loading");
     setProblem(null);
     setConfirmDiscard(false);
     try {
-      const result = await handle.readFile(file);
+      const result = await connection.readFile(file);
       base.current = { version: result.version, maxBytes: result.maxBytes };
       showText(new TextDecoder().decode(result.content));
       setExists(result.exists);
@@ -110,7 +111,7 @@ function FileEditor({ file, height }: { file: string; height: number }) {
       busy.current = false;
       setPhase("idle");
     }
-  }, [file, terminal, showText]);
+  }, [file, connection, showText]);
 
   const save = useCallback(
     async (overwrite = false) => {
@@ -122,8 +123,7 @@ function FileEditor({ file, height }: { file: string; height: number }) {
         saveAgain.current = true;
         return;
       }
-      const handle = terminal();
-      if (!handle) return setProblem({ kind: "error", message: NOT_CONNECTED });
+      if (!connection) return setProblem({ kind: "error", message: NOT_CONNECTED });
       const versionId = model.getAlternativeVersionId();
       const content = new TextEncoder().encode(current.getValue());
       if (content.byteLength > base.current.maxBytes) {
@@ -137,7 +137,7 @@ function FileEditor({ file, height }: { file: string; height: number }) {
       setProblem(null);
       setConfirmDiscard(false);
       try {
-        const written = await handle.writeFile(file, content, overwrite ? undefined : base.current.version);
+        const written = await connection.writeFile(file, content, overwrite ? undefined : base.current.version);
         base.current = { ...base.current, version: written.version };
         cleanVersionId.current = versionId;
         setDirty(model.getAlternativeVersionId() !== versionId);
@@ -156,7 +156,7 @@ function FileEditor({ file, height }: { file: string; height: number }) {
         if (dirtyRef.current) void saveRef.current();
       }
     },
-    [file, terminal, setDirty],
+    [file, connection, setDirty],
   );
   const saveRef = useRef(save);
   saveRef.current = save;

@@ -1,14 +1,14 @@
 "use client";
 /**
- * A lesson page: the text on the left, the learner's terminal on the right. Lesson
- * components reach the terminal (<Run>, <Check>, <PortLink>, <Editor>) and the step
- * progress through the context provided here. There is one sandbox connection per page,
- * the terminal's; the others use it through its handle.
+ * A lesson page: the text on the left, the learner's terminal on the right, around the
+ * page's one sandbox connection (SandboxConnectionProvider). Lesson components use that
+ * connection (<Run>, <Check>, <PortLink>, <Editor>) and share the step progress and the
+ * current sandbox through the workspace context provided here.
  */
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import type { SandboxInfo } from "../../shared/protocol";
-import { SandboxTerminal, type TerminalHandle } from "../terminal/SandboxTerminal";
-import type { WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
+import { SandboxConnectionProvider, useConnectionEvents } from "../terminal/SandboxConnectionProvider";
+import { SandboxTerminal } from "../terminal/SandboxTerminal";
 import { ProgressBar } from "./ProgressBar";
 import { WorkshopMessages } from "./WorkshopMessages";
 
@@ -18,44 +18,48 @@ export interface StepInfo {
 }
 
 interface Workspace {
-  /** The current terminal of this lesson page, or null while it is not ready. */
-  terminal: () => TerminalHandle | null;
   /** The sandbox the page is connected to, or null while there is none (starting, ended). A reset changes it. */
   sandbox: SandboxInfo | null;
   steps: StepInfo[];
   passed: ReadonlySet<string>;
-  markPassed: (step: string) => void;
 }
 
-const WorkspaceContext = createContext<Workspace>({ terminal: () => null, sandbox: null, steps: [], passed: new Set(), markPassed: () => {} });
+const WorkspaceContext = createContext<Workspace>({ sandbox: null, steps: [], passed: new Set() });
 
 export function useWorkspace(): Workspace {
   return useContext(WorkspaceContext);
 }
 
-export function useTerminal(): () => TerminalHandle | null {
-  return useContext(WorkspaceContext).terminal;
+export function LessonWorkspace({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
+  return (
+    <SandboxConnectionProvider lesson={lesson}>
+      <WorkspaceBody lesson={lesson} steps={steps}>
+        {children}
+      </WorkspaceBody>
+    </SandboxConnectionProvider>
+  );
 }
 
-export function LessonWorkspace({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
-  const handle = useRef<TerminalHandle | null>(null);
+function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
   const [passed, setPassed] = useState<ReadonlySet<string>>(new Set());
-  const onReady = useCallback((next: TerminalHandle | null) => {
-    handle.current = next;
-  }, []);
-  const terminal = useCallback(() => handle.current, []);
   const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
-  // A reconnect to the same sandbox keeps the same object, so editors do not reload for it.
-  const onSandbox = useCallback((next: SandboxInfo | null) => setSandbox((current) => (current?.id === next?.id ? current : next)), []);
-  const markPassed = useCallback((step: string) => setPassed((current) => new Set(current).add(step)), []);
   const [messages, setMessages] = useState<WorkshopMessageEvent[]>([]);
   const [workshopEnded, setWorkshopEnded] = useState<string | null>(null);
-  // The service sends the backlog again on every reconnect: keep each message once.
-  const onWorkshopMessage = useCallback(
-    (message: WorkshopMessageEvent) => setMessages((current) => (current.some((m) => m.id === message.id) ? current : [...current, message])),
-    [],
+
+  useConnectionEvents(
+    useMemo(
+      () => ({
+        // A reconnect to the same sandbox keeps the same object, so editors do not reload for it.
+        sandbox: (next: SandboxInfo | null) => setSandbox((current) => (current?.id === next?.id ? current : next)),
+        checkPassed: (step: string) => setPassed((current) => new Set(current).add(step)),
+        // The service sends the backlog again on every reconnect: keep each message once.
+        workshopMessage: (message: WorkshopMessageEvent) =>
+          setMessages((current) => (current.some((m) => m.id === message.id) ? current : [...current, message])),
+        workshopEnded: (ended: WorkshopEndedEvent) => setWorkshopEnded(ended.message),
+      }),
+      [],
+    ),
   );
-  const onWorkshopEnded = useCallback((ended: WorkshopEndedEvent) => setWorkshopEnded(ended.message), []);
 
   // Steps passed before (another visit, another tab) stay passed.
   useEffect(() => {
@@ -72,8 +76,9 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
   }, [lesson]);
 
   const done = steps.filter((step) => passed.has(step.id)).length;
+  const workspace = useMemo(() => ({ sandbox, steps, passed }), [sandbox, steps, passed]);
   return (
-    <WorkspaceContext.Provider value={{ terminal, sandbox, steps, passed, markPassed }}>
+    <WorkspaceContext.Provider value={workspace}>
       <div className="workspace">
         <article className="lesson-text">
           <WorkshopMessages messages={messages} ended={workshopEnded} />
@@ -81,14 +86,7 @@ export function LessonWorkspace({ lesson, steps, children }: { lesson: string; s
           {children}
         </article>
         <aside className="lesson-terminal">
-          <SandboxTerminal
-            lesson={lesson}
-            onReady={onReady}
-            onCheckPassed={markPassed}
-            onWorkshopMessage={onWorkshopMessage}
-            onWorkshopEnded={onWorkshopEnded}
-            onSandbox={onSandbox}
-          />
+          <SandboxTerminal />
         </aside>
       </div>
     </WorkspaceContext.Provider>

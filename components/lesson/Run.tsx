@@ -2,7 +2,7 @@
 /** A command in the lesson with a button that types it into the learner's terminal, and one that copies it. */
 import { Children, isValidElement, useState, type ReactNode } from "react";
 import { copyText } from "../terminal/clipboard";
-import { useTerminal } from "./LessonWorkspace";
+import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 
 function textOf(node: ReactNode): string {
   return Children.toArray(node)
@@ -16,10 +16,10 @@ function textOf(node: ReactNode): string {
 
 export function Run({ children }: { children: ReactNode }) {
   const command = textOf(children).trim();
-  const terminal = useTerminal();
+  const connection = useSandboxConnection();
   const [note, setNote] = useState("");
   const run = () => {
-    const sent = terminal()?.run(command) ?? false;
+    const sent = connection?.run(command) ?? false;
     setNote(sent ? "" : "The terminal is not connected yet; try again in a moment.");
   };
   return (

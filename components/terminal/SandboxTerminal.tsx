@@ -8,35 +8,10 @@
 import "@xterm/xterm/css/xterm.css";
 import { useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
-import type { CheckResult, FileContent, FileWritten, SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
+import type { SandboxInfo } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
-import { SandboxConnection, type ConnectionStatus } from "./sandbox-connection";
-
-export interface TerminalHandle {
-  /** Types a command into the shell and runs it; false if the terminal is not connected. */
-  run(command: string): boolean;
-  reset(): void;
-  /** A short-lived address opening `port` of the sandbox in the browser. */
-  portUrl(port: number): Promise<string>;
-  /** Runs a lesson step's check in the sandbox. */
-  check(step: string): Promise<CheckResult>;
-  /** A text file of the sandbox, for the lesson's editor (rejects with a SandboxRequestError). */
-  readFile(path: string): Promise<FileContent>;
-  /** Saves a file in the sandbox; refused as a "conflict" if it changed since `baseVersion`. */
-  writeFile(path: string, content: Uint8Array, baseVersion?: string): Promise<FileWritten>;
-}
-
-interface Props {
-  lesson: string;
-  onReady?: (handle: TerminalHandle | null) => void;
-  /** A step passed in another tab of this sandbox. */
-  onCheckPassed?: (step: string) => void;
-  /** The page is part of a workshop: its instructor's messages, and its end. */
-  onWorkshopMessage?: (message: WorkshopMessageEvent) => void;
-  onWorkshopEnded?: (ended: WorkshopEndedEvent) => void;
-  /** The sandbox this page is connected to (null while there is none): changes after a reset. */
-  onSandbox?: (sandbox: SandboxInfo | null) => void;
-}
+import type { ConnectionStatus } from "./sandbox-connection";
+import { useSandboxConnection } from "./SandboxConnectionProvider";
 
 const THEME = {
   background: "#0f1419",
@@ -45,19 +20,22 @@ const THEME = {
   selectionBackground: "#33415e",
 };
 
-export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onWorkshopMessage, onWorkshopEnded }: Props) {
+/** The terminal of the page's sandbox connection (SandboxConnectionProvider), which it starts once its screen is ready. */
+export function SandboxTerminal() {
   const host = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [message, setMessage] = useState("Connecting to your sandbox…");
   const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
-  const connection = useRef<SandboxConnection | null>(null);
+  const connection = useSandboxConnection();
   const [hint, setHint] = useState("");
   const [expiry, setExpiry] = useState<{ expiresAt: string; canExtend: boolean } | null>(null);
 
   useEffect(() => {
     const element = host.current;
-    if (!element) return;
+    const conn = connection;
+    if (!element || !conn) return;
     let disposed = false;
+    let unsubscribe: (() => void) | undefined;
     let term: Terminal | undefined;
     let observer: ResizeObserver | undefined;
 
@@ -83,7 +61,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
       fit.fit();
 
       let waitingForEnter = false;
-      const conn = new SandboxConnection(lesson, { cols: term.cols, rows: term.rows }, {
+      unsubscribe = conn.subscribe({
         status: (next, text) => {
           setStatus(next);
           setMessage(text);
@@ -94,24 +72,16 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
         },
         sandbox: (info) => {
           setSandbox(info);
-          onSandbox?.(info);
+          if (!info) setExpiry(null);
         },
         exited: (text) => {
           waitingForEnter = true;
           term!.write(`\r\n\x1b[2m[${text} Press Enter to start a new shell.]\x1b[0m\r\n`);
         },
-        ended: () => {
-          setSandbox(null);
-          setExpiry(null);
-          onSandbox?.(null);
-        },
         notice: (text) => setHint(text),
         expiring: (next) => setExpiry(next),
-        checkPassed: (step) => onCheckPassed?.(step),
-        workshopMessage: (message) => onWorkshopMessage?.(message),
-        workshopEnded: (ended) => onWorkshopEnded?.(ended),
+        typedByPage: () => term!.focus(),
       });
-      connection.current = conn;
 
       term.onData((data) => {
         if (!waitingForEnter) return void conn.input(data);
@@ -144,32 +114,17 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
       observer = new ResizeObserver(() => fit.fit());
       observer.observe(element);
 
-      onReady?.({
-        run: (command) => {
-          const sent = conn.input(command + "\r");
-          term!.focus();
-          return sent;
-        },
-        reset: () => conn.reset(),
-        portUrl: (port) => conn.portUrl(port),
-        check: (step) => conn.check(step),
-        readFile: (path) => conn.readFile(path),
-        writeFile: (path, content, baseVersion) => conn.writeFile(path, content, baseVersion),
-      });
       term.focus();
-      await conn.start().catch(() => undefined);
+      await conn.start({ cols: term.cols, rows: term.rows }).catch(() => undefined);
     })();
 
     return () => {
       disposed = true;
-      onReady?.(null);
-      onSandbox?.(null);
+      unsubscribe?.();
       observer?.disconnect();
-      connection.current?.stop();
-      connection.current = null;
       term?.dispose();
     };
-  }, [lesson, onReady, onCheckPassed, onSandbox, onWorkshopMessage, onWorkshopEnded]);
+  }, [connection]);
 
   const showOverlay = status !== "connected";
   return (
@@ -179,7 +134,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
         <span className="terminal-state" data-testid="terminal-state">
           {status === "connected" ? `Connected to ${sandbox?.hostname ?? "your sandbox"}` : message}
         </span>
-        <button type="button" className="button-small" onClick={() => connection.current?.reset()} disabled={status !== "connected"}>
+        <button type="button" className="button-small" onClick={() => connection?.reset()} disabled={status !== "connected"}>
           Reset sandbox
         </button>
       </div>
@@ -192,7 +147,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
         <p className="terminal-hint" role="alert" data-testid="terminal-expiry">
           Your sandbox will be removed at {new Date(expiry.expiresAt).toLocaleTimeString()} (its maximum lifetime).{" "}
           {expiry.canExtend ? (
-            <button type="button" className="button-small" onClick={() => connection.current?.extend()}>
+            <button type="button" className="button-small" onClick={() => connection?.extend()}>
               Give me more time
             </button>
           ) : (
@@ -207,7 +162,7 @@ export function SandboxTerminal({ lesson, onReady, onCheckPassed, onSandbox, onW
             {status === "ended" ? (
               <>
                 <p>{message}</p>
-                <button type="button" className="button" onClick={() => connection.current?.reopen()}>
+                <button type="button" className="button" onClick={() => connection?.reopen()}>
                   Start a new sandbox
                 </button>
               </>

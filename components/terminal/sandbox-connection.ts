@@ -1,82 +1,67 @@
 /**
  * The browser's connection to its sandbox: fetches a token from the web app, connects to
  * the sandbox service, opens (or re-attaches to) the learner's sandbox and its terminal,
- * and keeps doing so across disconnects. UI-agnostic: it reports through callbacks.
+ * and keeps doing so across disconnects. One per lesson page, owned by the page's
+ * SandboxConnectionProvider; the terminal, the editor, checks, Run buttons and port links
+ * use it through `useSandboxConnection()` and hear what happens by subscribing.
+ * UI-agnostic: no DOM here.
  */
-import { io, type Socket } from "socket.io-client";
+import { io } from "socket.io-client";
 import {
   EVENTS,
   FLOW,
   MAX_INPUT_CHARS,
-  type Ack,
   type CheckResult,
-  type ClientToServerEvents,
   type ConnectErrorData,
-  type ErrorCode,
   type FileContent,
   type FileWritten,
+  type Reply,
+  type RequestName,
+  type RequestPayload,
   type SandboxEnded,
   type SandboxInfo,
-  type ServerToClientEvents,
-  type TerminalOpened,
   type TerminalSize,
   type WorkshopEndedEvent,
   type WorkshopMessageEvent,
 } from "../../shared/protocol";
+import { bytes, fetchSocketToken, request, RequestError, type ClientSocket, type SocketToken } from "../connection/request";
 import { TerminalStream, type Write } from "./terminal-stream";
 
 /** Exposed as `data-status` on the terminal for tests and styling. */
 export type ConnectionStatus = "connecting" | "starting" | "connected" | "reconnecting" | "error" | "ended";
 
+/** What a subscriber may hear; each subscribes to the events it cares about. */
 export interface ConnectionEvents {
   status(status: ConnectionStatus, message: string): void;
   /** Apply to the screen, then call `rendered(write.end)` once the terminal has processed it. */
   write(write: Write): void;
-  sandbox(info: SandboxInfo): void;
+  /** The sandbox this page is connected to (null while there is none: starting, ended). A reset changes it. */
+  sandbox(info: SandboxInfo | null): void;
   exited(message: string): void;
   ended(ended: SandboxEnded): void;
   notice(message: string): void;
   /** The maximum lifetime is near (or was just moved by an extension). */
   expiring(expiry: { expiresAt: string; canExtend: boolean } | null): void;
-  /** A step passed in another tab of this sandbox. */
+  /** A step passed, in this tab or another one of this sandbox. */
   checkPassed(step: string): void;
   /** An announcement or hint from the workshop's instructor. */
-  workshopMessage?(message: WorkshopMessageEvent): void;
-  workshopEnded?(ended: WorkshopEndedEvent): void;
-}
-
-interface TokenAnswer {
-  token: string;
-  sandboxUrl: string;
+  workshopMessage(message: WorkshopMessageEvent): void;
+  workshopEnded(ended: WorkshopEndedEvent): void;
+  /** Something on the page typed into the terminal (a Run button): the screen should have the focus. */
+  typedByPage(): void;
 }
 
 /** Retry delay after a failure the learner cannot fix (engine down, service busy). */
 const RETRY_MS = 3000;
-/** Creating a sandbox can take a few seconds on a busy machine; past this we retry. */
-const REQUEST_TIMEOUT_MS = 60_000;
 const TERMINAL_ID = "main";
-
-type DojoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** socket.io hands binary payloads to the browser as ArrayBuffer. */
-function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
-  return data instanceof Uint8Array ? data : new Uint8Array(data);
-}
-
-/** A request the sandbox service refused: its sentence, and a code for the UI to act on (e.g. "conflict"). */
-export class SandboxRequestError extends Error {
-  constructor(
-    readonly code: ErrorCode | "not_connected" | "timeout",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
+const CONNECTION_LOST = "Connection lost. Reconnecting…";
 const NOT_CONNECTED = "Your sandbox is not connected right now; try again in a moment.";
 
 export class SandboxConnection {
-  private socket: DojoSocket | undefined;
+  private socket: ClientSocket<"learner"> | undefined;
+  private readonly listeners = new Set<Partial<ConnectionEvents>>();
+  private size: TerminalSize = { cols: 80, rows: 24 };
+  private started = false;
   private readonly stream = new TerminalStream();
   private sandboxId: string | undefined;
   private terminalOpen = false;
@@ -85,69 +70,106 @@ export class SandboxConnection {
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  /** Where the sandbox service is (from the token answer). */
-  private serviceUrl = "";
   /** Output offset last acknowledged to the service (flow control). */
   private acked = 0;
+  /** The service said it is restarting: what to show until it answers again. */
+  private restarting: string | undefined;
 
-  constructor(
-    private readonly lesson: string,
-    private size: TerminalSize,
-    private readonly on: ConnectionEvents,
-  ) {}
+  constructor(private readonly lesson: string) {}
 
-  async start(): Promise<void> {
-    this.on.status("connecting", "Connecting to your sandbox…");
+  /** Hears the events named in `listener` until the returned function is called. */
+  subscribe(listener: Partial<ConnectionEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<K extends keyof ConnectionEvents>(event: K, ...args: Parameters<ConnectionEvents[K]>): void {
+    for (const listener of this.listeners) (listener[event] as ((...a: Parameters<ConnectionEvents[K]>) => void) | undefined)?.(...args);
+  }
+
+  /**
+   * Connects, once the screen that shows the terminal is ready (its first output must not
+   * arrive before someone is there to write it), at that screen's size. Later calls do nothing.
+   */
+  async start(size: TerminalSize): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.size = size;
+    this.emit("status", "connecting", "Connecting to your sandbox…");
     const first = await this.tokenUntilAnswered();
     if (this.stopped) return;
-    let pending: TokenAnswer | undefined = first;
-    this.serviceUrl = first.sandboxUrl;
-    const socket: DojoSocket = io(first.sandboxUrl, {
+    this.connect(first);
+  }
+
+  /**
+   * A socket to the agent the token names (the sandbox service of one machine). Every
+   * reconnect asks the web app for a fresh token first, so expiry never strands a tab; when
+   * that token names another agent (this one died or was replaced), the page moves there.
+   */
+  private connect(first: SocketToken): void {
+    let pending: SocketToken | undefined = first;
+    const socket: ClientSocket<"learner"> = io(first.sandboxUrl, {
       transports: ["websocket"],
       reconnectionDelayMax: 5000,
-      // Called before every (re)connect: a fresh token each time, so expiry never strands a tab.
       auth: (done) => {
         const use = pending;
         pending = undefined;
         if (use) return done({ token: use.token });
         this.tokenUntilAnswered().then(
-          (answer) => done({ token: answer.token }),
+          (answer) => {
+            if (answer.sandboxUrl === first.sandboxUrl) return done({ token: answer.token });
+            // Placed elsewhere: this socket is left behind, a new one goes to the new agent.
+            socket.removeAllListeners();
+            socket.disconnect();
+            if (!this.stopped) this.connect(answer);
+          },
           () => undefined, // stopped while waiting
         );
       },
     });
     this.socket = socket;
 
-    socket.on("connect", () => this.openSandbox());
+    socket.on("connect", () => {
+      this.restarting = undefined;
+      this.openSandbox();
+    });
     socket.on("disconnect", (reason) => {
+      // The shell on screen stays there: if the service comes back with a new one (it
+      // restarted), the screen is kept and the new shell follows (TerminalStream.lost).
+      if (this.terminalOpen) this.stream.lost();
       this.terminalOpen = false;
       this.sandboxReady = false;
+      this.resetting = false;
       if (this.stopped) return;
-      this.on.status("reconnecting", "Connection lost. Reconnecting…");
+      this.emit("status", "reconnecting", this.restarting ?? CONNECTION_LOST);
       // A server-side disconnect is not retried by socket.io on its own.
       if (reason === "io server disconnect") socket.connect();
     });
+    socket.on(EVENTS.serviceRestarting, ({ message }) => {
+      this.restarting = message;
+      this.emit("status", "reconnecting", message);
+    });
     socket.on("connect_error", (error) => {
       if (socket.active) {
-        this.on.status("reconnecting", "Cannot reach the sandbox service. Retrying…");
+        this.emit("status", "reconnecting", this.restarting ?? "Cannot reach the sandbox service. Retrying…");
         return;
       }
       // Refused by the service (token problem): socket.io gives up; we retry with a new token.
       const data = (error as Error & { data?: ConnectErrorData }).data;
-      this.on.status("error", data?.code === "unauthorized" ? error.message : "The sandbox service refused the connection.");
+      this.emit("status", "error", data?.code === "unauthorized" ? error.message : "The sandbox service refused the connection.");
       this.retry(() => socket.connect());
     });
     socket.on(EVENTS.sandboxStatus, (status) => {
-      if (!this.terminalOpen) this.on.status("starting", status.message);
+      if (!this.terminalOpen) this.emit("status", "starting", status.message);
     });
     socket.on(EVENTS.terminalOutput, (output) => {
       const write = this.stream.output({ ...output, data: bytes(output.data) });
-      if (write) this.on.write(write);
+      if (write) this.emit("write", write);
     });
     socket.on(EVENTS.terminalExit, (exit) => {
       if (exit.terminalId !== TERMINAL_ID || exit.instance !== this.stream.position()?.instance) return;
       this.terminalOpen = false;
-      this.on.exited(exit.message);
+      this.emit("exited", exit.message);
     });
     socket.on(EVENTS.sandboxEnded, (ended) => {
       if (ended.sandboxId !== this.sandboxId) return;
@@ -160,19 +182,20 @@ export class SandboxConnection {
         if (!this.resetting) this.openSandbox();
         return;
       }
-      this.on.status("ended", ended.message);
-      this.on.ended(ended);
+      this.emit("status", "ended", ended.message);
+      this.emit("ended", ended);
+      this.emit("sandbox", null);
     });
     socket.on(EVENTS.sandboxExpiring, (expiring) => {
-      if (expiring.sandboxId === this.sandboxId) this.on.expiring(expiring);
+      if (expiring.sandboxId === this.sandboxId) this.emit("expiring", expiring);
     });
-    socket.on(EVENTS.checkPassed, ({ step }) => this.on.checkPassed(step));
+    socket.on(EVENTS.checkPassed, ({ step }) => this.emit("checkPassed", step));
     socket.on(EVENTS.sandboxNotice, (notice) => {
-      if (notice.sandboxId === this.sandboxId) this.on.notice(notice.message);
+      if (notice.sandboxId === this.sandboxId) this.emit("notice", notice.message);
     });
     socket.on(EVENTS.protocolError, (error) => console.warn(`sandbox service: ${error.message}`));
-    socket.on(EVENTS.workshopMessage, (message) => this.on.workshopMessage?.(message));
-    socket.on(EVENTS.workshopEnded, (ended) => this.on.workshopEnded?.(ended));
+    socket.on(EVENTS.workshopMessage, (message) => this.emit("workshopMessage", message));
+    socket.on(EVENTS.workshopEnded, (ended) => this.emit("workshopEnded", ended));
   }
 
   stop(): void {
@@ -212,27 +235,28 @@ export class SandboxConnection {
     this.openSandbox();
   }
 
-  /** A one-minute address that opens `port` of the sandbox in the browser (see sandbox-service/src/ports). */
-  async portUrl(port: number): Promise<string> {
-    const socket = this.socket;
-    if (!socket?.connected) throw new Error("The terminal is not connected yet; try again in a moment.");
-    const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.sandboxPortLink, { port });
-    if (!answer.ok) throw new Error(answer.error.message);
-    return new URL(answer.value.path, this.serviceUrl).toString();
+  /** Types a command into the shell and runs it (a Run button); false when no terminal is open. */
+  run(command: string): boolean {
+    const sent = this.input(command + "\r");
+    this.emit("typedByPage");
+    return sent;
   }
 
-  /** Runs a lesson step's check in the sandbox. */
+  /** A one-minute, one-use address that opens `port` of the sandbox in the browser, on an origin of its own (see sandbox-service/src/ports). */
+  async portUrl(port: number): Promise<string> {
+    return (await this.aboutSandbox(EVENTS.sandboxPortLink, { port })).url;
+  }
+
+  /** Runs a lesson step's check in the sandbox; a pass is also heard by checkPassed subscribers. */
   async check(step: string): Promise<CheckResult> {
-    const socket = this.socket;
-    if (!socket?.connected || !this.sandboxId) throw new Error("The terminal is not connected yet; try again in a moment.");
-    const answer = await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.checkRun, { step });
-    if (!answer.ok) throw new Error(answer.error.message);
-    return answer.value;
+    const result = await this.aboutSandbox(EVENTS.checkRun, { step });
+    if (result.passed) this.emit("checkPassed", step);
+    return result;
   }
 
   /** A text file of the sandbox (for the lesson's editor); empty with `exists: false` if there is none yet. */
   async readFile(path: string): Promise<FileContent> {
-    const answer = await this.request<FileContent>(() => this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.fileRead, { path }));
+    const answer = await this.aboutSandbox(EVENTS.fileRead, { path });
     return { ...answer, content: bytes(answer.content) };
   }
 
@@ -241,95 +265,107 @@ export class SandboxConnection {
    * service refuses with code "conflict" if the file changed since.
    */
   async writeFile(path: string, content: Uint8Array, baseVersion?: string): Promise<FileWritten> {
-    return this.request<FileWritten>(() =>
-      this.socket!.timeout(REQUEST_TIMEOUT_MS).emitWithAck(EVENTS.fileWrite, { path, content, ...(baseVersion ? { baseVersion } : {}) }),
-    );
+    return this.aboutSandbox(EVENTS.fileWrite, { path, content, ...(baseVersion ? { baseVersion } : {}) });
   }
 
-  /** A request about the open sandbox: its value, or a SandboxRequestError with a sentence. */
-  private async request<T>(send: () => Promise<Ack<T>>): Promise<T> {
-    if (!this.socket?.connected || !this.sandboxReady) throw new SandboxRequestError("not_connected", NOT_CONNECTED);
-    let answer: Ack<T>;
-    try {
-      answer = await send();
-    } catch {
-      throw new SandboxRequestError("timeout", "Your sandbox took too long to answer. Try again in a moment.");
-    }
-    if (!answer.ok) throw new SandboxRequestError(answer.error.code, answer.error.message);
-    return answer.value;
+  /** A request about the open sandbox: refused in a sentence while the page has none (starting, reconnecting). */
+  private aboutSandbox<E extends RequestName<"learner">>(event: E, payload: RequestPayload<E>): Promise<Reply<E>> {
+    if (!this.socket?.connected || !this.sandboxReady) return Promise.reject(new RequestError("not_connected", NOT_CONNECTED));
+    return request(this.socket, event, payload);
   }
 
   /** Adds time before the maximum lifetime removes the sandbox. */
   extend(): void {
-    this.socket?.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxExtend, {}, (timeout, answer) => {
-      if (timeout) return this.on.notice("Extending your sandbox took too long. Try again.");
-      if (!answer.ok) return this.on.notice(answer.error.message);
-      this.on.expiring(null);
-      this.on.notice(`Extended: your sandbox now stays until ${new Date(answer.value.expiresAt).toLocaleTimeString()}.`);
-    });
+    request(this.socket, EVENTS.sandboxExtend, {}).then(
+      (extended) => {
+        this.emit("expiring", null);
+        this.emit("notice", `Extended: your sandbox now stays until ${new Date(extended.expiresAt).toLocaleTimeString()}.`);
+      },
+      (error: RequestError) => this.emit("notice", error.message),
+    );
   }
 
   /** Throws the sandbox away and starts a fresh one. */
   reset(): void {
-    const socket = this.socket;
-    if (!socket?.connected) return;
+    if (!this.socket?.connected) return;
     this.resetting = true;
     this.terminalOpen = false;
     this.sandboxReady = false;
-    this.on.status("starting", "Resetting your sandbox…");
-    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxReset, {}, (timeout, answer) => {
-      this.resetting = false;
-      this.stream.clear();
-      this.afterSandboxAnswer(timeout, answer);
-    });
-  }
-
-  private openSandbox(): void {
-    const socket = this.socket;
-    if (!socket?.connected) return;
-    clearTimeout(this.retryTimer);
-    this.on.status("starting", "Starting your sandbox…");
-    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}, (timeout, answer) =>
-      this.afterSandboxAnswer(timeout, answer),
+    this.emit("status", "starting", "Resetting your sandbox…");
+    request(this.socket, EVENTS.sandboxReset, {}).then(
+      (info) => {
+        this.resetting = false;
+        this.stream.clear();
+        this.sandboxOpened(info);
+      },
+      (error: RequestError) => {
+        this.resetting = false;
+        if (error.code === "too_many") {
+          // Refused before anything changed: the same sandbox and shell, screen kept.
+          this.emit("notice", error.message);
+          this.sandboxReady = true;
+          return this.openTerminal();
+        }
+        this.stream.clear();
+        this.sandboxFailed(error);
+      },
     );
   }
 
-  private afterSandboxAnswer(timeout: Error | null, answer: Ack<SandboxInfo>): void {
-    if (timeout) return this.failed("Your sandbox took too long to start. Trying again…");
-    if (!answer.ok) {
-      if (answer.error.code === "forbidden") this.sandboxId = undefined;
-      return this.failed(answer.error.message);
-    }
-    if (answer.value.id !== this.sandboxId) this.stream.clear();
-    this.sandboxId = answer.value.id;
+  private openSandbox(): void {
+    if (!this.socket?.connected) return;
+    clearTimeout(this.retryTimer);
+    this.emit("status", "starting", "Starting your sandbox…");
+    request(this.socket, EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}).then(
+      (info) => this.sandboxOpened(info),
+      (error: RequestError) => this.sandboxFailed(error),
+    );
+  }
+
+  private sandboxOpened(info: SandboxInfo): void {
+    if (info.id !== this.sandboxId) this.stream.clear();
+    this.sandboxId = info.id;
     this.sandboxReady = true;
-    this.on.sandbox(answer.value);
+    this.emit("sandbox", info);
+    if (info.notice) this.emit("notice", info.notice);
     this.openTerminal();
+  }
+
+  private sandboxFailed(error: RequestError): void {
+    // Cut off by a lost connection: the reconnect opens whichever sandbox the learner has now.
+    if (error.code === "not_connected") return;
+    if (error.code === "forbidden") this.sandboxId = undefined;
+    this.failed(error.code === "timeout" ? "Your sandbox took too long to start. Trying again…" : error.message);
   }
 
   private openTerminal(): void {
     const socket = this.socket;
     if (!socket?.connected) return;
     this.stream.opening();
-    const request = { terminalId: TERMINAL_ID, size: this.size, since: this.stream.position() };
-    socket.timeout(REQUEST_TIMEOUT_MS).emit(EVENTS.terminalOpen, request, (timeout, answer: Ack<TerminalOpened>) => {
-      if (timeout || !answer.ok) this.stream.cancelOpening();
-      if (timeout) return this.failed("The shell took too long to start. Trying again…");
-      if (!answer.ok) return this.failed(answer.error.message);
-      // Acks count from where this attachment starts: the service counts the replay as unacknowledged.
-      this.acked = answer.value.offset;
-      this.terminalOpen = true;
-      for (const write of this.stream.opened({ ...answer.value, data: bytes(answer.value.data) })) this.on.write(write);
-      this.on.status("connected", "");
-      // The window may have changed size while the shell was starting.
-      if (this.size !== request.size) socket.emit(EVENTS.terminalResize, { terminalId: TERMINAL_ID, size: this.size });
-    });
+    const size = this.size;
+    request(socket, EVENTS.terminalOpen, { terminalId: TERMINAL_ID, size, since: this.stream.position() }).then(
+      (opened) => {
+        // Acks count from where this attachment starts: the service counts the replay as unacknowledged.
+        this.acked = opened.offset;
+        this.terminalOpen = true;
+        for (const write of this.stream.opened({ ...opened, data: bytes(opened.data) })) this.emit("write", write);
+        this.emit("status", "connected", "");
+        // The window may have changed size while the shell was starting.
+        if (this.size !== size) socket.emit(EVENTS.terminalResize, { terminalId: TERMINAL_ID, size: this.size });
+      },
+      (error: RequestError) => {
+        this.stream.cancelOpening();
+        // Cut off by a lost connection: the reconnect opens it again.
+        if (error.code === "not_connected") return;
+        this.failed(error.code === "timeout" ? "The shell took too long to start. Trying again…" : error.message);
+      },
+    );
   }
 
   /** Shows why, and starts over from opening the sandbox a little later. */
   private failed(message: string): void {
     this.sandboxReady = false;
-    this.on.status("error", message);
+    this.emit("status", "error", message);
     this.retry(() => this.openSandbox());
   }
 
@@ -339,19 +375,13 @@ export class SandboxConnection {
   }
 
   /** A token from the web app, asking again until it answers (it may be restarting). */
-  private async tokenUntilAnswered(): Promise<TokenAnswer> {
+  private async tokenUntilAnswered(): Promise<SocketToken> {
     for (;;) {
       try {
-        const response = await fetch("/api/sandbox-token", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ lesson: this.lesson }),
-        });
-        const body = (await response.json()) as Partial<TokenAnswer> & { error?: string };
-        if (response.ok && body.token && body.sandboxUrl) return { token: body.token, sandboxUrl: body.sandboxUrl };
-        this.on.status("error", body.error ?? "The platform could not issue a sandbox token.");
-      } catch {
-        this.on.status("reconnecting", "Cannot reach the platform. Retrying…");
+        return await fetchSocketToken("/api/sandbox-token", { lesson: this.lesson });
+      } catch (error) {
+        if (error instanceof RequestError) this.emit("status", "error", error.message);
+        else this.emit("status", "reconnecting", "Cannot reach the platform. Retrying…");
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       if (this.stopped) throw new Error("stopped");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TerminalOutput } from "../../shared/protocol";
-import { TerminalStream } from "./terminal-stream";
+import { NEW_SHELL_NOTICE, TerminalStream } from "./terminal-stream";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (w: { data: Uint8Array } | null) => (w ? new TextDecoder().decode(w.data) : null);
@@ -66,5 +66,43 @@ describe("TerminalStream", () => {
     stream.opening();
     stream.cancelOpening();
     expect(text(stream.output(out("a", 1, "y")))).toBe("y");
+  });
+
+  it("after a lost connection, a new shell of the same sandbox keeps the screen and says so", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "root@box:~# echo saved > file\r\n" });
+    stream.lost();
+    // The service restarted: its shells are new, its scrollback empty.
+    stream.opening();
+    expect(applied(stream, { instance: "b", reset: true, offset: 0, data: "root@box:~# " })).toEqual([NEW_SHELL_NOTICE, "root@box:~# "]);
+    expect(stream.position()).toEqual({ instance: "b", offset: 12 });
+  });
+
+  it("after a lost connection to the same shell, replays only what it missed (no notice)", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "abc" });
+    stream.lost();
+    stream.opening();
+    expect(applied(stream, { instance: "a", reset: false, offset: 3, data: "def" })).toEqual(["def"]);
+  });
+
+  it("a new shell without a lost connection (after `exit`) still starts on a clear screen", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "logout\r\n" });
+    stream.opening();
+    expect(applied(stream, { instance: "b", reset: true, offset: 0, data: "$ " })).toEqual(["<reset>", "$ "]);
+  });
+
+  it("a new sandbox after a lost connection starts on a clear screen", () => {
+    const stream = new TerminalStream();
+    stream.opening();
+    applied(stream, { instance: "a", reset: true, offset: 0, data: "old sandbox" });
+    stream.lost();
+    stream.clear(); // the sandbox answered is another one
+    stream.opening();
+    expect(applied(stream, { instance: "b", reset: true, offset: 0, data: "$ " })).toEqual(["<reset>", "$ "]);
   });
 });

@@ -9,11 +9,19 @@ import type { TerminalOpened, TerminalOutput, TerminalPosition } from "../../sha
 /** Something to do to the screen: clear it (`reset`) and/or write `data`, which ends at output offset `end`. */
 export type Write = { reset: boolean; data: Uint8Array; end: number };
 
+/**
+ * Written between the old screen and a new shell after the connection came back to the
+ * same sandbox with a new shell (the sandbox service restarted, and its shells with it).
+ */
+export const NEW_SHELL_NOTICE = "\r\n\x1b[2m[Reconnected to the same sandbox. Your files and running programs are kept; this is a new shell.]\x1b[0m\r\n";
+
 export class TerminalStream {
   private instance: string | undefined;
   private end = 0;
   /** Output that arrived while a terminal:open was pending, applied after its answer. */
   private queued: TerminalOutput[] | undefined;
+  /** The shell that was on screen when the connection was lost (see lost()). */
+  private lostInstance: string | undefined;
 
   /** What to send as `since` in terminal:open. */
   position(): TerminalPosition | undefined {
@@ -30,13 +38,25 @@ export class TerminalStream {
     this.queued = undefined;
   }
 
+  /**
+   * The connection was lost while this shell was on screen. If the next terminal:open
+   * brings another shell of the same sandbox, the screen is kept (it is the learner's
+   * scrollback, which the restarted service no longer has) and the new shell follows a
+   * notice, instead of a cleared screen.
+   */
+  lost(): void {
+    this.lostInstance = this.instance;
+  }
+
   /** The terminal:open answer: the writes to apply, in order. */
   opened(answer: TerminalOpened): Write[] {
     const writes: Write[] = [];
+    const continued = this.lostInstance !== undefined && this.lostInstance === this.instance && answer.instance !== this.instance;
+    this.lostInstance = undefined;
     if (answer.reset || answer.instance !== this.instance) {
       this.instance = answer.instance;
       this.end = answer.offset;
-      writes.push({ reset: true, data: new Uint8Array(0), end: this.end });
+      writes.push({ reset: !continued, data: continued ? new TextEncoder().encode(NEW_SHELL_NOTICE) : new Uint8Array(0), end: this.end });
     }
     const replay = this.accept(answer.offset, answer.data);
     if (replay) writes.push({ reset: false, data: replay, end: this.end });
@@ -65,6 +85,7 @@ export class TerminalStream {
     this.instance = undefined;
     this.end = 0;
     this.queued = undefined;
+    this.lostInstance = undefined;
   }
 
   private accept(offset: number, data: Uint8Array): Uint8Array | null {

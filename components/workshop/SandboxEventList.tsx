@@ -1,4 +1,4 @@
-/** The sandbox events of a workshop's learners (created, claimed, removed and why), for its instructor. */
+/** The sandbox events of a workshop's learners (created, claimed, paused, resumed, removed and why), for its instructor. */
 import type { workshopSandboxEvents } from "../../shared/db/sandbox-events";
 
 const REASONS: Record<string, string> = {
@@ -8,6 +8,18 @@ const REASONS: Record<string, string> = {
   gone: "stopped unexpectedly",
   "workshop-ended": "workshop ended",
 };
+
+/** Why a sandbox was paused (sandbox-service/src/runaway/): it kept the machine busy while nobody had it open. */
+const PAUSE_REASONS: Record<string, string> = {
+  pids: "at its process limit",
+  cpu: "at full CPU",
+};
+
+function describeEvent(event: { kind: string; reason: string | null }): string {
+  if (event.kind === "removed") return `removed (${REASONS[event.reason ?? ""] ?? event.reason ?? "no reason"})`;
+  if (event.kind === "paused") return `paused (${PAUSE_REASONS[event.reason ?? ""] ?? "kept the machine busy"} with nobody watching)`;
+  return event.kind;
+}
 
 export function SandboxEventList({ events }: { events: Awaited<ReturnType<typeof workshopSandboxEvents>> }) {
   return (
@@ -35,7 +47,7 @@ export function SandboxEventList({ events }: { events: Awaited<ReturnType<typeof
                 <td>
                   <code>{event.sandbox}</code>
                 </td>
-                <td>{event.kind === "removed" ? `removed (${REASONS[event.reason ?? ""] ?? event.reason ?? "no reason"})` : event.kind}</td>
+                <td>{describeEvent(event)}</td>
               </tr>
             ))}
           </tbody>

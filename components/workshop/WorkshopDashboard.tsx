@@ -14,6 +14,7 @@ const SANDBOX_LABELS: Record<DashboardRow["sandbox"], string> = {
   starting: "starting",
   ready: "ready",
   idle: "idle",
+  paused: "paused (kept the machine busy while away)",
   gone: "gone",
 };
 

@@ -2,18 +2,19 @@
  * An instructor's live connection to one workshop: a token from the web app (which checks
  * they own the workshop), then the sandbox service's dashboard events. UI-agnostic.
  */
-import { io, type Socket } from "socket.io-client";
+import { io } from "socket.io-client";
 import {
   EVENTS,
-  type Ack,
-  type DashboardClientEvents,
   type DashboardCounts,
   type DashboardRow,
-  type DashboardServerEvents,
   type DashboardSnapshot,
   type DashboardWarmup,
+  type Reply,
+  type RequestName,
+  type RequestPayload,
   type ShadowOpened,
 } from "../../shared/protocol";
+import { bytes, fetchSocketToken, request, type ClientSocket } from "../connection/request";
 import { TerminalStream, type Write } from "../terminal/terminal-stream";
 
 export interface DashboardEvents {
@@ -27,16 +28,9 @@ export interface DashboardEvents {
   shadowEnded(learnerId: string, message: string): void;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
-
-type DashboardSocket = Socket<DashboardServerEvents, DashboardClientEvents>;
-
-function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
-  return data instanceof Uint8Array ? data : new Uint8Array(data);
-}
 
 export class DashboardConnection {
-  private socket: DashboardSocket | undefined;
+  private socket: ClientSocket<"instructor"> | undefined;
   private shadowed: { learnerId: string; stream: TerminalStream } | undefined;
 
   constructor(
@@ -47,7 +41,7 @@ export class DashboardConnection {
   async start(): Promise<void> {
     const first = await this.token();
     let pending: string | undefined = first.token;
-    const socket: DashboardSocket = io(first.sandboxUrl, {
+    const socket: ClientSocket<"instructor"> = io(first.sandboxUrl, {
       transports: ["websocket"],
       auth: (done) => {
         const use = pending;
@@ -57,12 +51,23 @@ export class DashboardConnection {
       },
     });
     this.socket = socket;
+    // The service said it is restarting (SIGTERM): shown until it answers again.
+    let restarting: string | undefined;
     socket.on("connect", () => {
+      restarting = undefined;
       this.on.connected(true, "Live");
       this.request(EVENTS.workshopWatch, {}).then((snapshot) => this.on.snapshot(snapshot), (error: Error) => this.on.connected(false, error.message));
     });
-    socket.on("disconnect", () => this.on.connected(false, "Connection lost. Reconnecting…"));
-    socket.on("connect_error", () => this.on.connected(false, "Cannot reach the sandbox service. Retrying…"));
+    socket.on("disconnect", (reason) => {
+      this.on.connected(false, restarting ?? "Connection lost. Reconnecting…");
+      // A server-side disconnect (the service stopping cleanly) is not retried by socket.io on its own.
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", () => this.on.connected(false, restarting ?? "Cannot reach the sandbox service. Retrying…"));
+    socket.on(EVENTS.serviceRestarting, () => {
+      restarting = "The platform is restarting; learners' sandboxes are kept and this dashboard reconnects by itself in a moment.";
+      this.on.connected(false, restarting);
+    });
     socket.on(EVENTS.workshopRow, (row) => this.on.row(row));
     socket.on(EVENTS.workshopCounts, (counts) => this.on.counts(counts));
     socket.on(EVENTS.workshopWarmup, (warmup) => this.on.warmup(warmup));
@@ -115,28 +120,11 @@ export class DashboardConnection {
     return this.request(EVENTS.workshopEnd, {});
   }
 
-  private async token(): Promise<{ token: string; sandboxUrl: string }> {
-    const response = await fetch(`/api/workshops/${this.workshopId}/dashboard-token`, { method: "POST" });
-    const body = (await response.json().catch(() => ({}))) as { token?: string; sandboxUrl?: string; error?: string };
-    if (!response.ok || !body.token || !body.sandboxUrl) throw new Error(body.error ?? "The dashboard could not be opened. Reload the page.");
-    return { token: body.token, sandboxUrl: body.sandboxUrl };
+  private token() {
+    return fetchSocketToken(`/api/workshops/${this.workshopId}/dashboard-token`);
   }
 
-  private request<E extends keyof DashboardClientEvents>(event: E, payload: Parameters<DashboardClientEvents[E]>[0]): Promise<AckValue<E>> {
-    const socket = this.socket;
-    if (!socket?.connected) return Promise.reject(new Error("Not connected to the sandbox service. Wait a moment and try again."));
-    return new Promise((resolve, reject) => {
-      // socket.io's typings cannot follow a generic event name through timeout().emit.
-      const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
-        emit(event: string, payload: unknown, ack: (error: Error | null, result: Ack<AckValue<E>>) => void): void;
-      };
-      timed.emit(event, payload, (error, result) => {
-        if (error) return reject(new Error("The sandbox service did not answer. Try again."));
-        if (result.ok) resolve(result.value);
-        else reject(new Error(result.error.message));
-      });
-    });
+  private request<E extends RequestName<"instructor">>(event: E, payload: RequestPayload<E>): Promise<Reply<E>> {
+    return request(this.socket, event, payload);
   }
 }
-
-type AckValue<E extends keyof DashboardClientEvents> = Parameters<Parameters<DashboardClientEvents[E]>[1]>[0] extends Ack<infer T> ? T : never;

@@ -23,7 +23,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../shared/config";
+import { loadServiceConfig } from "../../shared/config";
 import { loadLessons, stepsNeededBefore, type Lesson } from "../../shared/lessons/loader";
 import type { LessonStep, StepVariant } from "../../shared/lessons/schema";
 import { CheckRunner } from "../../sandbox-service/src/checks/check-runner";
@@ -35,7 +35,7 @@ import { instanceSelector } from "../../sandbox-service/src/sessions/identity";
 import { PlatformRegistry } from "../../sandbox-service/src/registry/platform-registry";
 
 const lessons: Lesson[] = await loadLessons();
-const config = loadConfig({
+const config = loadServiceConfig({
   ...process.env,
   DOJO_SECRET: "lesson-tests-secret-0123456789abcdef",
   DOJO_INSTANCE: `lessons-${randomBytes(3).toString("hex")}`,
@@ -44,7 +44,8 @@ const config = loadConfig({
   SANDBOX_DOCKER_POOL_SIZE: "0",
 });
 const engine = new DockerEngine(config.DOCKER_HOST);
-const checks = new CheckRunner(engine, null, silentLogger);
+// The learner's limits: a check that needs longer than learners get fails here too.
+const checks = new CheckRunner(engine, null, silentLogger, { timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000, maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS });
 let service: RunningService;
 
 /** A solve may pull and build; longer than this, something is stuck. */

@@ -1,6 +1,6 @@
 /** Instructor-only pages and routes: who is asking, and whether they may. */
 import { redirect } from "next/navigation";
-import type { Account } from "../../shared/db/accounts";
+import type { Account } from "../data/accounts";
 import { currentAccount } from "./session";
 
 /** The signed-in instructor; sends anyone signed out to sign in first, and gives null for a learner account. */

@@ -4,10 +4,11 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
-import { accountOfSession, type Account } from "../../shared/db/accounts";
+import { accountOfSession, type Account } from "../data/accounts";
+import { SESSION_COOKIE } from "../../shared/cookies";
 import { db } from "../db";
 
-export const SESSION_COOKIE = "dojo_session";
+export { SESSION_COOKIE };
 export const SESSION_DAYS = 30;
 
 export function newSessionToken(): string {

@@ -4,7 +4,7 @@
  * form with an error code.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { config } from "../../shared/config";
+import { webConfig } from "../../shared/config";
 import { readLearnerCookie } from "../../shared/token";
 import { LEARNER_COOKIE } from "../learner";
 import type { FormErrorCode } from "./messages";
@@ -35,7 +35,7 @@ export async function handleForm(request: NextRequest, formPage: string, handle:
     return typeof value === "string" ? value : "";
   };
   const cookie = request.cookies.get(LEARNER_COOKIE)?.value;
-  const learner = cookie ? readLearnerCookie(cookie, config().DOJO_SECRET) : null;
+  const learner = cookie ? readLearnerCookie(cookie, webConfig().DOJO_SECRET) : null;
   const secure = request.nextUrl.protocol === "https:";
   if (cookie && !learner) {
     const response = back(request, formPage, "forged-learner", {});

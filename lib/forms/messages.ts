@@ -3,7 +3,7 @@
  * sentence on the page. Codes (not sentences) travel in the URL, so nobody can craft a
  * link that makes this site display text of their choosing.
  */
-import { MAX_FAILURES_PER_EMAIL, SIGN_IN_WINDOW_MINUTES } from "../auth/sign-in-limit";
+import { GUESS_WINDOW_MINUTES, SIGN_IN_PER_EMAIL } from "../attempt-limits";
 
 export const FORM_ERRORS = {
   "invalid-email": "That does not look like an email address.",
@@ -12,7 +12,9 @@ export const FORM_ERRORS = {
   "email-taken": "There is already an account with that email address. Sign in instead.",
   "instructor-code": "The instructor sign-up code is wrong. Ask whoever runs this platform for it.",
   "wrong-credentials": "The email or the password is wrong.",
-  "too-many-attempts": `Too many failed sign-ins (${MAX_FAILURES_PER_EMAIL} in ${SIGN_IN_WINDOW_MINUTES} minutes). Wait ${SIGN_IN_WINDOW_MINUTES} minutes and try again.`,
+  "too-many-attempts": `Too many failed sign-ins (${SIGN_IN_PER_EMAIL.max} in ${GUESS_WINDOW_MINUTES} minutes). Wait ${GUESS_WINDOW_MINUTES} minutes and try again.`,
+  "too-many-instructor-codes": `Too many wrong instructor sign-up codes were tried from your network. Wait ${GUESS_WINDOW_MINUTES} minutes and try again, with the code from whoever runs this platform.`,
+  "too-many-join-codes": `Too many wrong workshop codes were tried from your network. Wait ${GUESS_WINDOW_MINUTES} minutes and try again, or open the join link your instructor shares.`,
   "cross-site": "This form was sent from another website, so it was ignored. Use the form on this page.",
   "name-empty": "A display name cannot be empty.",
   "name-too-long": "A display name can be at most 40 characters long.",

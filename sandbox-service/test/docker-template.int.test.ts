@@ -7,6 +7,7 @@ import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningService } from "../src/service";
 import { containersOf, readyLearner, removeInstance, startService, testConfig } from "./support/harness";
+import { portGet } from "./support/port-client";
 
 type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
 
@@ -69,33 +70,34 @@ describe("docker sandboxes", () => {
   });
 
   it("open a port in the browser through the platform, for their learner only", async () => {
-    const link = await alice.request<{ path: string }>("sandbox:port-link", { port: 5000 });
+    const link = await alice.request<{ url: string }>("sandbox:port-link", { port: 5000 });
     expect(link.ok).toBe(true);
-    const path = link.ok ? link.value.path : "";
-    const base = `http://127.0.0.1:${service.port}`;
-    const prefix = path.slice(0, path.indexOf("?"));
+    const url = link.ok ? link.value.url : "";
+    const origin = new URL(url).origin;
+    expect(origin).toBe(`http://${alice.sandbox.id.slice(0, 12)}-5000.ports.localhost:${service.port}`);
 
     // Without the grant or its cookie: refused, in a sentence.
-    const stranger = await fetch(`${base}${prefix}`);
+    const stranger = await portGet(`${origin}/`);
     expect(stranger.status).toBe(403);
-    expect(await stranger.text()).toContain("Open it with the link on your lesson page");
+    expect(stranger.body).toContain("Open it with the link on your lesson page");
 
-    // The grant becomes a cookie for this sandbox and port, and a redirect to the clean address.
-    const granted = await fetch(`${base}${path}`, { redirect: "manual" });
+    // The grant becomes a cookie for this origin, and a redirect to the clean address.
+    const granted = await portGet(url);
     expect(granted.status).toBe(302);
-    expect(granted.headers.get("location")).toBe(prefix);
-    const cookie = granted.headers.get("set-cookie")!.split(";")[0]!;
-    const page = await fetch(`${base}${prefix}`, { headers: { cookie } });
+    expect(granted.headers.location).toBe("/");
+    const cookie = granted.headers["set-cookie"]![0]!.split(";")[0]!;
+    const page = await portGet(`${origin}/`, { cookie });
     expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/^Hello from a container!/);
+    expect(page.body).toMatch(/^Hello from a container!/);
 
     // The cookie opens this port of this sandbox and nothing else; nothing listening is said in a sentence.
-    expect((await fetch(`${base}${prefix.replace("/5000", "/5001")}`, { headers: { cookie } })).status).toBe(403);
-    const nothing = await alice.request<{ path: string }>("sandbox:port-link", { port: 5999 });
-    const grant5999 = await fetch(`${base}${nothing.ok ? nothing.value.path : ""}`, { redirect: "manual" });
-    const refused = await fetch(`${base}${grant5999.headers.get("location")}`, { headers: { cookie: grant5999.headers.get("set-cookie")!.split(";")[0]! } });
+    expect((await portGet(`${origin.replace("-5000.", "-5001.")}/`, { cookie })).status).toBe(403);
+    const nothing = await alice.request<{ url: string }>("sandbox:port-link", { port: 5999 });
+    const url5999 = nothing.ok ? nothing.value.url : "";
+    const grant5999 = await portGet(url5999);
+    const refused = await portGet(`${new URL(url5999).origin}/`, { cookie: grant5999.headers["set-cookie"]![0]!.split(";")[0]! });
     expect(refused.status).toBe(502);
-    expect(await refused.text()).toContain("Nothing answers on port 5999 in your sandbox");
+    expect(refused.body).toContain("Nothing answers on port 5999 in your sandbox");
   });
 
   it("show each learner only their own containers", async () => {
@@ -138,16 +140,16 @@ describe("docker sandboxes", () => {
       // Nested images and containers live inside the sandbox's own file system, which the host's
       // engine limits (btrfs quota): writing past SANDBOX_DOCKER_DISK_MB from a nested container fails…
       const fill = await carol.run(
-        `docker run --rm busybox dd if=/dev/zero of=/fill bs=1M count=${config.SANDBOX_DOCKER_DISK_MB + 200} 2>&1 | tail -n 3`,
+        `docker run --rm busybox dd if=/dev/zero of=/fill bs=1M oflag=direct count=${config.SANDBOX_DOCKER_DISK_MB + 200} 2>&1 | tail -n 3`,
         120_000,
       );
       expect(fill).toMatch(/Disk quota exceeded/i);
       // …the learner is told what happened and what to do…
       await carol.waitForNotice(/used all of its \d+ MiB of disk \(files, images and containers together\)/);
       // …and neighbours keep working.
-      expect(await bob.run("docker run --rm busybox echo still-fine")).toBe("still-fine");
+      expect(await bob.run("docker pull -q busybox >/dev/null; docker run --rm busybox echo still-fine")).toBe("still-fine");
       // The nested container's space came back with its removal.
-      expect(await carol.run("dd if=/dev/zero of=/root/after bs=1M count=10 2>&1 >/dev/null && echo wrote")).toBe("wrote");
+      expect(await carol.run("dd if=/dev/zero of=/root/after bs=1M count=10 >/dev/null 2>&1 && echo wrote")).toBe("wrote");
     } finally {
       carol.close();
     }

@@ -2,11 +2,12 @@
  * The real service process killed with SIGKILL mid-session: after a restart learners get
  * their sandboxes back, and nothing of ours is left over.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../shared/db/migrate";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
 import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, testConfig } from "./support/harness";
+import { startServiceProcess } from "./support/service-process";
 
 const config = testConfig();
 const port = 40_000 + Math.floor(Math.random() * 10_000);
@@ -25,21 +26,15 @@ afterAll(async () => {
 });
 
 async function startProcess(): Promise<ChildProcess> {
-  // node itself (not npx), so SIGKILL hits the service and not a wrapper.
-  const child = spawn(process.execPath, ["--import", "tsx", "sandbox-service/src/main.ts"], {
-    env: { ...process.env, DOJO_SECRET: SECRET, DOJO_INSTANCE: config.DOJO_INSTANCE, SANDBOX_PORT: String(port), SANDBOX_POOL_SIZE: "1", SANDBOX_DOCKER_POOL_SIZE: "0", DATABASE_URL: database.url },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { child } = await startServiceProcess({
+    DOJO_SECRET: SECRET,
+    DOJO_INSTANCE: config.DOJO_INSTANCE,
+    SANDBOX_PORT: String(port),
+    SANDBOX_POOL_SIZE: "1",
+    SANDBOX_DOCKER_POOL_SIZE: "0",
+    DATABASE_URL: database.url,
   });
   children.push(child);
-  await new Promise<void>((resolve, reject) => {
-    let log = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes("sandbox service listening")) resolve();
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`service exited (${code}):\n${log}`)));
-  });
   return child;
 }
 

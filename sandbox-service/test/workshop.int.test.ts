@@ -4,47 +4,22 @@
  * removes the sandboxes — and nobody gets at a workshop that is not theirs.
  */
 import { randomUUID } from "node:crypto";
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "../../shared/db/accounts";
+import { createAccount } from "../../lib/data/accounts";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { migrate } from "../../shared/db/migrate";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
-import type { Config } from "../../shared/config";
-import { EVENTS, type Ack, type DashboardCounts, type DashboardRow, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
+import type { ServiceConfig } from "../../shared/config";
+import { EVENTS, type DashboardSnapshot, type WorkshopMessageEvent } from "../../shared/protocol";
 import { signInstructorToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
-import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, testConfig, type TestLearner } from "./support/harness";
+import { containersOf, newLearnerId, readyLearner, removeInstance, SECRET, startService, TestInstructor, testConfig, type TestLearner } from "./support/harness";
 
 // A quick lesson on the light `shell` template, with a step whose solve is one command.
 const LESSON = "start-here";
 const STEP = "save-hostname";
 const SOLVE = "hostname > ~/hostname.txt";
-
-class TestInstructor {
-  readonly socket: Socket;
-  readonly rows: DashboardRow[] = [];
-  readonly counts: DashboardCounts[] = [];
-  readonly ended: string[] = [];
-  shadowOutput = "";
-
-  constructor(port: number, token: string) {
-    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth: { instructorToken: token }, reconnection: false, forceNew: true });
-    this.socket.on(EVENTS.workshopRow, (row: DashboardRow) => this.rows.push(row));
-    this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
-    this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
-    this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
-  }
-
-  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
-    return this.socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
 
 function instructorToken(owner: string, workshop: string): string {
   return signInstructorToken({ sub: owner, workshop, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET);
@@ -62,7 +37,7 @@ type ReadyLearner = Awaited<ReturnType<typeof readyLearner>>;
  * A real service on a fresh, migrated SQLite database for one describe block: `seed` fills
  * the database before the service starts; learners pushed to `learners` are closed after.
  */
-function useServiceWithDatabase(config: Config, seed: (db: Database) => Promise<void> = async () => {}) {
+function useServiceWithDatabase(config: ServiceConfig, seed: (db: Database) => Promise<void> = async () => {}) {
   let database: TestDatabase;
   const fixture = { db: undefined as unknown as Database, service: undefined as unknown as RunningService, learners: [] as ReadyLearner[] };
   beforeAll(async () => {
@@ -192,6 +167,10 @@ describe("workshops", () => {
     const ended: string[] = [];
     adaLearner.socket.on(EVENTS.workshopEnded, ({ message }) => ended.push(message));
     const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    // A second dashboard is watching Grace when the workshop ends.
+    const watcher = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    expect((await watcher.request(EVENTS.workshopWatch, {})).ok).toBe(true);
+    expect((await watcher.request(EVENTS.workshopShadow, { learnerId: grace })).ok).toBe(true);
     const result = await instructor.request<{ removed: number }>(EVENTS.workshopEnd, {});
     expect(result).toEqual({ ok: true, value: { removed: 2 } });
     const left = (await containersOf(config.DOJO_INSTANCE)).map((c) => c.id);
@@ -203,6 +182,26 @@ describe("workshops", () => {
     await expect.poll(() => adaLearner.ended.map((e) => e.reason)).toEqual(["workshop-ended"]);
     expect((await fixture.db.workshop.findUnique({ where: { id: workshop.id } }))?.endedAt).not.toBeNull();
     expect(await instructor.request(EVENTS.workshopAnnounce, { text: "anyone?" })).toMatchObject({ ok: false, error: { message: "This workshop has ended." } });
+    // The watching dashboard is told, in a sentence, and hears of the end itself.
+    await expect.poll(() => watcher.shadowEnded).toEqual(["The workshop has ended, so watching has stopped."]);
+    await expect.poll(() => watcher.ended).toEqual(["This workshop has ended."]);
+    instructor.close();
+    watcher.close();
+  });
+
+  it("lets nobody watch a learner of an ended workshop, even one who opens the lesson again with a token from before the end", async () => {
+    // Ada's page reconnects with a token signed while the workshop ran (it still names it).
+    const returning = await readyLearner(fixture.service.port, { sub: ada, lesson: LESSON, workshop: workshop.id });
+    learners.push(returning);
+    returning.type("echo private-$((6*7))\r");
+    await returning.waitFor("private-42");
+    // The instructor's dashboard token is still valid for a few minutes.
+    const instructor = new TestInstructor(fixture.service.port, instructorToken(owner, workshop.id));
+    const refused = await instructor.request(EVENTS.workshopShadow, { learnerId: ada });
+    expect(refused).toEqual({ ok: false, error: { code: "forbidden", message: "This workshop has ended, so its learners' terminals can no longer be watched." } });
+    expect(instructor.shadowOutput).toBe("");
+    // A refusal, not a dropped connection: the dashboard still answers.
+    expect((await instructor.request(EVENTS.workshopWatch, {})).ok).toBe(true);
     instructor.close();
   });
 });

@@ -41,4 +41,34 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("migrations on %s", (p
       await after.close();
     }
   });
+
+  it("carry recent failed sign-ins over into the attempts every limit counts, so an upgrade does not reset a guesser's count", async () => {
+    const database: TestDatabase = await freshDatabase(provider);
+    cleanups.push(database.drop);
+    const names = readdirSync(path.join(MIGRATIONS_DIR, provider)).sort();
+    const attempts = names.findIndex((name) => name.endsWith("_attempts"));
+    const before = mkdtempSync(path.join(tmpdir(), "dojo-migrations-"));
+    cleanups.push(async () => rmSync(before, { recursive: true, force: true }));
+    for (const name of names.slice(0, attempts)) cpSync(path.join(MIGRATIONS_DIR, provider, name), path.join(before, provider, name), { recursive: true });
+    await migrate(database.url, before);
+    const sql = await connect(database.url);
+    try {
+      await sql.query('INSERT INTO "SignInFailure" ("email", "ip") VALUES ($1, $2)', ["ada@example.org", "192.0.2.1"]);
+    } finally {
+      await sql.close();
+    }
+
+    expect(await migrate(database.url)).toEqual(names.slice(attempts));
+
+    const after = await connect(database.url);
+    try {
+      const rows = await after.query<{ kind: string; key: string }>('SELECT "kind", "key" FROM "Attempt" ORDER BY "kind"');
+      expect(rows).toEqual([
+        { kind: "sign-in-address", key: "192.0.2.1" },
+        { kind: "sign-in-email", key: "ada@example.org" },
+      ]);
+    } finally {
+      await after.close();
+    }
+  });
 });

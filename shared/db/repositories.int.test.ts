@@ -1,7 +1,7 @@
 /** The repositories against real databases: the same suite on a SQLite file and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "./client";
-import { recordLearnerSeen, setDisplayName } from "./learners";
+import { recordLearnerSeen, setDisplayName } from "../../lib/data/learners";
 import { migrate } from "./migrate";
 import { passedSteps, recordStepPassed } from "./progress";
 import { recentSandboxEvents, recordSandboxEvent } from "./sandbox-events";

@@ -1,7 +1,8 @@
-/** The sandbox service's log of what happened to sandboxes (created, claimed, removed and why). */
+/** The sandbox service's log of what happened to sandboxes (created, claimed, paused and resumed, removed and why). */
 import type { Database } from "./client";
 
-export type SandboxEventKind = "created" | "claimed" | "removed";
+/** "paused": frozen for keeping the machine busy with nobody attached (reason: pids or cpu); "resumed": thawed by a visit. */
+export type SandboxEventKind = "created" | "claimed" | "paused" | "resumed" | "removed";
 
 export interface SandboxEventInput {
   kind: SandboxEventKind;

@@ -1,7 +1,7 @@
 /** Workshops, joining and messages, on a SQLite file and on PostgreSQL. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount } from "./accounts";
+import { createAccount } from "../../lib/data/accounts";
 import { createDatabase, type Database } from "./client";
 import { migrate } from "./migrate";
 import { recordStepPassed } from "./progress";

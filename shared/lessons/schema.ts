@@ -1,5 +1,6 @@
 /** The frontmatter every lesson must have. A lesson that does not match fails the build. */
 import { z } from "zod";
+import { stepIdSchema } from "../ids";
 import { TEMPLATE_NAMES } from "../templates";
 
 /**
@@ -19,7 +20,7 @@ const variantSchema = z
 
 const stepSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, "lowercase letters, digits and '-'"),
+    id: stepIdSchema,
     title: z.string().min(3).max(120),
     /** Shell script run in the sandbox; exit status 0 means the step is done. */
     check: z.string().min(1),

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { FormError } from "@/components/forms/FormError";
 import { formErrorMessage } from "@/lib/forms/messages";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Create an account" };
@@ -11,7 +11,7 @@ type Search = Promise<{ error?: string; email?: string; role?: string; next?: st
 
 export default async function SignUpPage({ searchParams }: { searchParams: Search }) {
   const { error, email, role, next } = await searchParams;
-  const codeRequired = config().INSTRUCTOR_SIGNUP_CODE !== undefined;
+  const codeRequired = webConfig().INSTRUCTOR_SIGNUP_CODE !== undefined;
   return (
     <main className="narrow">
       <h1>Create an account</h1>

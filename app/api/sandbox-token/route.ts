@@ -1,28 +1,35 @@
 /**
  * POST { lesson } → { token, sandboxUrl, expiresAt }: a short-lived token that lets this
  * browser open its learner's sandbox for that lesson. Called on every (re)connect.
+ * Tokens for learners without an account are limited per client address (a client that
+ * drops its cookie gets a new learner, with sandboxes of its own, each time).
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { findLesson } from "@/shared/lessons/loader";
+import { attemptLimits, takeAttempt } from "@/lib/attempt-limits";
+import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { identifyLearner, LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { recordLearnerSeen } from "@/shared/db/learners";
+import { accountIdOfLearner } from "@/lib/data/accounts";
+import { isTransientDatabaseError } from "@/shared/db/errors";
+import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
+import { placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
 
 const requestSchema = z.object({ lesson: z.string().max(64) });
 
-function refuse(status: number, error: string) {
-  return NextResponse.json({ error }, { status });
+function refuse(status: number, error: string, headers?: Record<string, string>) {
+  return NextResponse.json({ error }, { status, headers });
 }
 
 export async function POST(request: NextRequest) {
-  const settings = config();
+  const settings = webConfig();
 
   // validate the body
   const body = requestSchema.safeParse(await request.json().catch(() => null));
@@ -41,17 +48,53 @@ export async function POST(request: NextRequest) {
     return response;
   }
 
-  await recordLearnerSeen(db(), learner.id);
-  // in a workshop that teaches this lesson, the sandbox reports to its dashboard
-  const workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+  // in a workshop that teaches this lesson, the sandbox reports to its dashboard; anonymous
+  // learners outside a workshop get a limited number of tokens per client address; record the visit
+  let workshop: Awaited<ReturnType<typeof workshopForLesson>> = null;
+  try {
+    workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+    const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
+    if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
+      return refuse(
+        429,
+        "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
+        { "retry-after": "60" },
+      );
+    }
+    await recordLearnerSeen(db(), learner.id);
+  } catch (error) {
+    if (!isTransientDatabaseError(error)) throw error;
+    // The database is away for a moment (a restart). A learner we know gets back to their
+    // sandbox (without the workshop link or the count until their next reconnect); a new
+    // one waits, since nothing they pass could be recorded without their row.
+    if (learner.kind !== "known") {
+      return refuse(503, "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying.");
+    }
+  }
 
-  // sign the token
+  // place the sandbox on an agent (the one holding it, else the least loaded live one)
+  let placement: Placement | null = null;
+  try {
+    placement = await placeLearner(db(), learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS);
+  } catch (error) {
+    // The database is away: the agent on this page's host (one machine) is the best guess.
+    if (!isTransientDatabaseError(error)) throw error;
+  }
+
+  // sign the token, for that agent only
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
   const token = signSandboxToken(
-    { sub: learner.id, lesson: lesson.meta.slug, template: lesson.meta.template, exp, ...(workshop ? { workshop: workshop.id } : {}) },
+    {
+      sub: learner.id,
+      lesson: lesson.meta.slug,
+      template: lesson.meta.template,
+      exp,
+      ...(placement ? { agent: placement.agentId } : {}),
+      ...(workshop ? { workshop: workshop.id } : {}),
+    },
     settings.DOJO_SECRET,
   );
-  const sandboxUrl = sandboxUrlOf(request);
+  const sandboxUrl = placement?.publicUrl ?? sandboxUrlOf(request);
   const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;

@@ -20,6 +20,7 @@ import { withService } from "../bench-context";
 import type { ServiceProcess } from "../service-process";
 import { sleep } from "../timing";
 import { connectLearners } from "./learners";
+import type { TemplateName } from "../../../shared/templates";
 
 export interface IdleMemoryFigures {
   sandboxes: number;
@@ -87,7 +88,7 @@ export interface IdleSandboxOptions {
   /** Prefix of the progress lines. */
   label: string;
   /** The learners' sandbox template; default shell. */
-  template?: string;
+  template?: TemplateName;
   /** Learners connecting at once; default 10. */
   batch?: number;
   /** SANDBOX_DOCKER_POOL_SIZE of the service; unset: the service's default. */

@@ -1,10 +1,11 @@
 /** Groups of simulated platform learners. */
 import { connectDojoLearner, type DojoLearner } from "../../peers/dojo-client";
+import type { TemplateName } from "../../../shared/templates";
 import type { BenchContext } from "../bench-context";
 import { mapLimit } from "../timing";
 
 /** Connects `count` new learners at once (to sandboxes of `template`, default shell); if any fails, closes the others and throws. */
-export async function connectLearners(ctx: BenchContext, url: string, count: number, template?: string): Promise<DojoLearner[]> {
+export async function connectLearners(ctx: BenchContext, url: string, count: number, template?: TemplateName): Promise<DojoLearner[]> {
   const settled = await Promise.allSettled(Array.from({ length: count }, () => connectDojoLearner({ url, secret: ctx.secret, template })));
   const connected = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
   const failure = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");

@@ -1,11 +1,17 @@
 /** SandboxEngine on a Docker Engine, through dockerode. */
 import Docker from "dockerode";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
 import { delegateCgroups } from "./cgroup-delegation";
 import {
+  EngineError,
   EngineUnavailableError,
+  ImageMissingError,
+  QuotaExceededError,
+  SandboxGoneError,
+  SandboxNotRunningError,
   type EngineFacts,
   type ArchiveEntry,
   type FileRead,
@@ -14,6 +20,7 @@ import {
   type ContainerInfo,
   type ContainerSpec,
   type ContainerState,
+  type ContainerUsage,
   type RunResult,
   type RunSpec,
   type SandboxEngine,
@@ -29,21 +36,87 @@ function isUnreachable(error: unknown): boolean {
   return typeof code === "string" && UNREACHABLE_CODES.has(code);
 }
 
-function statusCode(error: unknown): number | undefined {
-  const code = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === "number" ? code : undefined;
+/** Something Docker says it cannot find that is not a container or an image: a path in an archive request, an exec, a volume. */
+class NotFound extends EngineError {}
+/** A 409 other than "not running": a removal already in progress, a name in use, a volume in use. */
+class Conflict extends EngineError {}
+
+/**
+ * Docker's answer as one of the engine's errors (errors.ts). The one place that reads
+ * dockerode's shapes: a connection error code, `statusCode`, and the message Docker sends
+ * (in `json.message`), whose wording is what tells a container from a path or an image.
+ */
+export function translate(error: unknown): Error {
+  if (error instanceof EngineError) return error;
+  if (isUnreachable(error)) return new EngineUnavailableError(error);
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const message = dockersOwnWords(error);
+  const options = { cause: error };
+  if (/no such image|pull access denied/i.test(message)) return new ImageMissingError(message, options);
+  if (status === 404 && /no such container/i.test(message)) return new SandboxGoneError(message, options);
+  if (status === 404) return new NotFound(message, options);
+  if (status === 409 && /is not running|is paused|is restarting/i.test(message)) return new SandboxNotRunningError(message, options);
+  if (status === 409) return new Conflict(message, options);
+  if (/quota exceeded|no space left on device/i.test(message)) return new QuotaExceededError(message, options);
+  return new EngineError(message, options);
 }
 
-/** Runs a Docker call, turning "engine not there" into EngineUnavailableError. */
+/**
+ * What Docker itself said: its JSON body's message, else the part of dockerode's message
+ * after its own label ("(HTTP code 404) no such container - Could not find the file…"; the
+ * label is per endpoint and says "no such container" for any 404 of the archive API).
+ */
+function dockersOwnWords(error: unknown): string {
+  const body = (error as { json?: { message?: unknown } } | null)?.json?.message;
+  if (typeof body === "string") return body;
+  const text = String((error as Error | null)?.message ?? error);
+  const labelled = /^\(HTTP code \d+\) [^-]*- ?(.*)$/s.exec(text);
+  return labelled ? labelled[1]!.trim() : text;
+}
+
+/** Runs a Docker call; any failure comes out as one of the engine's errors. */
 async function call<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw isUnreachable(error) ? new EngineUnavailableError(error) : error;
+    throw translate(error);
   }
 }
 
 const MAX_RUN_OUTPUT = 64 * 1024;
+
+/** The environment variable that marks the processes of one run() (see killMarked). */
+const RUN_MARK = "DOJO_RUN";
+/**
+ * How long the killer of a timed-out run may take. It reads /proc once per round, and a
+ * sandbox holds at most its pids limit of processes; past this the run is reported anyway
+ * and whatever survived keeps running (it costs the sandbox, never the service).
+ */
+const KILL_TIMEOUT_MS = 10_000;
+/**
+ * bash, run as `bash -c KILL_MARKED kill-marked DOJO_RUN=<id>`: stops (SIGSTOP) every
+ * process whose environment holds the mark, so none can fork further, then kills them
+ * all; again until a round finds none, since children forked between the reading of
+ * /proc and the stop carry the mark too. Only bash builtins in the loop: a sandbox at its
+ * pids limit may have no room for another process. The killer's own environment does not
+ * hold the mark (it comes as an argument).
+ */
+const KILL_MARKED = `
+mark=$1
+for round in 1 2 3 4 5 6 7 8 9 10; do
+  found=()
+  for dir in /proc/[0-9]*; do
+    pid=\${dir#/proc/}
+    [[ $pid == "$$" ]] && continue
+    while IFS= read -r -d '' variable; do
+      if [[ $variable == "$mark" ]]; then kill -STOP "$pid"; found+=("$pid"); break; fi
+    done 2>/dev/null < "$dir/environ"
+  done 2>/dev/null
+  (( \${#found[@]} )) || exit 0
+  kill -KILL "\${found[@]}" 2>/dev/null
+done
+exit 1
+`;
 
 /** A writable sink that keeps the first MAX_RUN_OUTPUT bytes. */
 function capped(): { sink: PassThrough; text: () => string } {
@@ -148,11 +221,17 @@ export class DockerEngine implements SandboxEngine {
 
   facts(): Promise<EngineFacts> {
     this.knownFacts ??= call(() => this.docker.info()).then(
-      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean }) => ({
-        userNamespaces: (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns")),
-        storageDriver: info.Driver ?? "unknown",
-        liveRestore: info.LiveRestoreEnabled === true,
-      }),
+      (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean; DockerRootDir?: string }) => {
+        const userNamespaces = (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns"));
+        // A remapped engine keeps its data in <data-root>/<uid>.<gid>, named after the root it maps to.
+        const remapped = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "");
+        return {
+          userNamespaces,
+          ...(userNamespaces && remapped ? { remappedRoot: { uid: Number(remapped[1]), gid: Number(remapped[2]) } } : {}),
+          storageDriver: info.Driver ?? "unknown",
+          liveRestore: info.LiveRestoreEnabled === true,
+        };
+      },
       (error: unknown) => {
         // Ask again next time: the engine may come back different (restarted with other options).
         this.knownFacts = undefined;
@@ -194,7 +273,7 @@ export class DockerEngine implements SandboxEngine {
       if (limit) this.diskLimits = true;
       return container;
     } catch (error) {
-      if (!limit || statusCode(error) === 404 || !NO_DISK_LIMITS.test(String((error as Error).message))) throw error;
+      if (!limit || error instanceof ImageMissingError || !NO_DISK_LIMITS.test(String((error as Error).message))) throw error;
       this.diskLimits = false;
       return this.create(spec);
     }
@@ -210,7 +289,7 @@ export class DockerEngine implements SandboxEngine {
         labels: info.Config.Labels ?? {},
       };
     } catch (error) {
-      if (statusCode(error) === 404) return null;
+      if (error instanceof SandboxGoneError) return null;
       throw error;
     }
   }
@@ -235,8 +314,8 @@ export class DockerEngine implements SandboxEngine {
         await call(() => this.docker.getVolume(volume.Name).remove());
         removed++;
       } catch (error) {
-        // 409: a container took it meanwhile; 404: already gone.
-        if (statusCode(error) !== 409 && statusCode(error) !== 404) throw error;
+        // A container took it meanwhile, or it is already gone.
+        if (!(error instanceof Conflict) && !(error instanceof NotFound)) throw error;
       }
     }
     return removed;
@@ -250,9 +329,49 @@ export class DockerEngine implements SandboxEngine {
     try {
       await call(() => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
-      // 404: already gone; 409: removal already in progress. Both mean "it is going away".
-      const status = statusCode(error);
-      if (status === 404 || status === 409) return;
+      // Already gone, or its removal already in progress: both mean "it is going away".
+      if (error instanceof SandboxGoneError || error instanceof Conflict) return;
+      throw error;
+    }
+  }
+
+  async pause(id: string): Promise<void> {
+    try {
+      await call(() => this.docker.getContainer(id).pause());
+    } catch (error) {
+      // Docker answers 409 or 500 depending on the version; the sentence is what is stable.
+      if (/is already paused/i.test(String((error as Error).message))) return;
+      throw error;
+    }
+  }
+
+  async unpause(id: string): Promise<void> {
+    try {
+      await call(() => this.docker.getContainer(id).unpause());
+    } catch (error) {
+      if (/is not paused/i.test(String((error as Error).message))) return;
+      throw error;
+    }
+  }
+
+  async usage(id: string): Promise<ContainerUsage | null> {
+    try {
+      // one-shot: the figures now, instead of Docker waiting a second for a second reading.
+      const stats = await call(() => this.docker.getContainer(id).stats({ stream: false, "one-shot": true }));
+      const pids = stats.pids_stats as { current?: number; limit?: number } | undefined;
+      // A stopped container answers with zeroes and a "read" time of year 1.
+      const readAt = Date.parse(stats.read);
+      if (!(readAt > 0) || pids?.current === undefined) return null;
+      return {
+        readAt,
+        cpuNanos: stats.cpu_stats.cpu_usage.total_usage,
+        onlineCpus: stats.cpu_stats.online_cpus || stats.cpu_stats.cpu_usage.percpu_usage?.length || 1,
+        pids: pids.current,
+        // Docker reports "no limit" as 0 or as the kernel's maximum.
+        pidsLimit: pids.limit && pids.limit < 2 ** 31 ? pids.limit : null,
+      };
+    } catch (error) {
+      if (error instanceof SandboxGoneError) return null;
       throw error;
     }
   }
@@ -295,12 +414,10 @@ export class DockerEngine implements SandboxEngine {
     };
   }
 
-  /** A 404 from the archive API means "no such path" or "no such container": tell them apart. */
+  /** The archive API's "not found" is the path's, unless the container itself is gone. */
   private async missingPath(containerId: string, error: unknown): Promise<null> {
-    if (statusCode(error) !== 404) throw error;
-    if ((await this.inspect(containerId)) === null) {
-      throw Object.assign(new Error(`No such container: ${containerId}`), { statusCode: 404, cause: error });
-    }
+    if (!(error instanceof NotFound)) throw error;
+    if ((await this.inspect(containerId)) === null) throw new SandboxGoneError(`No such container: ${containerId}`, { cause: error });
     return null;
   }
 
@@ -323,6 +440,9 @@ export class DockerEngine implements SandboxEngine {
     } catch (error) {
       return this.missingPath(containerId, error);
     }
+    const root = (await this.facts()).remappedRoot;
+    // Owners as the container sees them (the archive gives host ids under user namespaces).
+    const inContainer = (id: number, base: number | undefined) => (base !== undefined && id >= base ? id - base : id);
     const extract = tar.extract();
     response.pipe(extract);
     response.once("error", (error) => extract.destroy(error));
@@ -337,8 +457,8 @@ export class DockerEngine implements SandboxEngine {
           size,
           mode: (header.mode ?? 0) & 0o7777,
           linkTarget: header.linkname ?? "",
-          uid: header.uid ?? 0,
-          gid: header.gid ?? 0,
+          uid: inContainer(header.uid ?? 0, root?.uid),
+          gid: inContainer(header.gid ?? 0, root?.gid),
           content: undefined,
         };
         if (kind === "file" && size <= maxBytes) {
@@ -371,8 +491,10 @@ export class DockerEngine implements SandboxEngine {
   }
 
   async run(containerId: string, spec: RunSpec): Promise<RunResult> {
+    // Every process the command starts inherits this mark, so a timeout can find them all.
+    const mark = `${RUN_MARK}=${randomBytes(12).toString("hex")}`;
     const exec = await call(() =>
-      this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: spec.env, AttachStdout: true, AttachStderr: true, Tty: false }),
+      this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: [...(spec.env ?? []), mark], AttachStdout: true, AttachStderr: true, Tty: false }),
     );
     const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
     const stdout = capped();
@@ -385,8 +507,37 @@ export class DockerEngine implements SandboxEngine {
       stream.once("error", () => (clearTimeout(timer), resolve(true)));
     });
     stream.destroy();
-    const exitCode = finished ? ((await call(() => exec.inspect())).ExitCode ?? null) : null;
+    if (!finished) {
+      await this.killMarked(containerId, mark);
+      return { exitCode: null, stdout: stdout.text(), stderr: stderr.text() };
+    }
+    const exitCode = (await call(() => exec.inspect())).ExitCode ?? null;
     return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /**
+   * Kills every process in the container whose environment holds `mark`, by a second exec
+   * (Docker has no way to kill an exec). Best effort: a container that is gone has nothing
+   * left to kill.
+   */
+  private async killMarked(containerId: string, mark: string): Promise<void> {
+    try {
+      const exec = await call(() =>
+        this.docker.getContainer(containerId).exec({ Cmd: ["bash", "-c", KILL_MARKED, "kill-marked", mark], AttachStdout: true, AttachStderr: true, Tty: false }),
+      );
+      const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
+      stream.resume();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, KILL_TIMEOUT_MS);
+        const done = () => (clearTimeout(timer), resolve());
+        stream.once("end", done);
+        stream.once("close", done);
+        stream.once("error", done);
+      });
+      stream.destroy();
+    } catch {
+      // The container is gone (nothing left running) or the engine is away (reported by the next call).
+    }
   }
 
   async connect(containerId: string, port: number): Promise<Duplex> {
@@ -423,7 +574,16 @@ export class DockerEngine implements SandboxEngine {
         // The process has exited or the container is gone; the stream's end reports that.
       }
     };
+    const endedBy: TtyProcess["endedBy"] = async () => {
+      try {
+        // Still running: only the connection broke. Not running: the shell exited.
+        return (await call(() => exec.inspect())).Running ? "lost" : "exit";
+      } catch {
+        // Unreachable, or a restarted engine that no longer knows this exec.
+        return "lost";
+      }
+    };
     await resize(spec.size);
-    return { stream, resize };
+    return { stream, resize, endedBy };
   }
 }

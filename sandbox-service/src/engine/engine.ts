@@ -1,7 +1,9 @@
 /**
  * The sandbox driver contract. Everything above this layer (sessions, terminals, the
  * reaper) talks to containers only through this interface; `docker-engine.ts` is the one
- * implementation and the only module in the project that imports dockerode.
+ * implementation and the only module in the project that imports dockerode. Failures are
+ * the classes of errors.ts (EngineUnavailableError, SandboxGoneError, SandboxNotRunningError,
+ * ImageMissingError, QuotaExceededError, else EngineError), never Docker's own shapes.
  */
 import type { Duplex } from "node:stream";
 import type { TerminalSize } from "../../../shared/protocol";
@@ -48,6 +50,11 @@ export interface EngineFacts {
    * only by capabilities, seccomp and namespaces.
    */
   userNamespaces: boolean;
+  /**
+   * With user namespaces: the host uid and gid of containers' root (dockremap's range).
+   * Docker 20.10's archive API reports file owners as host ids; the driver maps them back.
+   */
+  remappedRoot?: { uid: number; gid: number };
   /** Docker's storage driver (btrfs, overlay2, zfs…): where nested engines can keep images. */
   storageDriver: string;
   /** Whether containers keep running while the engine restarts (dockerd --live-restore). */
@@ -64,7 +71,11 @@ export interface TtySpec {
 export interface RunSpec {
   cmd: string[];
   env?: string[];
-  /** Past this the command is abandoned and the result has exitCode null. */
+  /**
+   * Past this the command is killed, with every process it started that is still running
+   * (in the background or in a session of its own too), and the result has exitCode null.
+   * The container's image must have bash (every sandbox image has).
+   */
   timeoutMs: number;
 }
 
@@ -89,6 +100,7 @@ export interface PathStat {
 }
 
 export interface FileRead extends PathStat {
+  /** Owner as the container sees it (not the host's remapped id). */
   uid: number;
   gid: number;
   /** The bytes of a regular file of at most `maxBytes`; undefined for anything else. */
@@ -107,12 +119,36 @@ export interface ArchiveEntry {
   content?: Uint8Array;
 }
 
+/**
+ * What a container is using at one moment (Docker's stats). CPU time is cumulative, so a
+ * rate needs two readings: (cpuNanos₂ − cpuNanos₁) / (readAt₂ − readAt₁) is exact over the
+ * whole interval however far apart they are, not a sample of it.
+ */
+export interface ContainerUsage {
+  /** When the engine read the figures (ms since the epoch, on the engine's clock). */
+  readAt: number;
+  /** CPU time the container has used since it started, in nanoseconds. */
+  cpuNanos: number;
+  /** CPUs the machine has online: a container cannot use more than this whatever its quota. */
+  onlineCpus: number;
+  /** Processes (and threads) in the container now. */
+  pids: number;
+  /** Its process limit; null when it has none. */
+  pidsLimit: number | null;
+}
+
 /** An interactive process with a terminal inside a container. */
 export interface TtyProcess {
   /** Raw terminal bytes both ways. Ends when the process exits or the container goes. */
   stream: Duplex;
   /** Best effort: fails silently once the process has exited. */
   resize(size: TerminalSize): Promise<void>;
+  /**
+   * Once `stream` has ended: whether the process exited ("exit"), or the stream was lost
+   * while it may still run or the engine forgot it ("lost": the engine restarted or is
+   * unreachable). Never rejects.
+   */
+  endedBy(): Promise<"exit" | "lost">;
 }
 
 export interface SandboxEngine {
@@ -139,9 +175,24 @@ export interface SandboxEngine {
   removeUnusedVolumes(labels: Record<string, string>): Promise<number>;
   /** Renames a container (atomically; names are unique per engine). Rejects if it is gone. */
   rename(id: string, name: string): Promise<void>;
-  /** Removes a container and its anonymous volumes, killing it if it runs. Idempotent. */
+  /** Removes a container and its anonymous volumes, killing it if it runs (paused or not). Idempotent. */
   remove(id: string): Promise<void>;
-  /** Runs a command to completion inside a running container, without a TTY (output capped at 64 KiB each). */
+  /**
+   * Freezes every process of a running container (Docker's pause: the cgroup freezer). They
+   * keep their memory and files and use no CPU until unpause; the container's state reads
+   * "paused", and commands cannot be run in it meanwhile (run, openTty and connect reject).
+   * Idempotent; rejects with SandboxGoneError when the container is gone, SandboxNotRunningError when it is stopped.
+   */
+  pause(id: string): Promise<void>;
+  /** Lets a paused container's processes run again. Idempotent (a running container is left as it is). */
+  unpause(id: string): Promise<void>;
+  /** The container's resource use now; null when it does not exist (any more). */
+  usage(id: string): Promise<ContainerUsage | null>;
+  /**
+   * Runs a command to completion inside a running container, without a TTY (output capped
+   * at 64 KiB each). On timeout it resolves only after the command and what it started
+   * have been killed (see RunSpec.timeoutMs).
+   */
   run(containerId: string, spec: RunSpec): Promise<RunResult>;
   /**
    * A byte stream to a TCP port on the container's own loopback, for sandboxes without a
@@ -152,14 +203,14 @@ export interface SandboxEngine {
    * What is at `path` in the container (lstat: a symlink is reported as one, not followed).
    * Symlinks in the *parent* directories are followed, within the container's own root
    * filesystem (Docker's archive API): callers that must not follow them check each parent.
-   * Null when nothing is there. Rejects (statusCode 404) when the container is gone.
+   * Null when nothing is there. Rejects with SandboxGoneError when the container is gone.
    */
   statPath(containerId: string, path: string): Promise<PathStat | null>;
   /**
    * Reads the file at `path` (through Docker's archive API, parents resolved as in
    * statPath). Null when nothing is there. Content is read only for a regular file of at
    * most `maxBytes`; for anything else (directory, symlink, larger file) the result says
-   * what is there and stops reading. Rejects (statusCode 404) when the container is gone.
+   * what is there and stops reading. Rejects with SandboxGoneError when the container is gone.
    */
   readFile(containerId: string, path: string, maxBytes: number): Promise<FileRead | null>;
   /**
@@ -180,9 +231,11 @@ export interface SandboxEngine {
   watchOutOfMemory(labels: Record<string, string>, onOom: (containerId: string) => void): () => void;
 }
 
-/** The engine cannot be reached (not running, socket missing, connection refused). */
-export class EngineUnavailableError extends Error {
-  constructor(cause?: unknown) {
-    super("The Docker engine is not reachable.", { cause });
-  }
-}
+export {
+  EngineError,
+  EngineUnavailableError,
+  ImageMissingError,
+  QuotaExceededError,
+  SandboxGoneError,
+  SandboxNotRunningError,
+} from "./errors";

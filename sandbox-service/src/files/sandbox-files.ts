@@ -26,9 +26,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { FILE_VERSION_NONE, type FileContent, type FileWritten } from "../../../shared/protocol";
-import { EngineUnavailableError, type ArchiveEntry, type SandboxEngine } from "../engine/engine";
+import { EngineUnavailableError, QuotaExceededError, SandboxGoneError, type ArchiveEntry, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { Sandbox } from "../sessions/sandbox";
 import { displayPath, resolveSandboxPath, type SandboxPath } from "./sandbox-path";
 
@@ -146,7 +146,10 @@ export class SandboxFiles {
         await this.engine.writeFiles(sandbox.id, folders.existing, entries);
         const moved = await this.engine.run(sandbox.id, { cmd: ["mv", "-fT", "--", temporaryPath, target.path], timeoutMs: COMMAND_TIMEOUT_MS });
         if (moved.exitCode !== 0) {
-          throw new Error(`mv exited with ${moved.exitCode ?? "a timeout"}: ${moved.stderr.trim() || moved.stdout.trim()}`);
+          const said = moved.stderr.trim() || moved.stdout.trim();
+          // mv's own words are the only sign of a full disk here: a program's output, not Docker's.
+          if (/quota exceeded|no space left on device/i.test(said)) throw new QuotaExceededError(said);
+          throw new Error(`mv exited with ${moved.exitCode ?? "a timeout"}: ${said}`);
         }
       } catch (error) {
         await this.engine.run(sandbox.id, { cmd: ["rm", "-f", "--", temporaryPath], timeoutMs: COMMAND_TIMEOUT_MS }).catch(() => undefined);
@@ -224,14 +227,13 @@ export class SandboxFiles {
     if (error instanceof EngineUnavailableError) {
       return new UserFacingError("engine_unavailable", `The sandbox engine (Docker) is not reachable right now, so ${shown} could not be ${verb === "save" ? "saved" : "read"}.${unchanged} Try again in a moment.`, { cause: error });
     }
-    const message = String((error as { json?: { message?: string } })?.json?.message ?? (error as Error)?.message ?? error);
-    if ((error as { statusCode?: unknown })?.statusCode === 404 && /No such container:/i.test(message)) {
+    if (error instanceof SandboxGoneError) {
       return new UserFacingError("not_found", "Your sandbox is gone (it was removed). Reload the page to start a new one.", { cause: error });
     }
-    if (/quota|no space left/i.test(message)) {
+    if (error instanceof QuotaExceededError) {
       return new UserFacingError("capacity", `Your sandbox's disk is full, so ${shown} could not be saved; it is unchanged. Delete something you no longer need (rm) and save again.`, { cause: error });
     }
-    this.log.error(`could not ${verb} a sandbox file`, { path: target.path, error: message });
+    this.log.error(`could not ${verb} a sandbox file`, { path: target.path, error: String((error as Error)?.message ?? error) });
     return new UserFacingError("sandbox_failed", `${shown} could not be ${verb === "save" ? "saved" : "read"} in your sandbox.${unchanged} Try again in a moment.`, { cause: error });
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import { displayPath, MAX_PATH_BYTES, resolveSandboxPath } from "./sandbox-path";
 
 /** The refusal a learner would read, with its code. */

@@ -8,7 +8,7 @@
  * can act on.
  */
 import path from "node:path";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 
 /** The learner's home in every template (the shell runs as root, in /root). */
 export const HOME = "/root";

@@ -7,11 +7,13 @@
  * Pool sandboxes carry no owner; the manager claims one by renaming it (sessions/identity).
  * After a restart, unclaimed containers are re-adopted into the pool (with a new shell).
  */
+import type { Capacity } from "../sessions/capacity";
+import type { PoolDemand } from "./pool-demand";
 import { randomBytes } from "node:crypto";
 import type { SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
-import type { TemplateRegistry } from "../templates/registry";
+import type { TemplateCatalog } from "../templates/catalog";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import { Terminal } from "../terminal/terminal";
@@ -30,7 +32,7 @@ export interface WarmPoolOptions {
   /** Target number of ready sandboxes per template. */
   sizes: ReadonlyMap<string, number>;
   /** More wanted on top, now (workshops about to start). */
-  extraDemand?: (template: string) => number;
+  demand?: PoolDemand;
   scrollbackBytes: number;
 }
 
@@ -46,13 +48,15 @@ export class WarmPool {
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly templates: TemplateRegistry,
+    private readonly templates: TemplateCatalog,
     private readonly options: WarmPoolOptions,
+    /** Whether one more container fits on the platform now; the pool's own count goes into it. */
+    private readonly capacity: Capacity,
     private readonly log: Logger,
-    /** Whether one more container fits on the platform now. */
-    private readonly hasRoom: () => boolean,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    capacity.countHeld(() => this.size);
+  }
 
   /** Containers the pool holds or is creating (they count toward the platform's capacity). */
   get size(): number {
@@ -90,7 +94,7 @@ export class WarmPool {
   }
 
   target(template: string): number {
-    return (this.options.sizes.get(template) ?? 0) + (this.options.extraDemand?.(template) ?? 0);
+    return (this.options.sizes.get(template) ?? 0) + (this.options.demand?.of(template) ?? 0);
   }
 
   /** Re-adopts an unclaimed running container found after a restart; false if not wanted. */
@@ -139,7 +143,7 @@ export class WarmPool {
 
   private async fillNow(): Promise<void> {
     for (const template of this.options.sizes.keys()) {
-      while (!this.stopped && this.wants(template) && this.hasRoom()) {
+      while (!this.stopped && this.wants(template) && this.capacity.hasRoomToSpare()) {
         try {
           await this.createOne(template);
         } catch (error) {
@@ -184,7 +188,10 @@ export class WarmPool {
   private async startShell(entry: PooledSandbox): Promise<Terminal> {
     const template = this.templates.get(entry.template)!;
     const tty = await this.engine.openTty(entry.id, { ...template.shell, size: INITIAL_SIZE });
-    return new Terminal(tty, INITIAL_SIZE, { scrollbackBytes: this.options.scrollbackBytes });
+    return new Terminal(tty, INITIAL_SIZE, {
+      scrollbackBytes: this.options.scrollbackBytes,
+      reopen: (size) => this.engine.openTty(entry.id, { ...template.shell, size }),
+    });
   }
 
   private add(entry: PooledSandbox): void {

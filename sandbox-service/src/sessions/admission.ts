@@ -6,7 +6,7 @@
  * and the next request already sees it gone: a freed slot is never handed out twice, and
  * several requests can still be admitted and provisioned in parallel.
  */
-import { UserFacingError } from "./errors";
+import { UserFacingError } from "../user-facing-error";
 
 interface Waiter {
   canProceed: () => boolean;

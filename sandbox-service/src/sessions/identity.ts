@@ -13,6 +13,7 @@
  *     dojo-shell-3fa2c1d4                                       unclaimed (warm pool)
  *     dojo-shell-3fa2c1d4.<learner>.<lesson>.<claimed>.<expires> claimed; times in base-36 seconds
  */
+import { ID_PATTERNS } from "../../../shared/ids";
 export const LABELS = {
   managed: "dojo.managed",
   instance: "dojo.instance",
@@ -71,7 +72,9 @@ export function containerName(identity: Pick<SandboxIdentity, "template" | "shor
   return `${base}.${claim.learner}.${claim.lesson}.${seconds36(claim.claimedAt)}.${seconds36(claim.expiresAt)}`;
 }
 
-const NAME = /^dojo-([a-z][a-z0-9-]*)-([a-f0-9]{8})(?:\.([A-Za-z0-9_-]+)\.([a-z0-9][a-z0-9-]*)\.([a-z0-9]+)\.([a-z0-9]+))?$/;
+const NAME = new RegExp(
+  `^dojo-(${ID_PATTERNS.template})-([a-f0-9]{8})(?:\\.(${ID_PATTERNS.learner})\\.(${ID_PATTERNS.lessonSlug})\\.([a-z0-9]+)\\.([a-z0-9]+))?$`,
+);
 
 /** A sandbox's identity from its name and labels, or null when they are not ours or damaged. */
 export function readIdentity(name: string, labels: Record<string, string>): SandboxIdentity | null {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
 import { WarmPool } from "../pool/warm-pool";
-import { createTemplates } from "../templates/registry";
-import { UserFacingError } from "./errors";
+import { createTemplates } from "../templates/catalog";
+import { UserFacingError } from "../user-facing-error";
+import { Capacity } from "./capacity";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
 import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
@@ -15,34 +16,36 @@ const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "start-here", templ
 const other = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 const noProgress = () => {};
 
-function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number } = {}, engine = new FakeEngine()) {
+function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number; maxTotal?: number } = {}, engine = new FakeEngine()) {
   const clock = { now: Date.UTC(2026, 10, 27, 12) };
-  const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
+  const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
-  let manager: SandboxManager | undefined;
+  const capacity = new Capacity(overrides.maxTotal ?? 100);
   const pool = new WarmPool(
     engine,
     templates,
     { instance: "unit", sizes: new Map([["shell", overrides.poolSize ?? 0]]), scrollbackBytes: 1024 },
+    capacity,
     silentLogger,
-    () => manager!.hasRoom() && manager!.queueLength === 0,
     () => clock.now,
   );
-  manager = new SandboxManager(
+  const manager = new SandboxManager(
     engine,
     templates,
     pool,
+    capacity,
     {
       instance: "unit",
       idleTimeoutMs: 15 * MINUTE,
       maxLifetimeMs: 120 * MINUTE,
       scrollbackBytes: 1024,
       reapGraceMs: MINUTE,
-      maxTotal: 100,
       maxPerLearner: 3,
       expiryWarningMs: 5 * MINUTE,
       extensionMs: 30 * MINUTE,
       maxExtensions: 2,
+      maxTerminals: 8,
+      resetsPerMinute: 3,
       ...overrides,
     },
     silentLogger,
@@ -122,6 +125,38 @@ describe("SandboxManager: ownership", () => {
     ]);
     expect(a).toBe(b);
     expect(engine.ttys).toHaveLength(1);
+  });
+
+  it("refuses a terminal past the limit, even when a flood of opens arrives at once, and makes room when one exits", async () => {
+    const { engine, manager } = setup({ maxTerminals: 3 });
+    const sandbox = await manager.open(owner, noProgress);
+    const size = { cols: 80, rows: 24 };
+    const answers = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => manager.openTerminal(sandbox, `t${i}`, size)));
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(3);
+    const refusal = answers.find((a) => a.status === "rejected") as PromiseRejectedResult;
+    expect(refusal.reason).toMatchObject({ code: "too_many", message: expect.stringMatching(/already has 3 terminals.*exit/) });
+    expect(engine.ttys).toHaveLength(3);
+    // A terminal already open is still reachable at the limit.
+    expect((await manager.openTerminal(sandbox, "t0", size)).isOpen).toBe(true);
+    // One shell exits: a new one fits.
+    engine.ttys[1]!.output.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await manager.openTerminal(sandbox, "another", size)).isOpen).toBe(true);
+  });
+
+  it("refuses resets past the limit per minute without touching the sandbox, and allows them again a minute later", async () => {
+    const { clock, manager } = setup({ resetsPerMinute: 2 });
+    await manager.open(owner, noProgress);
+    await manager.reset(owner, noProgress);
+    const kept = await manager.reset(owner, noProgress);
+    const refusal = await manager.reset(owner, noProgress).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: "too_many", message: expect.stringMatching(/reset 2 times in the last minute.*still here.*60 seconds/) });
+    expect((await manager.open(owner, noProgress)).id).toBe(kept.id);
+    // Another learner's resets are their own.
+    await manager.open(other, noProgress);
+    await manager.reset(other, noProgress);
+    clock.now += 60_000;
+    expect((await manager.reset(owner, noProgress)).id).not.toBe(kept.id);
   });
 
   it("explains an unreachable engine in a sentence, and recovers", async () => {
@@ -316,5 +351,115 @@ describe("SandboxManager: reconcile", () => {
     clock.now += 2 * MINUTE;
     await manager.reconcile();
     expect(engine.containers.has(young)).toBe(false);
+  });
+});
+
+describe("SandboxManager: frozen sandboxes", () => {
+  it("freezes only a sandbox nobody is attached to, and a visit thaws it with a sentence, once", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    manager.attach(sandbox, "socket-1");
+    expect(await manager.freeze(sandbox, "pids")).toBe(false);
+    manager.detach(sandbox, "socket-1");
+    expect(await manager.freeze(sandbox, "pids")).toBe(true);
+    expect(engine.containers.get(sandbox.id)?.state).toBe("paused");
+    expect(sandbox.state).toBe(SandboxState.Ready);
+
+    // The next open hands back the same sandbox (paused is alive, not gone)...
+    expect((await manager.open(owner, noProgress)).id).toBe(sandbox.id);
+    // ...and the thaw says why; a second thaw (another tab) has nothing to say.
+    const [first, second] = await Promise.all([manager.thaw(sandbox), manager.thaw(sandbox)]);
+    expect(first).toMatch(/limit of running processes.*paused.*runs again.*Reset sandbox/);
+    expect(second).toBeUndefined();
+    expect(engine.containers.get(sandbox.id)?.state).toBe("running");
+    expect(sandbox.frozen).toBeUndefined();
+  });
+
+  it("thaws before starting a shell, even without a sandbox:open first", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    await manager.freeze(sandbox, "cpu");
+    await manager.openTerminal(sandbox, "main", { cols: 80, rows: 24 });
+    expect(engine.containers.get(sandbox.id)?.state).toBe("running");
+    expect(engine.ttys).toHaveLength(1);
+  });
+
+  it("does not let a thaw overtake a freeze still in flight", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    let paused!: () => void;
+    const pause = engine.pause.bind(engine);
+    engine.pause = async (id) => {
+      await new Promise<void>((resolve) => (paused = resolve));
+      return pause(id);
+    };
+    const freezing = manager.freeze(sandbox, "cpu");
+    const thawing = manager.thaw(sandbox);
+    await new Promise((resolve) => setImmediate(resolve));
+    paused();
+    expect(await freezing).toBe(true);
+    expect(await thawing).toMatch(/CPU/);
+    expect(engine.containers.get(sandbox.id)?.state).toBe("running");
+  });
+
+  it("keeps the idle and lifetime timers running while frozen", async () => {
+    const { engine, clock, manager, ended } = setup();
+    const idle = await manager.open(owner, noProgress);
+    const alsoIdle = await manager.open(other, noProgress);
+    await manager.freeze(idle, "pids");
+    await manager.freeze(alsoIdle, "cpu");
+    clock.now += 16 * MINUTE;
+    await manager.reconcile();
+    await manager.applyTimers();
+    expect(ended).toEqual([[owner.learner, "idle"], [other.learner, "idle"]]);
+    expect(engine.containers.size).toBe(0);
+
+    const late = setup({ idleTimeoutMs: 1000 * MINUTE });
+    const sandbox = await late.manager.open(owner, noProgress);
+    await late.manager.freeze(sandbox, "cpu");
+    late.clock.now = sandbox.expiresAt.getTime();
+    await late.manager.applyTimers();
+    expect(late.ended).toEqual([[owner.learner, "lifetime"]]);
+    expect(late.engine.containers.has(sandbox.id)).toBe(false);
+  });
+
+  it("adopts a frozen sandbox after a restart, still paused, and its learner's visit thaws it", async () => {
+    const engine = new FakeEngine();
+    const before = setup({}, engine);
+    const sandbox = await before.manager.open(owner, noProgress);
+    await before.manager.freeze(sandbox, "pids");
+    before.manager.shutdown();
+
+    const after = setup({}, engine);
+    after.clock.now += 10 * MINUTE; // past the reap grace: only adoption keeps it
+    expect(await after.manager.reconcile()).toEqual({ adopted: 1, reaped: 0 });
+    const adopted = after.manager.findById(sandbox.id)!;
+    expect(adopted.frozen?.cause).toBe("unknown");
+    expect(engine.containers.get(sandbox.id)?.state).toBe("paused");
+    await after.manager.reconcile(); // a second sweep keeps it as it is
+    expect(engine.containers.get(sandbox.id)?.state).toBe("paused");
+
+    expect((await after.manager.open(owner, noProgress)).id).toBe(sandbox.id);
+    expect(await after.manager.thaw(adopted)).toMatch(/paused because it kept the machine busy/);
+    expect(engine.containers.get(sandbox.id)?.state).toBe("running");
+  });
+
+  it("follows its container when someone else pauses or unpauses it", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    await engine.pause(sandbox.id);
+    await manager.reconcile();
+    expect(sandbox.frozen?.cause).toBe("unknown");
+    await engine.unpause(sandbox.id);
+    await manager.reconcile();
+    expect(sandbox.frozen).toBeUndefined();
+  });
+
+  it("does not adopt a paused container into the warm pool", async () => {
+    const { engine, clock, manager, pool } = setup({ poolSize: 1 });
+    const unclaimed = leftBehind(engine, clock.now - 10 * MINUTE);
+    engine.containers.get(unclaimed)!.state = "paused";
+    expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 1 });
+    expect(pool.readyCount("shell")).toBe(0);
   });
 });

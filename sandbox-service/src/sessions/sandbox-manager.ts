@@ -1,8 +1,9 @@
 /**
  * Learner ↔ sandbox ownership and the sandbox lifecycle: claim from the warm pool or
  * create on open, capacity (a global maximum with a waiting line, a per-learner maximum),
- * idle and lifetime timers with a warning and extensions, reset, and reconciliation with
- * the engine (re-adopting sandboxes after a restart, reaping what nobody owns).
+ * idle and lifetime timers with a warning and extensions, reset, freezing (runaway/ asks;
+ * a visit thaws), and reconciliation with the engine (re-adopting sandboxes after a
+ * restart, frozen ones included, and reaping what nobody owns).
  *
  * Invariants:
  * - at most one live sandbox per (learner, lesson) is tracked;
@@ -10,23 +11,27 @@
  *   (sessions/identity), so a crash can never give it to someone else;
  * - every container of this instance that is not tracked is either adopted or removed
  *   by the next reconcile (after a grace period, so a container being created right now
- *   is not mistaken for a leak).
+ *   is not mistaken for a leak);
+ * - a sandbox is frozen only while no connection is attached, and thawed before a
+ *   connection gets a terminal of it; freezes and thaws of one sandbox run one at a time.
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
-import { EngineUnavailableError, type SandboxEngine } from "../engine/engine";
+import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
-import type { TemplateRegistry } from "../templates/registry";
+import type { TemplateCatalog } from "../templates/catalog";
 import { watchOutput } from "../terminal/output-watch";
 import { Terminal } from "../terminal/terminal";
+import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
-import { UserFacingError } from "./errors";
+import type { Capacity } from "./capacity";
+import { UserFacingError } from "../user-facing-error";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
-import { Sandbox, SandboxState } from "./sandbox";
+import { Sandbox, SandboxState, type FreezeCause, type Frozen } from "./sandbox";
 
 export interface SandboxManagerOptions {
   instance: string;
@@ -39,8 +44,6 @@ export interface SandboxManagerOptions {
    * too long only delays cleaning up after a crash.
    */
   reapGraceMs: number;
-  /** Containers on the platform at most (claimed and pooled); past it learners wait in line. */
-  maxTotal: number;
   /** Sandboxes one learner may hold at once (one per lesson). */
   maxPerLearner: number;
   /** How long before expiry the learner is warned (and may extend). */
@@ -49,6 +52,10 @@ export interface SandboxManagerOptions {
   extensionMs: number;
   /** Extensions allowed per sandbox. */
   maxExtensions: number;
+  /** Shells open at once in one sandbox; past it terminal:open of a new id is refused. */
+  maxTerminals: number;
+  /** Resets of one owner's sandbox per minute (each one creates a container). */
+  resetsPerMinute: number;
 }
 
 export interface SandboxManagerEvents {
@@ -58,6 +65,10 @@ export interface SandboxManagerEvents {
   expiring: [sandbox: Sandbox];
   /** A program in the sandbox said its disk is full (at most once per DISK_FULL_NOTICE_MS). */
   diskFull: [sandbox: Sandbox];
+  /** The runaway guard paused it (nobody attached). */
+  frozen: [sandbox: Sandbox, cause: FreezeCause];
+  /** A visit let it run again. */
+  thawed: [sandbox: Sandbox, frozen: Frozen];
 }
 
 /** What programs print when the disk limit refuses a write (EDQUOT; ENOSPC where the host's disk itself fills). */
@@ -79,6 +90,23 @@ export function endMessage(reason: SandboxEndReason): string {
   return END_MESSAGES[reason];
 }
 
+const THAW_MESSAGES: Record<FreezeCause, string> = {
+  pids:
+    "While no terminal was open, your sandbox sat at its limit of running processes (a fork bomb does that), so it was paused to spare the machine. " +
+    "It runs again now, just as you left it. If new commands cannot start, press Reset sandbox for a fresh one.",
+  cpu:
+    "While no terminal was open, a program in your sandbox kept its CPU busy, so it was paused to spare the machine. " +
+    "It runs again now, just as you left it, that program included: stop it (Ctrl-C or kill) if you no longer need it.",
+  unknown:
+    "While no terminal was open, your sandbox was paused because it kept the machine busy. " +
+    "It runs again now, just as you left it. If it does not respond, press Reset sandbox for a fresh one.",
+};
+
+/** What the learner reads when their frozen sandbox is thawed. */
+export function thawMessage(cause: FreezeCause): string {
+  return THAW_MESSAGES[cause];
+}
+
 function ownerKey(owner: SandboxOwner): string {
   return `${owner.learner}\n${owner.lesson}`;
 }
@@ -90,17 +118,26 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly claiming = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
   private readonly admission = new Admission();
+  /** Resets per owner in the last minute. */
+  private readonly resets: RateWindow;
+  /** The freeze or thaw running per sandbox: the next one waits for it (pause and unpause must not cross). */
+  private readonly freezer = new Map<Sandbox, Promise<unknown>>();
   private warnedNoDiskLimits = false;
 
   constructor(
     private readonly engine: SandboxEngine,
-    private readonly templates: TemplateRegistry,
+    private readonly templates: TemplateCatalog,
     private readonly pool: WarmPool,
+    /** SANDBOX_MAX_TOTAL: the manager's sandboxes and its waiting line count into it. */
+    private readonly capacity: Capacity,
     private readonly options: SandboxManagerOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
     super();
+    capacity.countHeld(() => this.byOwner.size);
+    capacity.countWaiting(() => this.admission.queueLength);
+    this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
   }
 
   /** Tracked sandboxes (any state but gone). */
@@ -114,7 +151,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /** Whether one more container fits: claimed, being created and pooled all count. */
   hasRoom(): boolean {
-    return this.byOwner.size + this.pool.size < this.options.maxTotal;
+    return this.capacity.hasRoom();
   }
 
   /** Learners waiting for capacity. */
@@ -140,14 +177,22 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         progress({ phase: "creating", message: "Starting your sandbox…" });
         return pending;
       }
-      if (existing.state === SandboxState.Ready && (await this.isRunning(existing))) return existing;
+      // A frozen sandbox is alive: its container is paused until the caller thaws it (thaw()).
+      if (existing.state === SandboxState.Ready && (await this.isAlive(existing))) return existing;
       await this.remove(existing, "gone");
     }
     return this.admitted(owner, progress, signal);
   }
 
-  /** Removes the owner's sandbox (if any) and gives them a fresh one. */
+  /** Removes the owner's sandbox (if any) and gives them a fresh one; refused (nothing changes) past the resets allowed per minute. */
   async reset(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
+    if (!this.resets.take(ownerKey(owner))) {
+      const seconds = Math.max(1, Math.ceil(this.resets.waitMs(ownerKey(owner)) / 1000));
+      throw new UserFacingError(
+        "too_many",
+        `This sandbox was reset ${this.options.resetsPerMinute} times in the last minute, the most allowed. It is still here as it was; you can reset it again in ${seconds} seconds.`,
+      );
+    }
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) {
       await this.creating.get(existing)?.catch(() => undefined);
@@ -175,17 +220,33 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return sandbox.expiresAt;
   }
 
-  /** The terminal `terminalId` of a ready sandbox, started on first use. */
+  /**
+   * The terminal `terminalId` of a ready sandbox, started on first use. A new id is refused
+   * once the sandbox has `maxTerminals` shells open or starting (counted synchronously, so
+   * a flood of opens cannot all get in).
+   */
   async openTerminal(sandbox: Sandbox, terminalId: string, size: TerminalSize): Promise<Terminal> {
     const open = sandbox.terminals.get(terminalId);
     if (open?.isOpen) return open;
     const starting = sandbox.startingTerminals.get(terminalId);
     if (starting) return starting;
+    if (sandbox.terminals.size + sandbox.startingTerminals.size >= this.options.maxTerminals) {
+      throw new UserFacingError(
+        "too_many",
+        `This sandbox already has ${this.options.maxTerminals} terminals, the most one sandbox can have. Type \`exit\` in one you no longer need, or reset the sandbox.`,
+      );
+    }
     const template = this.templateOf(sandbox.owner);
     const start = (async () => {
       try {
+        // Normally thawed already by the sandbox:open before; a freeze may have come between.
+        await this.thaw(sandbox);
         const tty = await this.engine.openTty(sandbox.id, { ...template.shell, size });
-        const terminal = new Terminal(tty, size, { scrollbackBytes: this.options.scrollbackBytes });
+        const terminal = new Terminal(tty, size, {
+          scrollbackBytes: this.options.scrollbackBytes,
+          // After an engine restart (live-restore keeps the container): a new shell, same terminal.
+          reopen: (current) => this.engine.openTty(sandbox.id, { ...template.shell, size: current }),
+        });
         if (sandbox.state !== SandboxState.Ready) {
           terminal.close();
           throw new UserFacingError("not_found", "This sandbox has been removed.");
@@ -211,6 +272,51 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     if (sandbox.attached.delete(connectionId) && sandbox.attached.size === 0) sandbox.idleSince = this.now();
   }
 
+  /**
+   * Freezes a sandbox nobody is attached to (the runaway guard decided it costs the machine
+   * for nobody): pauses its container. False, and nothing done, when someone is attached or
+   * a terminal is starting, it is not ready, already frozen, or the engine refused.
+   */
+  freeze(sandbox: Sandbox, cause: FreezeCause): Promise<boolean> {
+    return this.oneAtATime(sandbox, async () => {
+      const inUse = sandbox.attached.size > 0 || sandbox.startingTerminals.size > 0;
+      if (sandbox.state !== SandboxState.Ready || sandbox.frozen || inUse) return false;
+      const frozen: Frozen = { cause, at: new Date(this.now()) };
+      sandbox.frozen = frozen;
+      try {
+        await this.engine.pause(sandbox.id);
+      } catch (error) {
+        if (sandbox.frozen === frozen) sandbox.frozen = undefined;
+        this.log.warn("could not freeze a runaway sandbox", { hostname: sandbox.hostname, error });
+        return false;
+      }
+      this.log.info("sandbox frozen: busy with nobody attached", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause });
+      this.emit("frozen", sandbox, cause);
+      return true;
+    });
+  }
+
+  /**
+   * Lets a frozen sandbox run again (before a learner uses it). Returns the sentence that
+   * tells the learner why it had been frozen, or undefined when it was not frozen (or
+   * another caller thawed it first: only one of them tells the learner).
+   */
+  thaw(sandbox: Sandbox): Promise<string | undefined> {
+    return this.oneAtATime(sandbox, async () => {
+      const frozen = sandbox.frozen;
+      if (!frozen || sandbox.state !== SandboxState.Ready) return undefined;
+      try {
+        await this.engine.unpause(sandbox.id);
+      } catch (error) {
+        throw this.explain(error, "Your sandbox had been paused and could not be woken up.");
+      }
+      sandbox.frozen = undefined;
+      this.log.info("sandbox thawed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause: frozen.cause });
+      this.emit("thawed", sandbox, frozen);
+      return thawMessage(frozen.cause);
+    });
+  }
+
   /** Ends a sandbox: tells its viewers why, closes its terminals and removes its container. */
   async remove(sandbox: Sandbox, reason: SandboxEndReason): Promise<void> {
     if (sandbox.state === SandboxState.Removing || sandbox.state === SandboxState.Gone) return;
@@ -233,6 +339,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /** Warns before expiry, then applies the maximum lifetime and the idle timeout. */
   async applyTimers(): Promise<void> {
+    this.resets.prune();
     const now = this.now();
     for (const sandbox of this.list()) {
       if (sandbox.state !== SandboxState.Ready) continue;
@@ -259,11 +366,17 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     // Only sandboxes ready before the engine was asked can be judged by its answer: one
     // created while the list was on its way is missing from it without being gone.
     const judged = this.list().filter((sandbox) => sandbox.state === SandboxState.Ready);
+    const frozenBefore = new Map(judged.map((sandbox) => [sandbox, sandbox.frozen]));
     const containers = await this.engine.list(instanceSelector(this.options.instance));
     const now = this.now();
     const running = new Set(containers.filter((c) => c.state === "running").map((c) => c.id));
+    // A paused container is a frozen sandbox: alive, kept, adopted after a restart.
+    const paused = new Set(containers.filter((c) => c.state === "paused").map((c) => c.id));
+    const alive = (id: string) => running.has(id) || paused.has(id);
     for (const sandbox of judged) {
-      if (sandbox.state === SandboxState.Ready && !running.has(sandbox.id)) await this.remove(sandbox, "gone");
+      if (sandbox.state !== SandboxState.Ready) continue;
+      if (!alive(sandbox.id)) await this.remove(sandbox, "gone");
+      else if (sandbox.frozen === frozenBefore.get(sandbox) && !this.freezer.has(sandbox)) this.agreeOnFrozen(sandbox, paused.has(sandbox.id), now);
     }
     let adopted = 0;
     let reaped = 0;
@@ -275,20 +388,21 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       }
       const identity = readIdentity(container.name, container.labels);
       const age = identity ? now - identity.createdAt.getTime() : Infinity;
-      const usable = identity !== null && running.has(container.id) && this.templates.has(identity.template);
+      const ours = identity !== null && this.templates.has(identity.template);
       const claim = identity?.claim;
-      if (usable && claim) {
+      if (ours && claim && alive(container.id)) {
         const owner = { learner: claim.learner, lesson: claim.lesson, template: identity.template };
         if (claim.expiresAt.getTime() > now && !this.byOwner.has(ownerKey(owner))) {
           const sandbox = new Sandbox(owner, identity.short, identity.createdAt, claim.claimedAt, claim.expiresAt, now);
           sandbox.id = container.id;
           sandbox.state = SandboxState.Ready;
+          if (paused.has(container.id)) sandbox.frozen = { cause: "unknown", at: new Date(now) };
           this.track(sandbox);
-          this.log.info("sandbox adopted", { id: container.id.slice(0, 12), hostname: sandbox.hostname });
+          this.log.info("sandbox adopted", { id: container.id.slice(0, 12), hostname: sandbox.hostname, frozen: paused.has(container.id) });
           adopted++;
           continue;
         }
-      } else if (usable && (await this.pool.adopt(container.id, identity.template, identity.short, identity.createdAt))) {
+      } else if (ours && !claim && running.has(container.id) && (await this.pool.adopt(container.id, identity.template, identity.short, identity.createdAt))) {
         adopted++;
         continue;
       }
@@ -304,6 +418,16 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return { adopted, reaped };
   }
 
+  /**
+   * A sandbox's frozen mark follows its container when they disagree (paused or unpaused
+   * by someone else, e.g. an operator's `docker unpause`), so the next visit thaws what is
+   * paused and the guard watches what runs.
+   */
+  private agreeOnFrozen(sandbox: Sandbox, paused: boolean, now: number): void {
+    if (paused && !sandbox.frozen) sandbox.frozen = { cause: "unknown", at: new Date(now) };
+    else if (!paused && sandbox.frozen) sandbox.frozen = undefined;
+  }
+
   /** Forgets every sandbox without removing containers (service shutdown: they are re-adopted on start). */
   shutdown(): void {
     for (const sandbox of this.list()) {
@@ -317,6 +441,12 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   /** Checks the per-learner limit, waits for capacity, then claims or creates. */
   private async admitted(owner: SandboxOwner, progress: Progress, signal?: AbortSignal): Promise<Sandbox> {
     this.templateOf(owner);
+    if (this.capacity.draining) {
+      throw new UserFacingError(
+        "capacity",
+        "This machine of the platform is being taken out of service, so it starts no new sandboxes. Reload the page to get one on another machine.",
+      );
+    }
     const held = this.list().filter((s) => s.owner.learner === owner.learner).length;
     if (held >= this.options.maxPerLearner) {
       throw new UserFacingError(
@@ -452,11 +582,25 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return template;
   }
 
-  private async isRunning(sandbox: Sandbox): Promise<boolean> {
+  /** Running, or paused (frozen): its processes and files are there. */
+  private async isAlive(sandbox: Sandbox): Promise<boolean> {
     const info = await this.engine.inspect(sandbox.id).catch((error: unknown) => {
       throw this.explain(error, "Your sandbox could not be checked.");
     });
-    return info?.state === "running";
+    if (info?.state === "paused" && !sandbox.frozen) sandbox.frozen = { cause: "unknown", at: new Date(this.now()) };
+    return info?.state === "running" || info?.state === "paused";
+  }
+
+  /** Runs freezes and thaws of one sandbox one after the other. */
+  private oneAtATime<T>(sandbox: Sandbox, work: () => Promise<T>): Promise<T> {
+    const previous = this.freezer.get(sandbox) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.freezer.set(sandbox, next);
+    const forget = () => {
+      if (this.freezer.get(sandbox) === next) this.freezer.delete(sandbox);
+    };
+    next.then(forget, forget);
+    return next;
   }
 
   /** Turns an engine failure into a sentence for the learner (and logs the detail). */
@@ -469,9 +613,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         { cause: error },
       );
     }
-    const message = String((error as { json?: { message?: string } })?.json?.message ?? (error as Error)?.message ?? error);
-    this.log.error(fallback, { error: message });
-    if (/no such image/i.test(message)) {
+    this.log.error(fallback, { error: String((error as Error)?.message ?? error) });
+    if (error instanceof ImageMissingError) {
       return new UserFacingError(
         "sandbox_failed",
         "The sandbox image is missing on this server. An administrator needs to run `npm run images`.",

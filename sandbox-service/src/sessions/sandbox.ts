@@ -9,6 +9,24 @@ export enum SandboxState {
   Gone = "gone",
 }
 
+/**
+ * Why a sandbox was frozen (runaway/): it sat at its process limit (a fork bomb, most
+ * likely), or kept its whole CPU quota busy, with nobody watching. "unknown": it was found
+ * paused when a restarted service adopted it (Docker remembers the pause, not its reason).
+ */
+export type FreezeCause = "pids" | "cpu" | "unknown";
+
+/**
+ * A frozen sandbox: its container is paused (Docker's cgroup freezer), so its processes
+ * keep their memory and files and use no CPU. It stays `Ready` meanwhile (its timers run
+ * on); the learner's next visit thaws it. A condition of a ready sandbox that comes and
+ * goes, not a lifecycle state (those only move forward).
+ */
+export interface Frozen {
+  cause: FreezeCause;
+  at: Date;
+}
+
 /** One learner's container for one lesson, as the service tracks it. */
 export class Sandbox {
   /** Docker container id; empty while creating. */
@@ -22,6 +40,8 @@ export class Sandbox {
   readonly attached = new Set<string>();
   /** When the last connection detached (ms); the idle timeout counts from here. */
   idleSince: number;
+  /** Set while the container is paused by the runaway guard; cleared when a visit thaws it. */
+  frozen: Frozen | undefined;
   /** Whether the learner has been warned that expiresAt is near. */
   warnedOfExpiry = false;
   /** When the learner was last told their disk is full (ms). */

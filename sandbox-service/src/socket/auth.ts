@@ -10,7 +10,11 @@ import type { Logger } from "../log/logger";
 
 export type SocketData = { role: "learner"; claims: SandboxClaims } | { role: "instructor"; claims: InstructorClaims };
 
-export function authMiddleware(secret: string, now: () => number, log: Logger) {
+/**
+ * `agentId`: this agent; a learner's token placed on another one is refused (the page asks
+ * the web app again and is sent where its sandbox is, or to a live agent).
+ */
+export function authMiddleware(secret: string, agentId: string, now: () => number, log: Logger) {
   return (socket: Socket, next: (error?: Error) => void) => {
     const auth = (socket.handshake.auth ?? {}) as { token?: unknown; instructorToken?: unknown };
     try {
@@ -18,6 +22,7 @@ export function authMiddleware(secret: string, now: () => number, log: Logger) {
         auth.instructorToken !== undefined
           ? { role: "instructor", claims: verifyInstructorToken(auth.instructorToken, secret, now()) }
           : { role: "learner", claims: verifySandboxToken(auth.token, secret, now()) };
+      if (data.role === "learner" && data.claims.agent !== undefined && data.claims.agent !== agentId) throw new TokenError("other_agent");
       Object.assign(socket.data as object, data);
       next();
     } catch (error) {

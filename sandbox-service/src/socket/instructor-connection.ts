@@ -3,72 +3,64 @@
  * names: watch it, message its learners, shadow one of them read-only, end it. The socket
  * never receives a way to type into a learner's terminal.
  */
-import type { Socket } from "socket.io";
 import {
   EVENTS,
-  workshopAnnounceSchema,
-  workshopEndSchema,
-  workshopHintSchema,
-  workshopShadowSchema,
-  workshopUnshadowSchema,
-  workshopWatchSchema,
   type ShadowOpened,
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
-import type { Terminal } from "../terminal/terminal";
 import { dashboardRoom, type WorkshopHub } from "../workshops/workshop-hub";
 import type { SocketData } from "./auth";
-import { onRequest } from "./handlers";
+import { serve, type ServiceSocket } from "./handlers";
 
-export function handleInstructorConnection(socket: Socket, hub: WorkshopHub, log: Logger): void {
+export function handleInstructorConnection(socket: ServiceSocket, hub: WorkshopHub, log: Logger): void {
   const { claims } = socket.data as Extract<SocketData, { role: "instructor" }>;
   const workshopId = claims.workshop;
-  let shadowing: { terminal: Terminal; viewerId: string } | undefined;
+  let shadowing: { stop: () => void; viewerId: string } | undefined;
 
   const stopShadowing = () => {
-    shadowing?.terminal.unobserve(shadowing.viewerId);
+    shadowing?.stop();
     shadowing = undefined;
   };
 
-  onRequest(socket, log, EVENTS.workshopWatch, workshopWatchSchema, async () => {
-    const snapshot = await hub.snapshot(workshopId);
-    await socket.join(dashboardRoom(workshopId));
-    return snapshot;
-  });
-
-  onRequest(socket, log, EVENTS.workshopAnnounce, workshopAnnounceSchema, async ({ text }) => {
-    await hub.announce(workshopId, text);
-    return {};
-  });
-
-  onRequest(socket, log, EVENTS.workshopHint, workshopHintSchema, async ({ learnerId, text }) => {
-    await hub.hint(workshopId, learnerId, text);
-    return {};
-  });
-
-  onRequest(socket, log, EVENTS.workshopShadow, workshopShadowSchema, async ({ learnerId }): Promise<ShadowOpened> => {
-    stopShadowing();
-    const viewerId = `shadow/${socket.id}`;
-    const { opened, terminal } = await hub.shadow(workshopId, learnerId, (watched) => ({
-      id: viewerId,
-      output: (offset, data) => socket.emit(EVENTS.shadowOutput, { learnerId, instance: watched.instance, offset, data }),
-      exited: (message) => {
-        if (shadowing?.viewerId === viewerId) shadowing = undefined;
-        socket.emit(EVENTS.shadowEnded, { learnerId, message });
+  serve(socket, "instructor", log, {
+    requests: {
+      [EVENTS.workshopWatch]: async () => {
+        const snapshot = await hub.snapshot(workshopId);
+        await socket.join(dashboardRoom(workshopId));
+        return snapshot;
       },
-    }));
-    shadowing = { terminal, viewerId };
-    return opened;
-  });
-
-  onRequest(socket, log, EVENTS.workshopUnshadow, workshopUnshadowSchema, () => {
-    stopShadowing();
-    return {};
-  });
-
-  onRequest(socket, log, EVENTS.workshopEnd, workshopEndSchema, async () => {
-    stopShadowing();
-    return hub.end(workshopId);
+      [EVENTS.workshopAnnounce]: async ({ text }) => {
+        await hub.announce(workshopId, text);
+        return {};
+      },
+      [EVENTS.workshopHint]: async ({ learnerId, text }) => {
+        await hub.hint(workshopId, learnerId, text);
+        return {};
+      },
+      [EVENTS.workshopShadow]: async ({ learnerId }): Promise<ShadowOpened> => {
+        stopShadowing();
+        const viewerId = `shadow/${socket.id}`;
+        const { opened, stop } = await hub.shadow(workshopId, learnerId, (watched) => ({
+          id: viewerId,
+          output: (offset, data) => socket.emit(EVENTS.shadowOutput, { learnerId, instance: watched.instance, offset, data }),
+          exited: (message) => {
+            if (shadowing?.viewerId === viewerId) shadowing = undefined;
+            socket.emit(EVENTS.shadowEnded, { learnerId, message });
+          },
+        }));
+        shadowing = { stop, viewerId };
+        return opened;
+      },
+      [EVENTS.workshopUnshadow]: () => {
+        stopShadowing();
+        return {};
+      },
+      [EVENTS.workshopEnd]: async () => {
+        stopShadowing();
+        return hub.end(workshopId);
+      },
+    },
+    messages: {},
   });
 
   socket.on("disconnect", stopShadowing);

@@ -3,21 +3,8 @@
  * named by its token (learner + lesson + template); it can only ever reach that owner's
  * sandbox, whatever ids it sends.
  */
-import type { Socket } from "socket.io";
 import {
-  checkRunSchema,
   EVENTS,
-  INSTRUCTOR_REQUESTS,
-  fileReadSchema,
-  fileWriteSchema,
-  sandboxExtendSchema,
-  sandboxOpenSchema,
-  sandboxPortLinkSchema,
-  sandboxResetSchema,
-  terminalAckSchema,
-  terminalInputSchema,
-  terminalOpenSchema,
-  terminalResizeSchema,
   type SandboxInfo,
   type TerminalOpened,
 } from "../../../shared/protocol";
@@ -25,7 +12,7 @@ import type { Logger } from "../log/logger";
 import type { PortProxy } from "../ports/port-proxy";
 import type { CheckRunner } from "../checks/check-runner";
 import type { SandboxFiles } from "../files/sandbox-files";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { SandboxOwner } from "../sessions/identity";
 import type { Sandbox } from "../sessions/sandbox";
 import { SandboxState } from "../sessions/sandbox";
@@ -34,7 +21,7 @@ import { socketViewer } from "../terminal/socket-viewer";
 import type { Terminal } from "../terminal/terminal";
 import type { SandboxClaims } from "../../../shared/token";
 import type { SocketData } from "./auth";
-import { onMessage, onRequest } from "./handlers";
+import { serve, type ServiceSocket } from "./handlers";
 
 export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
@@ -42,7 +29,7 @@ export function sandboxRoom(sandboxId: string): string {
 
 /** What a workshop wants to hear from its learners' pages (the WorkshopHub). */
 export interface LearnerActivity {
-  learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void>;
+  learnerConnected(socket: ServiceSocket, claims: SandboxClaims): Promise<void>;
   /** A terminal of the learner's sandbox is on screen (the sandbox is in use, not idle). */
   attached(claims: SandboxClaims): void;
   typed(claims: SandboxClaims): void;
@@ -59,7 +46,7 @@ export interface ConnectionServices {
   log: Logger;
 }
 
-export function handleLearnerConnection(socket: Socket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
+export function handleLearnerConnection(socket: ServiceSocket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
   const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
   const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
@@ -103,91 +90,79 @@ export function handleLearnerConnection(socket: Socket, { manager, ports, checks
     return sandbox;
   };
 
-  onRequest(socket, log, EVENTS.sandboxOpen, sandboxOpenSchema, async ({ sandboxId }) => {
-    if (sandboxId) {
-      const asked = manager.findById(sandboxId);
-      if (asked && asked.owner.learner !== owner.learner) {
-        log.warn("learner asked for another learner's sandbox", { learner: owner.learner, sandbox: sandboxId.slice(0, 12) });
-        throw new UserFacingError("forbidden", "That sandbox belongs to another learner.");
-      }
-      if (asked && asked.owner.lesson !== owner.lesson) {
-        throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
-      }
-    }
-    return bind(await manager.open(owner, progress, gone.signal));
+  serve(socket, "learner", log, {
+    requests: {
+      [EVENTS.sandboxOpen]: async ({ sandboxId }) => {
+        if (sandboxId) {
+          const asked = manager.findById(sandboxId);
+          if (asked && asked.owner.learner !== owner.learner) {
+            log.warn("learner asked for another learner's sandbox", { learner: owner.learner, sandbox: sandboxId.slice(0, 12) });
+            throw new UserFacingError("forbidden", "That sandbox belongs to another learner.");
+          }
+          if (asked && asked.owner.lesson !== owner.lesson) {
+            throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
+          }
+        }
+        const opened = await manager.open(owner, progress, gone.signal);
+        // Frozen while nobody watched (runaway/): it runs again from here, and the learner reads why.
+        const notice = await manager.thaw(opened);
+        return { ...bind(opened), ...(notice ? { notice } : {}) };
+      },
+      [EVENTS.sandboxReset]: async () => bind(await manager.reset(owner, progress, gone.signal)),
+      [EVENTS.sandboxExtend]: async () => {
+        const current = readySandbox();
+        const expiresAt = await manager.extend(current);
+        return { expiresAt: expiresAt.toISOString(), canExtend: manager.canExtend(current) };
+      },
+      [EVENTS.sandboxPortLink]: ({ port }) => ({
+        url: ports.link(readySandbox(), port, socket.handshake.headers.host),
+      }),
+      [EVENTS.checkRun]: async ({ step }) => {
+        const current = readySandbox();
+        const result = await checks.run(current, step);
+        if (result.passed) {
+          socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
+          activity.passed(claims, step);
+        }
+        return result;
+      },
+      // The editor's files: only ever in this socket's own sandbox (no id in the request to forge).
+      [EVENTS.fileRead]: ({ path }) => files.read(readySandbox(), path),
+      [EVENTS.fileWrite]: ({ path, content, baseVersion }) => files.write(readySandbox(), path, content, baseVersion),
+      [EVENTS.terminalOpen]: async ({ terminalId, size, since }): Promise<TerminalOpened> => {
+        const current = readySandbox();
+        progress({ phase: "starting", message: "Opening a shell…" });
+        const terminal = await manager.openTerminal(current, terminalId, size);
+        if (sandbox !== current) throw new UserFacingError("not_found", "This sandbox has been replaced. Reload the page.");
+        const previous = attachments.get(terminalId);
+        if (previous) previous.terminal.detach(previous.viewerId);
+        const viewer = socketViewer(socket, terminalId, terminal);
+        // attach() returns the replay and starts the live stream in one synchronous step.
+        const replay = terminal.attach(viewer, size, since?.instance === terminal.instance ? since.offset : undefined);
+        // An exited terminal stays in the map (input to it is dropped) until the next open replaces it.
+        attachments.set(terminalId, { terminal, viewerId: viewer.id });
+        manager.attach(current, socket.id);
+        activity.attached(claims);
+        return { instance: terminal.instance, reset: replay.reset, offset: replay.offset, data: replay.data };
+      },
+    },
+    messages: {
+      [EVENTS.terminalInput]: ({ terminalId, data }) => {
+        const attachment = attachments.get(terminalId);
+        if (!attachment) throw new UserFacingError("not_found", "That terminal is not open. Reload the page.");
+        attachment.terminal.input(data);
+        activity.typed(claims);
+      },
+      [EVENTS.terminalResize]: ({ terminalId, size }) => {
+        const attachment = attachments.get(terminalId);
+        if (attachment) attachment.terminal.resize(attachment.viewerId, size);
+      },
+      [EVENTS.terminalAck]: ({ terminalId, offset }) => {
+        const attachment = attachments.get(terminalId);
+        if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
+      },
+    },
   });
-
-  onRequest(socket, log, EVENTS.sandboxReset, sandboxResetSchema, async () => bind(await manager.reset(owner, progress, gone.signal)));
-
-  onRequest(socket, log, EVENTS.sandboxExtend, sandboxExtendSchema, async () => {
-    const current = readySandbox();
-    const expiresAt = await manager.extend(current);
-    return { expiresAt: expiresAt.toISOString(), canExtend: manager.canExtend(current) };
-  });
-
-  onRequest(socket, log, EVENTS.sandboxPortLink, sandboxPortLinkSchema, ({ port }) => ({ path: ports.link(readySandbox(), port) }));
-
-  onRequest(socket, log, EVENTS.checkRun, checkRunSchema, async ({ step }) => {
-    const current = readySandbox();
-    const result = await checks.run(current, step);
-    if (result.passed) {
-      socket.to(sandboxRoom(current.id)).emit(EVENTS.checkPassed, { step });
-      activity.passed(claims, step);
-    }
-    return result;
-  });
-
-  // The editor's files: only ever in this socket's own sandbox (no id in the request to forge).
-  onRequest(socket, log, EVENTS.fileRead, fileReadSchema, ({ path }) => files.read(readySandbox(), path));
-
-  onRequest(socket, log, EVENTS.fileWrite, fileWriteSchema, ({ path, content, baseVersion }) =>
-    files.write(readySandbox(), path, content, baseVersion),
-  );
-
-  onRequest(socket, log, EVENTS.terminalOpen, terminalOpenSchema, async ({ terminalId, size, since }): Promise<TerminalOpened> => {
-    const current = readySandbox();
-    progress({ phase: "starting", message: "Opening a shell…" });
-    const terminal = await manager.openTerminal(current, terminalId, size);
-    if (sandbox !== current) throw new UserFacingError("not_found", "This sandbox has been replaced. Reload the page.");
-    const previous = attachments.get(terminalId);
-    if (previous) previous.terminal.detach(previous.viewerId);
-    const viewer = socketViewer(socket, terminalId, terminal);
-    // attach() returns the replay and starts the live stream in one synchronous step.
-    const replay = terminal.attach(viewer, size, since?.instance === terminal.instance ? since.offset : undefined);
-    // An exited terminal stays in the map (input to it is dropped) until the next open replaces it.
-    attachments.set(terminalId, { terminal, viewerId: viewer.id });
-    manager.attach(current, socket.id);
-    activity.attached(claims);
-    return { instance: terminal.instance, reset: replay.reset, offset: replay.offset, data: replay.data };
-  });
-
-  onMessage(socket, log, EVENTS.terminalInput, terminalInputSchema, ({ terminalId, data }) => {
-    const attachment = attachments.get(terminalId);
-    if (!attachment) throw new UserFacingError("not_found", "That terminal is not open. Reload the page.");
-    attachment.terminal.input(data);
-    activity.typed(claims);
-  });
-
-  onMessage(socket, log, EVENTS.terminalResize, terminalResizeSchema, ({ terminalId, size }) => {
-    const attachment = attachments.get(terminalId);
-    if (attachment) attachment.terminal.resize(attachment.viewerId, size);
-  });
-
-  onMessage(socket, log, EVENTS.terminalAck, terminalAckSchema, ({ terminalId, offset }) => {
-    const attachment = attachments.get(terminalId);
-    if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
-  });
-
-  // A learner's token never opens a dashboard, shadows anyone or broadcasts, whatever it sends.
-  for (const event of INSTRUCTOR_REQUESTS) {
-    socket.on(event, (...args: unknown[]) => {
-      log.warn("learner tried an instructor request", { event, learner: owner.learner });
-      const ack = args.at(-1);
-      const error = { code: "forbidden", message: "Only the workshop's instructor can do that." };
-      if (typeof ack === "function") ack({ ok: false, error });
-      else socket.emit(EVENTS.protocolError, { event, ...error });
-    });
-  }
 
   socket.on("disconnect", () => {
     gone.abort();

@@ -1,6 +1,6 @@
 /** The one way a sandbox container comes to be: from a template, on an engine that can isolate it. */
 import type { ContainerInfo, SandboxEngine } from "../engine/engine";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { SandboxIdentity, SandboxTemplate } from "./template";
 
 /**

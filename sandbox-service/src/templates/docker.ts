@@ -29,7 +29,7 @@
  * mount a fresh /proc for its containers only when nothing hides parts of the existing
  * one. The user namespace is what keeps their host-wide files read-only.
  */
-import type { Config } from "../../../shared/config";
+import type { ServiceConfig } from "../../../shared/config";
 import type { EngineFacts } from "../engine/engine";
 import { resourceLimits } from "./limits";
 import { NESTED_ENGINE_SECCOMP_PROFILE } from "./seccomp";
@@ -51,7 +51,7 @@ export const DOCKER_SANDBOX_CAPABILITIES = [...DOCKER_DEFAULT_CAPABILITIES, ...N
 /** Storage drivers whose container size limit can hold a nested engine's data (overlay2 nests on them). */
 const NESTABLE_LIMITED_DRIVERS = new Set(["btrfs", "zfs"]);
 
-export function dockerTemplate(config: Config): SandboxTemplate {
+export function dockerTemplate(config: ServiceConfig): SandboxTemplate {
   const shell = shellTemplate(config);
   return {
     name: "docker",

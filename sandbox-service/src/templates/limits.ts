@@ -1,7 +1,7 @@
 /** The resource limits every template applies; templates differ in memory and process caps. */
-import type { Config } from "../../../shared/config";
+import type { ServiceConfig } from "../../../shared/config";
 
-export function resourceLimits(config: Config, memoryMb: number, pidsLimit: number): Record<string, unknown> {
+export function resourceLimits(config: ServiceConfig, memoryMb: number, pidsLimit: number): Record<string, unknown> {
   const memoryBytes = memoryMb * 1024 * 1024;
   return {
     NetworkMode: "none",
@@ -12,6 +12,6 @@ export function resourceLimits(config: Config, memoryMb: number, pidsLimit: numb
     PidsLimit: pidsLimit,
     // tini as PID 1 reaps the zombies that learners' background jobs leave behind.
     Init: true,
-    LogConfig: { Type: "none", Config: {} },
+    LogConfig: { Type: "none", ServiceConfig: {} },
   };
 }

@@ -1,5 +1,5 @@
 import type { SandboxEngine } from "../engine/engine";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import type { SandboxTemplate } from "./template";
 
 /** Resolves once the template's readiness command succeeds in the container; throws a sentence if it does not. */

@@ -1,15 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../shared/config";
+import { loadServiceConfig } from "../../../shared/config";
 import { TEMPLATE_NAMES } from "../../../shared/templates";
 import type { EngineFacts } from "../engine/engine";
-import { createTemplates } from "./registry";
+import { createTemplates } from "./catalog";
 
 const identity = { name: "dojo-x-00000000", hostname: "x-00000000", labels: { "dojo.managed": "true" } };
 const isolated: EngineFacts = { userNamespaces: true, storageDriver: "btrfs", liveRestore: true };
 const hostRoot: EngineFacts = { userNamespaces: false, storageDriver: "overlay2", liveRestore: false };
 
+/** System calls a template's seccomp profile refuses (all of them or, like ioctl, some uses). */
+function refusedCalls(securityOpt: unknown): string[] {
+  const seccomp = (securityOpt as string[]).find((option) => option.startsWith("seccomp="));
+  expect(seccomp).toBeDefined();
+  expect(seccomp).not.toBe("seccomp=unconfined");
+  const profile = JSON.parse(seccomp!.slice("seccomp=".length)) as { defaultAction: string; syscalls: Array<{ names: string[] }> };
+  expect(profile.defaultAction).toBe("SCMP_ACT_ALLOW");
+  return profile.syscalls.flatMap((rule) => rule.names);
+}
+
 describe("sandbox templates", () => {
-  const config = loadConfig({ DOJO_SECRET: "x".repeat(32) });
+  const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
   const docker = templates.get("docker")!;
 
@@ -19,7 +29,9 @@ describe("sandbox templates", () => {
 
   it("keep plain shell sandboxes unprivileged: no capabilities beyond a root shell's, no network, no escalation", () => {
     const spec = templates.get("shell")!.containerSpec(identity, isolated);
-    expect(spec.hostConfig).toMatchObject({ NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"], Memory: 512 * 1024 * 1024 });
+    expect(spec.hostConfig).toMatchObject({ NetworkMode: "none", CapDrop: ["ALL"], Memory: 512 * 1024 * 1024 });
+    expect(spec.hostConfig.SecurityOpt).toContain("no-new-privileges");
+    expect(refusedCalls(spec.hostConfig.SecurityOpt)).toEqual(expect.arrayContaining(["unshare", "mount", "init_module", "keyctl", "ioctl"]));
     expect(spec.hostConfig.CapAdd).not.toContain("SYS_ADMIN");
     expect(JSON.stringify(spec.hostConfig)).not.toMatch(/docker\.sock|Privileged/);
     expect(templates.get("shell")!.unavailableOn(hostRoot)).toBeNull();
@@ -33,11 +45,10 @@ describe("sandbox templates", () => {
     for (const dangerous of ["ALL", "SYS_MODULE", "SYS_RAWIO", "SYS_TIME", "SYS_BOOT", "SYSLOG", "SYS_PTRACE", "MAC_ADMIN", "BPF", "PERFMON", "DAC_READ_SEARCH"]) {
       expect(caps).not.toContain(dangerous);
     }
-    const seccomp = (spec.hostConfig.SecurityOpt as string[]).find((option) => option.startsWith("seccomp="));
-    expect(seccomp).not.toBe("seccomp=unconfined");
-    expect(JSON.parse(seccomp!.slice("seccomp=".length)).syscalls.flatMap((rule: { names: string[] }) => rule.names)).toEqual(
-      expect.arrayContaining(["init_module", "finit_module", "syslog", "keyctl", "bpf"]),
-    );
+    const refused = refusedCalls(spec.hostConfig.SecurityOpt);
+    expect(refused).toEqual(expect.arrayContaining(["init_module", "finit_module", "syslog", "keyctl", "bpf", "ioctl"]));
+    // What a nested engine needs stays allowed.
+    for (const needed of ["mount", "unshare", "pivot_root", "setns"]) expect(refused).not.toContain(needed);
     expect(spec.hostConfig.DeviceCgroupRules).toBeUndefined();
     expect(spec.hostConfig.Privileged).toBeUndefined();
     expect(spec.delegateCgroup).toBe(true);
@@ -57,12 +68,12 @@ describe("sandbox templates", () => {
   it("refuse docker sandboxes on an engine whose containers' root is the host's root, unless the operator says otherwise", () => {
     expect(docker.unavailableOn(isolated)).toBeNull();
     expect(docker.unavailableOn(hostRoot)).toMatch(/switched off on this server.*user namespace/);
-    const allowed = createTemplates(loadConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_ALLOW_HOST_ROOT: "1" }));
+    const allowed = createTemplates(loadServiceConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_ALLOW_HOST_ROOT: "1" }));
     expect(allowed.get("docker")!.unavailableOn(hostRoot)).toBeNull();
   });
 
   it("use a hardened runtime for docker sandboxes when one is configured (which brings its own user namespace)", () => {
-    const hardened = createTemplates(loadConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_DOCKER_RUNTIME: "sysbox-runc" }));
+    const hardened = createTemplates(loadServiceConfig({ DOJO_SECRET: "x".repeat(32), SANDBOX_DOCKER_RUNTIME: "sysbox-runc" }));
     expect(hardened.get("docker")!.containerSpec(identity, isolated).hostConfig.Runtime).toBe("sysbox-runc");
     expect(hardened.get("docker")!.unavailableOn(hostRoot)).toBeNull();
     expect(docker.containerSpec(identity, isolated).hostConfig.Runtime).toBeUndefined();

@@ -1,9 +1,9 @@
 /** Bridges one terminal to one browser socket: output and exit go out as protocol events. */
-import type { Socket } from "socket.io";
+import type { ServiceSocket } from "../socket/handlers";
 import { EVENTS } from "../../../shared/protocol";
 import type { Terminal, TerminalViewer } from "./terminal";
 
-export function socketViewer(socket: Socket, terminalId: string, terminal: Terminal): TerminalViewer {
+export function socketViewer(socket: ServiceSocket, terminalId: string, terminal: Terminal): TerminalViewer {
   return {
     id: `${socket.id}/${terminalId}`,
     output: (offset, data) => {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FLOW } from "../../../shared/protocol";
 import { FakeTty } from "../engine/testing/fake-engine";
-import { Terminal, type TerminalViewer } from "./terminal";
+import { EngineUnavailableError, SandboxGoneError } from "../engine/engine";
+import { Terminal, TerminalState, type TerminalViewer } from "./terminal";
 
 function viewer(id: string) {
   const received: Array<{ offset: number; text: string }> = [];
@@ -156,5 +157,101 @@ describe("Terminal flow control", () => {
     await tick();
     expect(observer.received.at(-1)?.text).not.toContain("gone");
   });
-});
 
+  describe("when the engine goes away", () => {
+    const received = (v: ReturnType<typeof viewer>) => v.received.map((r) => r.text).join("");
+    const noWait = () => Promise.resolve();
+
+    it("keeps its viewers and offsets, says so, and carries on with a new shell once the engine answers", async () => {
+      const first = new FakeTty();
+      const second = new FakeTty();
+      const attempts: Array<{ cols: number; rows: number }> = [];
+      let engineBack = false;
+      const terminal = new Terminal(first.process(), { cols: 80, rows: 24 }, {
+        scrollbackBytes: 64 * 1024,
+        retryDelay: noWait,
+        reopen: async (size) => {
+          attempts.push(size);
+          if (!engineBack) {
+            if (attempts.length === 3) engineBack = true;
+            throw new EngineUnavailableError();
+          }
+          return second.process();
+        },
+      });
+      const tab = viewer("tab");
+      terminal.attach(tab.v, { cols: 100, rows: 30 });
+      first.output.write("$ echo before\r\nbefore\r\n");
+      await tick();
+      first.ending = "lost";
+      first.output.end();
+      for (let i = 0; i < 20 && !engineBack; i++) await tick();
+      for (let i = 0; i < 5; i++) await tick();
+      expect(terminal.currentState).toBe(TerminalState.Open);
+      expect(attempts).toEqual([{ cols: 100, rows: 30 }, { cols: 100, rows: 30 }, { cols: 100, rows: 30 }, { cols: 100, rows: 30 }]);
+      second.output.write("$ ");
+      await tick();
+      await tick();
+      const text = received(tab);
+      expect(text).toMatch(/^\$ echo before\r\nbefore\r\n[\s\S]*Docker engine is restarting[\s\S]*Reconnected[\s\S]*\$ $/);
+      // One continuous stream: every byte's offset follows the last.
+      let expected = 0;
+      for (const { offset, text: piece } of tab.received) {
+        expect(offset).toBe(expected);
+        expected += Buffer.byteLength(piece);
+      }
+      expect(tab.exits).toEqual([]);
+      terminal.input("ls\r");
+      expect(second.typed).toEqual(["ls\r"]);
+      expect(first.typed).toEqual([]);
+    });
+
+    it("ends as before when the shell exited, and when the sandbox no longer answers", async () => {
+      const exited = new FakeTty();
+      const reopen = vi.fn(async () => new FakeTty().process());
+      const one = new Terminal(exited.process(), { cols: 80, rows: 24 }, { scrollbackBytes: 1024, reopen, retryDelay: noWait });
+      const a = viewer("a");
+      one.attach(a.v, { cols: 80, rows: 24 });
+      exited.output.end();
+      for (let i = 0; i < 5; i++) await tick();
+      expect(a.exits).toEqual(["The shell has exited."]);
+      expect(reopen).not.toHaveBeenCalled();
+
+      const lost = new FakeTty();
+      lost.ending = "lost";
+      const two = new Terminal(lost.process(), { cols: 80, rows: 24 }, {
+        scrollbackBytes: 1024,
+        retryDelay: noWait,
+        reopen: async () => {
+          throw new SandboxGoneError("No such container");
+        },
+      });
+      const b = viewer("b");
+      two.attach(b.v, { cols: 80, rows: 24 });
+      lost.output.end();
+      for (let i = 0; i < 5; i++) await tick();
+      expect(b.exits).toEqual(["The connection to the shell was lost, and the sandbox no longer answers."]);
+      expect(two.isOpen).toBe(false);
+    });
+
+    it("stops trying when the sandbox is closed meanwhile", async () => {
+      const lost = new FakeTty();
+      lost.ending = "lost";
+      let release!: () => void;
+      const reopen = vi.fn(async () => new FakeTty().process());
+      const terminal = new Terminal(lost.process(), { cols: 80, rows: 24 }, {
+        scrollbackBytes: 1024,
+        reopen,
+        retryDelay: () => new Promise<void>((resolve) => (release = resolve)),
+      });
+      lost.output.end();
+      for (let i = 0; i < 5; i++) await tick();
+      expect(terminal.currentState).toBe(TerminalState.Reconnecting);
+      terminal.close();
+      release();
+      await tick();
+      expect(reopen).not.toHaveBeenCalled();
+      expect(terminal.isOpen).toBe(false);
+    });
+  });
+});

@@ -14,10 +14,16 @@
  * - Observers (an instructor shadowing a learner) get the same output but have no say:
  *   their size is ignored and they never pause the shell, so watching cannot disturb the
  *   learner. The shell's pace is the learner's, which bounds what an observer is sent.
+ * - Riding out the engine: when the shell's stream ends but the shell did not exit (the
+ *   Docker engine restarted, or the connection to it broke; `TtyProcess.endedBy`), the
+ *   terminal says so in its own output, keeps its viewers, scrollback and offsets, and
+ *   starts a new shell in the same sandbox as soon as the engine answers (`reopen`).
+ *   Browsers see one continuous terminal: the old screen, a line saying what happened,
+ *   and a new prompt.
  */
 import { randomBytes } from "node:crypto";
 import { FLOW, type TerminalSize } from "../../../shared/protocol";
-import type { TtyProcess } from "../engine/engine";
+import { EngineUnavailableError, type TtyProcess } from "../engine/engine";
 import { Scrollback, type ReplaySlice } from "./scrollback";
 
 export interface TerminalViewer {
@@ -27,8 +33,11 @@ export interface TerminalViewer {
   exited(message: string): void;
 }
 
+/** States only move forward, except Reconnecting → Open when a new shell has started. */
 export enum TerminalState {
   Open = "open",
+  /** The stream to the shell was lost (not exited): waiting for the engine to start a new one. */
+  Reconnecting = "reconnecting",
   Exited = "exited",
 }
 
@@ -45,9 +54,29 @@ export interface TerminalOptions {
   scrollbackBytes: number;
   /** How long a viewer may hold the shell paused before it is detached. */
   stallMs?: number;
+  /**
+   * Starts a new shell of the same kind in the same sandbox, for when the stream to the
+   * old one was lost. Rejects with EngineUnavailableError while the engine is away (the
+   * terminal tries again), with anything else when the sandbox is gone (it gives up).
+   * Without it a lost stream ends the terminal like an exit.
+   */
+  reopen?: (size: TerminalSize) => Promise<TtyProcess>;
+  /** Waits before reopen attempt `n` (from 0); tests pass a faster one. */
+  retryDelay?: (attempt: number) => Promise<void>;
 }
 
 const DEFAULT_STALL_MS = 10_000;
+/**
+ * Between attempts to start a new shell while the engine is away: a restarted dockerd
+ * answers within 1–3 s, so start fast; capped so that a long outage costs one request
+ * per terminal every few seconds, not a stream of them.
+ */
+const REOPEN_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+const defaultRetryDelay = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, REOPEN_DELAYS_MS[Math.min(attempt, REOPEN_DELAYS_MS.length - 1)]));
+
+const LOST_NOTICE = "\r\n\x1b[2m[The connection to your sandbox was interrupted (the platform's Docker engine is restarting). Your sandbox and its files are kept. Reconnecting…]\x1b[0m\r\n";
+const RECONNECTED_NOTICE = "\x1b[2m[Reconnected. This is a new shell in the same sandbox: programs started in the old one may have stopped.]\x1b[0m\r\n";
 /** Largest single output message; bigger batches are split. */
 const MAX_BATCH_BYTES = 64 * 1024;
 
@@ -67,22 +96,27 @@ export class Terminal {
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly stallMs: number;
 
+  private tty: TtyProcess;
+
   constructor(
-    private readonly tty: TtyProcess,
+    tty: TtyProcess,
     initialSize: TerminalSize,
-    options: TerminalOptions,
+    private readonly options: TerminalOptions,
   ) {
     this.scrollback = new Scrollback(options.scrollbackBytes);
     this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
     this.appliedSize = initialSize;
-    tty.stream.on("data", (chunk: Buffer) => this.onOutput(chunk));
-    tty.stream.once("end", () => this.onExit("The shell has exited."));
-    tty.stream.once("close", () => this.onExit("The shell has exited."));
-    tty.stream.once("error", () => this.onExit("The connection to the shell was lost."));
+    this.tty = tty;
+    this.connect(tty);
   }
 
+  /** Not exited: showing a shell, or about to show a new one after a lost connection. */
   get isOpen(): boolean {
-    return this.state === TerminalState.Open;
+    return this.state !== TerminalState.Exited;
+  }
+
+  get currentState(): TerminalState {
+    return this.state;
   }
 
   get viewerCount(): number {
@@ -130,6 +164,7 @@ export class Terminal {
   }
 
   input(data: string): void {
+    // While reconnecting there is no shell to type into; keystrokes are not kept for the next one.
     if (this.state === TerminalState.Open) this.tty.stream.write(data);
   }
 
@@ -150,8 +185,62 @@ export class Terminal {
 
   /** Ends the shell (closing its stream hangs it up). */
   close(): void {
-    this.tty.stream.destroy();
     this.onExit("The sandbox was closed.");
+    this.tty.stream.destroy();
+  }
+
+  private connect(tty: TtyProcess): void {
+    let ended = false;
+    const end = (fallback: string) => {
+      if (ended) return;
+      ended = true;
+      void this.onStreamEnded(tty, fallback);
+    };
+    tty.stream.on("data", (chunk: Buffer) => {
+      if (tty === this.tty) this.onOutput(chunk);
+    });
+    tty.stream.once("end", () => end("The shell has exited."));
+    tty.stream.once("close", () => end("The shell has exited."));
+    tty.stream.once("error", () => end("The connection to the shell was lost."));
+  }
+
+  /** The stream of `tty` ended: the shell exited, or the connection to it was lost. */
+  private async onStreamEnded(tty: TtyProcess, exitMessage: string): Promise<void> {
+    if (tty !== this.tty || this.state !== TerminalState.Open) return;
+    const reopen = this.options.reopen;
+    if (!reopen || (await tty.endedBy()) === "exit") return this.onExit(exitMessage);
+    if (this.state !== TerminalState.Open) return;
+    this.state = TerminalState.Reconnecting;
+    this.emitNotice(LOST_NOTICE);
+    const wait = this.options.retryDelay ?? defaultRetryDelay;
+    for (let attempt = 0; this.state === TerminalState.Reconnecting; attempt++) {
+      await wait(attempt);
+      if (this.state !== TerminalState.Reconnecting) return;
+      let next: TtyProcess;
+      try {
+        next = await reopen(this.appliedSize);
+      } catch (error) {
+        if (error instanceof EngineUnavailableError) continue;
+        return this.onExit("The connection to the shell was lost, and the sandbox no longer answers.");
+      }
+      if (this.state !== TerminalState.Reconnecting) {
+        next.stream.destroy();
+        return;
+      }
+      this.tty = next;
+      this.state = TerminalState.Open;
+      this.paused = false;
+      clearTimeout(this.stallTimer);
+      this.connect(next);
+      this.emitNotice(RECONNECTED_NOTICE);
+      this.applySmallestSize();
+      this.updateFlow();
+    }
+  }
+
+  /** A line of the platform's own in the terminal's output, where every viewer sees it and a replay keeps it. */
+  private emitNotice(text: string): void {
+    this.onOutput(Buffer.from(text, "utf8"));
   }
 
   private onOutput(chunk: Buffer): void {

@@ -6,7 +6,9 @@
  * Socket.io rooms: `dashboard:<workshop>` (instructors watching), `workshop:<workshop>`
  * (its learners' sockets), `workshop:<workshop>:<learner>` (one learner's sockets).
  */
-import type { Server, Socket } from "socket.io";
+import type { Cluster } from "../agents/cluster";
+import type { PoolDemand } from "../pool/pool-demand";
+import type { ServiceServer, ServiceSocket } from "../socket/handlers";
 import {
   EVENTS,
   type DashboardRow,
@@ -35,7 +37,7 @@ import type { SandboxClaims } from "../../../shared/token";
 import type { Logger } from "../log/logger";
 import type { WarmPool } from "../pool/warm-pool";
 import type { PlatformRegistry } from "../registry/platform-registry";
-import { UserFacingError } from "../sessions/errors";
+import { UserFacingError } from "../user-facing-error";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
 import type { Terminal, TerminalViewer } from "../terminal/terminal";
@@ -58,31 +60,44 @@ export class WorkshopHub {
   private readonly rooms = new Map<string, Promise<WorkshopRoom | null>>();
   private readonly lastActivitySent = new Map<string, number>();
   /** Sandboxes wanted per template for workshops open or about to open (refreshed each sweep). */
-  private demand = new Map<string, number>();
   /**
    * Workshops open or about to open. `arrived`: learners who have come (connected, or hold
    * a sandbox) and so need no pooled sandbox kept for them any more.
    */
   private upcoming: Array<Workshop & { template: string; arrived: Set<string> }> = [];
+  /** Dashboards watching a learner's terminal, per workshop, so ending the workshop can stop them. */
+  private readonly shadows = new Map<string, Map<string, { terminal: Terminal; viewer: TerminalViewer }>>();
 
   constructor(
-    private readonly io: Server,
+    private readonly io: ServiceServer,
     private readonly manager: SandboxManager,
     private readonly pool: WarmPool,
+    /** Where the hub says how many warm sandboxes workshops about to open want (the pool reads it). */
+    private readonly demand: PoolDemand,
     private readonly registry: PlatformRegistry,
+    /** The other agents: passes and ends made there reach this hub's rooms. */
+    private readonly cluster: Cluster,
     private readonly database: Database | null,
     private readonly options: WorkshopHubOptions,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    cluster.hear("workshop:passed", ({ workshop, learner, lesson, step, at }) => {
+      this.withRoom(workshop, (room) => void room.passed(learner, lesson, step, new Date(at)));
+    });
+    cluster.hear("workshop:ended", ({ workshop }) => {
+      this.endHere(workshop, false).catch((error: unknown) => this.log.warn("could not end this agent's part of a workshop", { workshop, error }));
+    });
     manager.on("provisioned", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("ended", (sandbox) => this.sandboxChanged(sandbox));
+    manager.on("frozen", (sandbox) => this.sandboxChanged(sandbox));
+    manager.on("thawed", (sandbox) => this.sandboxChanged(sandbox));
   }
 
   // ——— learners ———
 
   /** A learner's lesson page connected: it hears the workshop's announcements and its own hints. */
-  async learnerConnected(socket: Socket, claims: SandboxClaims): Promise<void> {
+  async learnerConnected(socket: ServiceSocket, claims: SandboxClaims): Promise<void> {
     if (!claims.workshop || !this.database) return;
     const room = await this.seatedRoom(claims.workshop, claims.sub);
     if (!room) return;
@@ -125,10 +140,14 @@ export class WorkshopHub {
 
   passed(claims: SandboxClaims, step: string): void {
     if (!claims.workshop) return;
-    this.withRoom(claims.workshop, (room) => {
-      if (!room.passed(claims.sub, claims.lesson, step, new Date(this.now()))) return;
+    const at = new Date(this.now());
+    const workshop = claims.workshop;
+    this.withRoom(workshop, (room) => {
+      if (!room.passed(claims.sub, claims.lesson, step, at)) return;
       this.sendRow(room, claims.sub);
       this.io.to(dashboardRoom(room.workshop.id)).emit(EVENTS.workshopCounts, room.counts());
+      // The other agents' rooms count it too, so the counts any of them sends stay right.
+      this.cluster.tell("workshop:passed", { workshop, learner: claims.sub, lesson: claims.lesson, step, at: at.toISOString() });
     });
   }
 
@@ -177,30 +196,78 @@ export class WorkshopHub {
   /**
    * Starts showing a learner's terminal to an observer. Read-only by construction: the
    * observer is never given a way to write, and its window size is not taken into account.
+   * Only while the workshop runs: once it has ended, its learners' terminals are their own
+   * again (one who opens the lesson later is not watched), and `end` stops every shadow.
+   * `stop` ends this one.
    */
-  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; terminal: Terminal }> {
+  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; stop: () => void }> {
     const room = await this.requireRoom(workshopId);
+    if (this.hasEnded(room)) throw new UserFacingError("forbidden", "This workshop has ended, so its learners' terminals can no longer be watched.");
     if (!room.has(learnerId)) throw new UserFacingError("not_found", "That learner is not in this workshop.");
     const sandbox = this.sandboxOf(room, learnerId);
     const terminal = sandbox?.terminals.get("main");
     if (!sandbox || !terminal?.isOpen) {
       throw new UserFacingError("not_found", `${room.displayName(learnerId)} has no terminal open right now.`);
     }
-    const replay = terminal.observe(observerFor(terminal));
+    const observer = observerFor(terminal);
+    const shadows = this.shadows.get(workshopId) ?? new Map<string, { terminal: Terminal; viewer: TerminalViewer }>();
+    this.shadows.set(workshopId, shadows);
+    const forget = () => {
+      if (shadows.get(observer.id)?.viewer !== viewer) return;
+      shadows.delete(observer.id);
+      if (shadows.size === 0) this.shadows.delete(workshopId);
+    };
+    const viewer: TerminalViewer = {
+      id: observer.id,
+      output: (offset, data) => observer.output(offset, data),
+      exited: (message) => {
+        forget();
+        observer.exited(message);
+      },
+    };
+    shadows.get(observer.id)?.terminal.unobserve(observer.id);
+    shadows.set(observer.id, { terminal, viewer });
+    const replay = terminal.observe(viewer);
     return {
       opened: { hostname: sandbox.hostname, lesson: sandbox.owner.lesson, instance: terminal.instance, offset: replay.offset, data: replay.data },
-      terminal,
+      stop: () => {
+        if (shadows.get(observer.id)?.viewer !== viewer) return;
+        terminal.unobserve(observer.id);
+        forget();
+      },
     };
   }
 
-  /** Ends the workshop (by its instructor, or at its closing time): joining closes, every learner's sandbox for its lessons is removed. */
+  /**
+   * Ends the workshop (by its instructor, or at its closing time): joining closes, every
+   * learner's sandbox for its lessons is removed — on every agent: the others hear it
+   * through the cluster and remove theirs (endHere without telling anyone again).
+   */
   async end(workshopId: string): Promise<{ removed: number }> {
-    const room = await this.requireRoom(workshopId);
+    await this.requireRoom(workshopId);
     await endWorkshop(this.database!, workshopId, new Date(this.now()));
+    const ended = await this.endHere(workshopId, true);
+    this.cluster.tell("workshop:ended", { workshop: workshopId });
+    return ended;
+  }
+
+  /** This agent's part of ending a workshop; `announce`: tell its learners and dashboards (once, by the agent that ended it). */
+  private async endHere(workshopId: string, announce: boolean): Promise<{ removed: number }> {
+    const room = await this.requireRoom(workshopId);
     room.workshop.endedAt ??= new Date(this.now());
     const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.owner.lesson));
+    // Nobody watches a learner of an ended workshop, whatever happens to their sandbox.
+    for (const { terminal, viewer } of this.shadows.get(workshopId)?.values() ?? []) {
+      terminal.unobserve(viewer.id);
+      viewer.exited("The workshop has ended, so watching has stopped.");
+    }
+    this.shadows.delete(workshopId);
     // Learners hear it before their sandboxes go, so their page explains what happened.
-    this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
+    // (Rooms span every agent: one announcement reaches learners and dashboards everywhere.)
+    if (announce) {
+      this.io.to(workshopRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "The workshop has ended. Thank you for taking part!" });
+      this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopEnded, { message: "This workshop has ended." });
+    }
     await Promise.all(doomed.map((sandbox) => this.manager.remove(sandbox, "workshop-ended")));
     this.log.info("workshop ended", { workshop: workshopId, removed: doomed.length });
     this.upcoming = this.upcoming.filter((w) => w.id !== workshopId);
@@ -210,10 +277,6 @@ export class WorkshopHub {
 
   // ——— warm sandboxes ———
 
-  /** Extra pool sandboxes of this template wanted for workshops open or about to open. */
-  poolDemand(template: string): number {
-    return this.demand.get(template) ?? 0;
-  }
 
   /** Ends workshops past their closing time, re-reads which are near (each sweep), and tells dashboards how warm they are. */
   async refresh(): Promise<void> {
@@ -244,12 +307,12 @@ export class WorkshopHub {
       const waiting = Math.max(0, workshop.capacity - workshop.arrived.size);
       demand.set(workshop.template, (demand.get(workshop.template) ?? 0) + waiting);
     }
-    this.demand = demand;
+    this.demand.set(demand);
   }
 
   private warmup(room: WorkshopRoom): DashboardWarmup {
     const target = room.workshop.capacity;
-    const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "starting"].includes(this.sandboxState(room, id))).length;
+    const withSandbox = room.learnerIds.filter((id) => ["ready", "idle", "paused", "starting"].includes(this.sandboxState(room, id))).length;
     const template = this.upcoming.find((w) => w.id === room.workshop.id)?.template;
     const pooled = template ? this.pool.readyCount(template) : 0;
     return { ready: Math.min(target, withSandbox + pooled), target };
@@ -296,6 +359,7 @@ export class WorkshopHub {
     if (!sandbox) return room.currentLesson(learnerId) === null ? "none" : "gone";
     if (sandbox.state === SandboxState.Creating) return "starting";
     if (sandbox.state !== SandboxState.Ready) return "gone";
+    if (sandbox.frozen) return "paused";
     return sandbox.attached.size > 0 ? "ready" : "idle";
   }
 
@@ -350,8 +414,13 @@ export class WorkshopHub {
 
   private async requireOpenRoom(workshopId: string): Promise<WorkshopRoom> {
     const room = await this.requireRoom(workshopId);
-    if (room.workshop.endedAt) throw new UserFacingError("forbidden", "This workshop has ended.");
+    if (this.hasEnded(room)) throw new UserFacingError("forbidden", "This workshop has ended.");
     return room;
+  }
+
+  /** Ended by its instructor, or past its closing time (the next sweep ends it for good). */
+  private hasEnded(room: WorkshopRoom): boolean {
+    return room.workshop.endedAt !== null || room.workshop.closesAt.getTime() <= this.now();
   }
 }
 

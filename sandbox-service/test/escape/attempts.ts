@@ -156,6 +156,23 @@ echo "REFUSED no hierarchy of one's own, no release_agent writable"`,
     script: `${OPEN_FOR_WRITE}${LIMIT_FILE}\nopen_for_write "$(limit_file cpu/cpu.cfs_quota_us cpu,cpuacct/cpu.cfs_quota_us cpu.max)"`,
   },
   {
+    id: "btrfs-subvolume",
+    title: "create a btrfs subvolume (its own quota group: past the disk limit)",
+    script: `python3 - <<'PY'
+import errno, fcntl, os, struct
+SUBVOL_CREATE, SNAP_DESTROY = 0x5000940E, 0x5000940F
+def args(name): return bytearray(struct.pack("q", 0) + name.encode().ljust(4088, b"\\0"))
+fd = os.open("/root", os.O_RDONLY | os.O_DIRECTORY)
+try:
+    fcntl.ioctl(fd, SUBVOL_CREATE, args("escape-subvolume"))
+except OSError as e:
+    print("REFUSED", errno.errorcode.get(e.errno, e.errno), "(ENOTTY: not on btrfs)" if e.errno == errno.ENOTTY else "")
+else:
+    fcntl.ioctl(fd, SNAP_DESTROY, args("escape-subvolume"))
+    print("ALLOWED created a subvolume in /root")
+PY`,
+  },
+  {
     id: "registry-remount",
     title: "remount the platform registry's folder read-write and replace its socket",
     script: `

@@ -5,10 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll } from "vitest";
-import { loadConfig, type Config } from "../../../shared/config";
+import { loadServiceConfig, type ServiceConfig } from "../../../shared/config";
 import {
   EVENTS,
   type Ack,
+  type DashboardCounts,
+  type DashboardRow,
   type ClientToServerEvents,
   type SandboxEnded,
   type SandboxInfo,
@@ -24,8 +26,8 @@ import { instanceSelector } from "../../src/sessions/identity";
 
 export const SECRET = "integration-test-secret-0123456789";
 
-export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({
+export function testConfig(env: Record<string, string> = {}): ServiceConfig {
+  return loadServiceConfig({
     DOJO_SECRET: SECRET,
     DOJO_INSTANCE: `it-${randomBytes(4).toString("hex")}`,
     SANDBOX_PORT: "0",
@@ -39,7 +41,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export const engine = new DockerEngine(process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock");
 
-export async function startService(config: Config, overrides: ServiceOverrides = {}): Promise<RunningService> {
+export async function startService(config: ServiceConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   // Sweeps are driven by the tests (service.sweep()), never by a timer.
   return startSandboxService(config, { log: silentLogger, sweepIntervalMs: 3_600_000, database: null, ...overrides });
 }
@@ -48,7 +50,7 @@ export async function startService(config: Config, overrides: ServiceOverrides =
  * One real service for a whole test file, under an instance of its own: started before
  * the tests, stopped after them, with every container of that instance removed.
  */
-export function useService(env: Record<string, string> = {}): { config: Config; service: () => RunningService } {
+export function useService(env: Record<string, string> = {}): { config: ServiceConfig; service: () => RunningService } {
   const config = testConfig(env);
   let service: RunningService | undefined;
   beforeAll(async () => {
@@ -97,8 +99,9 @@ export class TestLearner {
   /** Sentences the service sent about the sandbox (sandbox:notice). */
   readonly notices: string[] = [];
 
-  constructor(port: number, auth: { token?: string }) {
-    this.socket = io(`http://127.0.0.1:${port}`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
+  /** `at`: the service's port on this machine, or an agent's URL. */
+  constructor(at: number | string, auth: { token?: string }) {
+    this.socket = io(typeof at === "number" ? `http://127.0.0.1:${at}` : at, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
     this.socket.on(EVENTS.terminalOutput, (o) => {
       const data = Buffer.from(o.data);
       this.received += data.length;
@@ -187,4 +190,32 @@ export async function readyLearner(port: number, claims: Partial<SandboxClaims> 
   await learner.openTerminal();
   await learner.waitFor("# ");
   return learner;
+}
+
+/** A workshop dashboard stand-in: an instructor token, the rows, counts and shadow output it hears. */
+export class TestInstructor {
+  readonly socket: Socket;
+  readonly rows: DashboardRow[] = [];
+  readonly counts: DashboardCounts[] = [];
+  readonly ended: string[] = [];
+  readonly shadowEnded: string[] = [];
+  shadowOutput = "";
+
+  /** `at`: the service's port on this machine, or an agent's URL. */
+  constructor(at: number | string, token: string) {
+    this.socket = io(typeof at === "number" ? `http://127.0.0.1:${at}` : at, { transports: ["websocket"], auth: { instructorToken: token }, reconnection: false, forceNew: true });
+    this.socket.on(EVENTS.workshopRow, (row: DashboardRow) => this.rows.push(row));
+    this.socket.on(EVENTS.workshopCounts, (counts: DashboardCounts) => this.counts.push(counts));
+    this.socket.on(EVENTS.workshopEnded, ({ message }: { message: string }) => this.ended.push(message));
+    this.socket.on(EVENTS.shadowOutput, ({ data }: { data: Uint8Array }) => (this.shadowOutput += Buffer.from(data).toString("utf8")));
+    this.socket.on(EVENTS.shadowEnded, ({ message }: { message: string }) => this.shadowEnded.push(message));
+  }
+
+  request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return this.socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
 }

@@ -4,8 +4,8 @@ import { handleForm } from "@/lib/forms/form-route";
 import { displayNameError } from "@/lib/forms/messages";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { config } from "@/shared/config";
-import { displayNameSchema, recordLearnerSeen, setDisplayName } from "@/shared/db/learners";
+import { webConfig } from "@/shared/config";
+import { displayNameSchema, recordLearnerSeen, setDisplayName } from "@/lib/data/learners";
 import { newLearnerId, signLearnerCookie } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ export async function POST(request: NextRequest) {
     return {
       redirect: "/account?saved=name",
       apply: (response) => {
-        if (!learner) response.cookies.set(LEARNER_COOKIE, signLearnerCookie(id, config().DOJO_SECRET), learnerCookieOptions(secure));
+        if (!learner) response.cookies.set(LEARNER_COOKIE, signLearnerCookie(id, webConfig().DOJO_SECRET), learnerCookieOptions(secure));
       },
     };
   });

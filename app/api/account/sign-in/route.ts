@@ -3,10 +3,10 @@ import type { NextRequest } from "next/server";
 import { signIn } from "@/lib/auth/account-flows";
 import { handleForm, safeNext } from "@/lib/forms/form-route";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/session";
-import { clientAddress } from "@/lib/auth/sign-in-limit";
+import { clientAddress } from "@/lib/client-address";
 import { db } from "@/lib/db";
 import { LEARNER_COOKIE, learnerCookieOptions } from "@/lib/learner";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { signLearnerCookie } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +20,7 @@ export async function POST(request: NextRequest) {
       redirect: next,
       apply: (response) => {
         response.cookies.set(SESSION_COOKIE, result.sessionToken, sessionCookieOptions(secure));
-        response.cookies.set(LEARNER_COOKIE, signLearnerCookie(result.learnerId, config().DOJO_SECRET), learnerCookieOptions(secure));
+        response.cookies.set(LEARNER_COOKIE, signLearnerCookie(result.learnerId, webConfig().DOJO_SECRET), learnerCookieOptions(secure));
       },
     };
   });

@@ -7,9 +7,12 @@ import { randomBytes } from "node:crypto";
 import { Duplex, PassThrough } from "node:stream";
 import {
   EngineUnavailableError,
+  SandboxGoneError,
+  SandboxNotRunningError,
   type ContainerInfo,
   type ContainerSpec,
   type EngineFacts,
+  type ContainerUsage,
   type FileRead,
   type PathStat,
   type RunResult,
@@ -41,8 +44,11 @@ export class FakeTty {
     output.on("end", () => this.stream.push(null));
   }
 
+  /** What endedBy() answers once the stream has ended: "lost" plays an engine restart. */
+  ending: "exit" | "lost" = "exit";
+
   process(): TtyProcess {
-    return { stream: this.stream, resize: async (size) => void this.sizes.push(size) };
+    return { stream: this.stream, resize: async (size) => void this.sizes.push(size), endedBy: async () => this.ending };
   }
 }
 
@@ -98,7 +104,7 @@ export class FakeEngine implements SandboxEngine {
     this.check();
     await this.renameGate;
     const container = this.containers.get(id);
-    if (!container) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    if (!container) throw new SandboxGoneError("no such container");
     container.name = name;
   }
 
@@ -107,13 +113,37 @@ export class FakeEngine implements SandboxEngine {
     this.containers.delete(id);
   }
 
+  async pause(id: string): Promise<void> {
+    this.check();
+    const container = this.containers.get(id);
+    if (!container) throw new SandboxGoneError("no such container");
+    if (container.state !== "running" && container.state !== "paused") throw new SandboxNotRunningError("container is not running");
+    container.state = "paused";
+  }
+
+  async unpause(id: string): Promise<void> {
+    this.check();
+    const container = this.containers.get(id);
+    if (!container) throw new SandboxGoneError("no such container");
+    if (container.state === "paused") container.state = "running";
+  }
+
+  /** What usage() answers per container id; set by tests. Without an entry: idle, no limit. */
+  readonly usages = new Map<string, ContainerUsage>();
+
+  async usage(id: string): Promise<ContainerUsage | null> {
+    this.check();
+    if (!this.containers.has(id)) return null;
+    return this.usages.get(id) ?? { readAt: Date.now(), cpuNanos: 0, onlineCpus: 2, pids: 1, pidsLimit: null };
+  }
+
   /** Commands run with run(); answer them by setting `runAnswer`. */
   readonly runs: RunSpec[] = [];
   runAnswer: RunResult = { exitCode: 0, stdout: "", stderr: "" };
 
   async run(containerId: string, spec: RunSpec): Promise<RunResult> {
     this.check();
-    if (!this.containers.has(containerId)) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    this.assertRunning(containerId);
     this.runs.push(spec);
     return this.runAnswer;
   }
@@ -137,7 +167,7 @@ export class FakeEngine implements SandboxEngine {
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {
     this.check();
-    if (!this.containers.has(containerId)) throw Object.assign(new Error("no such container"), { statusCode: 404 });
+    this.assertRunning(containerId);
     const tty = new FakeTty();
     tty.sizes.push(spec.size);
     this.ttys.push(tty);
@@ -156,6 +186,13 @@ export class FakeEngine implements SandboxEngine {
     const id = randomBytes(32).toString("hex");
     this.containers.set(id, { id, name, state, labels });
     return id;
+  }
+
+  /** As Docker's exec: 404 for a missing container, 409 for a paused one. */
+  private assertRunning(containerId: string): void {
+    const container = this.containers.get(containerId);
+    if (!container) throw new SandboxGoneError("no such container");
+    if (container.state === "paused") throw new SandboxNotRunningError(`Container ${containerId} is paused, unpause the container before exec`);
   }
 
   private check(): void {

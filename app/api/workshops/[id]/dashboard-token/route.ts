@@ -3,15 +3,16 @@ import { NextResponse, type NextRequest } from "next/server";
 import { signedInInstructor } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
 import { isSameOrigin } from "@/lib/forms/same-origin";
+import { dashboardAgent } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
-import { config } from "@/shared/config";
+import { webConfig } from "@/shared/config";
 import { findOwnedWorkshop } from "@/shared/db/workshops";
 import { signInstructorToken } from "@/shared/token";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  const settings = config();
+  const settings = webConfig();
   if (!isSameOrigin(request)) return NextResponse.json({ error: "This request came from another website." }, { status: 403 });
   const instructor = await signedInInstructor();
   if (!instructor) return NextResponse.json({ error: "Sign in as an instructor to open a workshop dashboard." }, { status: 401 });
@@ -21,6 +22,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (!workshop) return NextResponse.json({ error: "There is no such workshop among yours." }, { status: 404 });
   const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
   const token = signInstructorToken({ sub: instructor.id, workshop: workshop.id, exp }, settings.DOJO_SECRET);
-  const sandboxUrl = sandboxUrlOf(request);
+  // Any live agent will do: the agents share workshop events (the cluster).
+  const agent = await dashboardAgent(db(), settings.AGENT_LIVE_SECONDS);
+  const sandboxUrl = agent?.publicUrl ?? sandboxUrlOf(request);
   return NextResponse.json({ token, sandboxUrl }, { headers: { "cache-control": "no-store" } });
 }

@@ -1,10 +1,11 @@
 /**
- * Accounts, their signed-in sessions, and sign-in failures. Passwords arrive here already
- * hashed (lib/auth/password.ts); session tokens arrive already hashed (lib/auth/session.ts).
+ * Accounts and their signed-in sessions. Passwords arrive here already hashed
+ * (lib/auth/password.ts); session tokens arrive already hashed (lib/auth/session.ts).
+ * Failed sign-ins are counted as attempts (attempts.ts).
  */
 import { z } from "zod";
-import type { Database } from "./client";
-import { isUniqueViolation } from "./errors";
+import type { Database } from "../../shared/db/client";
+import { isUniqueViolation } from "../../shared/db/errors";
 
 export const ROLES = ["learner", "instructor"] as const;
 export type Role = (typeof ROLES)[number];
@@ -137,19 +138,4 @@ export async function accountOfSession(db: Database, sessionId: string, now = ne
 
 export async function deleteSession(db: Database, sessionId: string): Promise<void> {
   await db.accountSession.deleteMany({ where: { id: sessionId } });
-}
-
-export async function recordSignInFailure(db: Database, failure: { email: string; ip: string }, now = new Date()): Promise<void> {
-  await db.signInFailure.create({ data: { ...failure, at: now } });
-  // Failures older than a day no longer count toward any limit.
-  await db.signInFailure.deleteMany({ where: { at: { lt: new Date(now.getTime() - 24 * 60 * 60 * 1000) } } });
-}
-
-/** Failed sign-ins since `since`, for this email and from this address. */
-export async function recentSignInFailures(db: Database, email: string, ip: string, since: Date): Promise<{ forEmail: number; fromAddress: number }> {
-  const [forEmail, fromAddress] = await Promise.all([
-    db.signInFailure.count({ where: { email, at: { gte: since } } }),
-    db.signInFailure.count({ where: { ip, at: { gte: since } } }),
-  ]);
-  return { forEmail, fromAddress };
 }

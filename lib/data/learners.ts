@@ -1,7 +1,7 @@
 /** Learner records. Anonymous learners exist from their first sandbox token on. */
 import { z } from "zod";
-import type { Database } from "./client";
-import { isUniqueViolation } from "./errors";
+import type { Database } from "../../shared/db/client";
+import { isUniqueViolation } from "../../shared/db/errors";
 
 export const displayNameSchema = z
   .string()

@@ -1,4 +1,4 @@
-import type { ErrorCode } from "../../../shared/protocol";
+import type { ErrorCode } from "../../shared/protocol";
 
 /** An error whose message is a sentence fit for the learner's screen. */
 export class UserFacingError extends Error {

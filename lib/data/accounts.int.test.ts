@@ -1,4 +1,4 @@
-/** Accounts, sessions, claiming progress and sign-in failures, on a SQLite file and on PostgreSQL. */
+/** Accounts, sessions, claiming progress and the attempts limits count, on a SQLite file and on PostgreSQL. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accountOfSession,
@@ -8,15 +8,14 @@ import {
   EmailTakenError,
   findAccountByEmail,
   mergeAnonymousLearner,
-  recentSignInFailures,
-  recordSignInFailure,
 } from "./accounts";
-import { createDatabase, type Database } from "./client";
+import { countAttempts, forgetAttempt, recordAttempt } from "./attempts";
+import { createDatabase, type Database } from "../../shared/db/client";
 import { recordLearnerSeen, setDisplayName } from "./learners";
-import { migrate } from "./migrate";
-import { passedSteps, recordStepPassed } from "./progress";
-import { freshDatabase, type TestDatabase } from "./testing/databases";
-import type { DatabaseProvider } from "./url";
+import { migrate } from "../../shared/db/migrate";
+import { passedSteps, recordStepPassed } from "../../shared/db/progress";
+import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
+import type { DatabaseProvider } from "../../shared/db/url";
 
 describe.each<DatabaseProvider>(["sqlite", "postgresql"])("accounts on %s", (provider) => {
   let database: TestDatabase;
@@ -90,15 +89,21 @@ describe.each<DatabaseProvider>(["sqlite", "postgresql"])("accounts on %s", (pro
     expect(await accountOfSession(db, "session-live", now)).toBeNull();
   });
 
-  it("counts recent sign-in failures per email and per address, and forgets old ones", async () => {
+  it("counts attempts per kind and key, takes one back, and forgets those older than a day", async () => {
     const now = new Date("2026-11-27T12:00:00Z");
-    for (let i = 0; i < 3; i++) await recordSignInFailure(db, { email: "ada@example.org", ip: "10.0.0.1" }, now);
-    await recordSignInFailure(db, { email: "other@example.org", ip: "10.0.0.1" }, now);
     const since = new Date(now.getTime() - 15 * 60 * 1000);
-    expect(await recentSignInFailures(db, "ada@example.org", "10.0.0.2", since)).toEqual({ forEmail: 3, fromAddress: 0 });
-    expect(await recentSignInFailures(db, "nobody@example.org", "10.0.0.1", since)).toEqual({ forEmail: 0, fromAddress: 4 });
-    // A day later, the old failures are cleaned away by the next one.
-    await recordSignInFailure(db, { email: "ada@example.org", ip: "10.0.0.1" }, new Date("2026-11-28T13:00:00Z"));
-    expect(await db.signInFailure.count()).toBe(1);
+    for (let i = 1; i <= 3; i++) expect((await recordAttempt(db, "sign-in-email", "ada@example.org", since, now)).count).toBe(i);
+    await recordAttempt(db, "sign-in-address", "10.0.0.1", since, now);
+    const other = await recordAttempt(db, "join-code", "10.0.0.1", since, now);
+    expect(other.count).toBe(1);
+    expect(await countAttempts(db, "sign-in-email", "ada@example.org", since)).toBe(3);
+    expect(await countAttempts(db, "sign-in-address", "10.0.0.1", since)).toBe(1);
+    // Outside the window they no longer count.
+    expect(await countAttempts(db, "sign-in-email", "ada@example.org", new Date(now.getTime() + 1))).toBe(0);
+    await forgetAttempt(db, other.id);
+    expect(await countAttempts(db, "join-code", "10.0.0.1", since)).toBe(0);
+    // A day later, the old attempts are cleaned away by the next one.
+    await recordAttempt(db, "sign-in-email", "ada@example.org", since, new Date("2026-11-28T13:00:00Z"));
+    expect(await db.attempt.count()).toBe(1);
   });
 });

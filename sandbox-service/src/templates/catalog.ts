@@ -1,13 +1,13 @@
-import type { Config } from "../../../shared/config";
+import type { ServiceConfig } from "../../../shared/config";
 import { TEMPLATE_NAMES, type TemplateName } from "../../../shared/templates";
 import { dockerTemplate } from "./docker";
 import { shellTemplate } from "./shell";
 import type { SandboxTemplate } from "./template";
 
-export type TemplateRegistry = ReadonlyMap<string, SandboxTemplate>;
+export type TemplateCatalog = ReadonlyMap<string, SandboxTemplate>;
 
 /** One implementation per name in shared/templates.ts; the type makes a missing one a compile error. */
-export function createTemplates(config: Config): TemplateRegistry {
+export function createTemplates(config: ServiceConfig): TemplateCatalog {
   const templates: Record<TemplateName, SandboxTemplate> = {
     shell: shellTemplate(config),
     docker: dockerTemplate(config),

@@ -1,0 +1,25 @@
+-- Sign-in failures become attempts of a general table every limit shares; the failures of
+-- the last day are carried over, so an upgrade does not reset a guesser's count.
+
+-- CreateTable
+CREATE TABLE "Attempt" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "kind" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CopyRows
+INSERT INTO "Attempt" ("kind", "key", "at") SELECT 'sign-in-email', "email", "at" FROM "SignInFailure";
+INSERT INTO "Attempt" ("kind", "key", "at") SELECT 'sign-in-address', "ip", "at" FROM "SignInFailure";
+
+-- DropTable
+PRAGMA foreign_keys=off;
+DROP TABLE "SignInFailure";
+PRAGMA foreign_keys=on;
+
+-- CreateIndex
+CREATE INDEX "Attempt_kind_key_at_idx" ON "Attempt"("kind", "key", "at");
+
+-- CreateIndex
+CREATE INDEX "Attempt_at_idx" ON "Attempt"("at");
