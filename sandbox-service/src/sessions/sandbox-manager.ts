@@ -216,7 +216,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       throw this.explain(error, "Your sandbox could not be extended.");
     }
     sandbox.warnedOfExpiry = false;
-    this.log.info("sandbox extended", { name: sandbox.name, expiresAt: sandbox.expiresAt.toISOString() });
+    this.log.info("sandbox extended", { ...sandbox.forLog(), expiresAt: sandbox.expiresAt.toISOString() });
     return sandbox.expiresAt;
   }
 
@@ -287,10 +287,10 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         await this.engine.pause(sandbox.id);
       } catch (error) {
         if (sandbox.frozen === frozen) sandbox.frozen = undefined;
-        this.log.warn("could not freeze a runaway sandbox", { hostname: sandbox.hostname, error });
+        this.log.warn("could not freeze a runaway sandbox", { ...sandbox.forLog(), error });
         return false;
       }
-      this.log.info("sandbox frozen: busy with nobody attached", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause });
+      this.log.info("sandbox frozen: busy with nobody attached", { ...sandbox.forLog(), cause });
       this.emit("frozen", sandbox, cause);
       return true;
     });
@@ -311,7 +311,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         throw this.explain(error, "Your sandbox had been paused and could not be woken up.");
       }
       sandbox.frozen = undefined;
-      this.log.info("sandbox thawed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause: frozen.cause });
+      this.log.info("sandbox thawed", { ...sandbox.forLog(), cause: frozen.cause });
       this.emit("thawed", sandbox, frozen);
       return thawMessage(frozen.cause);
     });
@@ -326,12 +326,12 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     this.emit("ended", sandbox, reason);
     for (const terminal of sandbox.terminals.values()) terminal.close();
     sandbox.terminals.clear();
-    this.log.info("sandbox removed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, reason });
+    this.log.info("sandbox removed", { ...sandbox.forLog(), reason });
     try {
       if (sandbox.id) await this.engine.remove(sandbox.id);
     } catch (error) {
       // The container stays untracked; the next reconcile removes it.
-      this.log.warn("could not remove sandbox container; will retry", { hostname: sandbox.hostname, error });
+      this.log.warn("could not remove sandbox container; will retry", { ...sandbox.forLog(), error });
     }
     sandbox.state = SandboxState.Gone;
     this.admission.admitNext();
@@ -398,7 +398,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           sandbox.state = SandboxState.Ready;
           if (paused.has(container.id)) sandbox.frozen = { cause: "unknown", at: new Date(now) };
           this.track(sandbox);
-          this.log.info("sandbox adopted", { id: container.id.slice(0, 12), hostname: sandbox.hostname, frozen: paused.has(container.id) });
+          this.log.info("sandbox adopted", { ...sandbox.forLog(), frozen: paused.has(container.id) });
           adopted++;
           continue;
         }
@@ -517,7 +517,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     }
     sandbox.state = SandboxState.Ready;
     this.emit("provisioned", sandbox, "created");
-    this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    this.log.info("sandbox created", sandbox.forLog());
     if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
       this.warnedNoDiskLimits = true;
       this.log.warn("the storage driver cannot limit sandbox disk space; a learner can fill the engine's disk (see README)");
@@ -548,7 +548,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     this.claiming.delete(pooled.id);
     if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
     this.emit("provisioned", sandbox, "claimed");
-    this.log.info("sandbox claimed from the pool", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    this.log.info("sandbox claimed from the pool", sandbox.forLog());
     return true;
   }
 
