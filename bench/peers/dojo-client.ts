@@ -45,6 +45,8 @@ export interface DojoLearnerOptions {
   lesson?: string;
   /** The workshop claim, as the web app signs it for a seated learner. */
   workshop?: string;
+  /** The agent the web app placed the learner on (several agents); its token is refused by any other. */
+  agent?: string;
   size?: TerminalSize;
   /** For sandbox:open and for the prompt. */
   timeoutMs?: number;
@@ -65,6 +67,7 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
       lesson: options.lesson ?? LESSON,
       template: options.template ?? "shell",
       ...(options.workshop ? { workshop: options.workshop } : {}),
+      ...(options.agent ? { agent: options.agent } : {}),
       exp: Math.floor(Date.now() / 1000) + 4 * 3600,
     },
     options.secret,
