@@ -227,7 +227,12 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR),
     cluster,
     database,
-    { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir },
+    {
+      prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000,
+      lessonsDir: overrides.lessonsDir,
+      // Another agent counts as live for three of its heartbeats (they beat at the same rate as this one).
+      agent: { id: config.AGENT_ID, liveMs: 3 * config.AGENT_HEARTBEAT_SECONDS * 1000 },
+    },
     log,
     now,
   );
