@@ -199,6 +199,20 @@ describe("SandboxManager: warm pool", () => {
     expect(manager.findById(sandbox.id)).toBe(sandbox);
   });
 
+  it("does not adopt back a sandbox whose removal the engine is still carrying out", async () => {
+    const { engine, manager, ended } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    let removed!: () => void;
+    engine.removeGate = new Promise((resolve) => (removed = resolve));
+    const removing = manager.remove(sandbox, "workshop-ended");
+    // A sweep while the container is still listed as running.
+    expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 0 });
+    expect(manager.list()).toEqual([]);
+    removed();
+    await removing;
+    expect(ended).toEqual([[owner.learner, "workshop-ended"]]);
+  });
+
   it("does not reap a pool sandbox while it is being claimed", async () => {
     const { engine, clock, manager, pool } = setup({ poolSize: 1 });
     await pool.fill();

@@ -116,6 +116,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byId = new Map<string, Sandbox>();
   /** Pool containers being renamed to their new owner: in neither the pool nor byId meanwhile. */
   private readonly claiming = new Set<string>();
+  /**
+   * Containers being removed: the engine may list one as running for seconds while it goes
+   * (a busy machine, a large disk to free), and a reconcile must not adopt it back.
+   */
+  private readonly removing = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
   private readonly admission = new Admission();
   /** Resets per owner in the last minute. */
@@ -327,11 +332,15 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     for (const terminal of sandbox.terminals.values()) terminal.close();
     sandbox.terminals.clear();
     this.log.info("sandbox removed", { ...sandbox.forLog(), reason });
+    const id = sandbox.id;
+    if (id) this.removing.add(id);
     try {
-      if (sandbox.id) await this.engine.remove(sandbox.id);
+      if (id) await this.engine.remove(id);
     } catch (error) {
       // The container stays untracked; the next reconcile removes it.
       this.log.warn("could not remove sandbox container; will retry", { ...sandbox.forLog(), error });
+    } finally {
+      this.removing.delete(id);
     }
     sandbox.state = SandboxState.Gone;
     this.admission.admitNext();
@@ -381,7 +390,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     let adopted = 0;
     let reaped = 0;
     for (const container of containers) {
-      if (this.byId.has(container.id) || this.claiming.has(container.id)) continue;
+      if (this.byId.has(container.id) || this.claiming.has(container.id) || this.removing.has(container.id)) continue;
       if (this.pool.has(container.id)) {
         if (!running.has(container.id)) this.pool.drop(container.id);
         else continue;

@@ -63,6 +63,8 @@ export class FakeEngine implements SandboxEngine {
   renameGate: Promise<void> = Promise.resolve();
   /** Delays list()'s answer, which still shows the containers as they were when it was called. */
   listGate: Promise<void> = Promise.resolve();
+  /** Delays remove(): the container stays listed, running, until it passes (Docker freeing a large disk). */
+  removeGate: Promise<void> = Promise.resolve();
 
   async ping(): Promise<void> {
     this.check();
@@ -110,6 +112,7 @@ export class FakeEngine implements SandboxEngine {
 
   async remove(id: string): Promise<void> {
     this.check();
+    await this.removeGate;
     this.containers.delete(id);
   }
 
