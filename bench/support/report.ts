@@ -13,7 +13,8 @@ type PerSystem<T> = { platform: T; floor: T; wetty: T };
 
 export interface LearnerFigures {
   learners: number;
-  timeToPromptMs: { cold: Summary | null; warm: Summary | null };
+  /** coldFloor: the same N containers created, started and a shell opened straight through Docker. */
+  timeToPromptMs: { cold: Summary | null; warm: Summary | null; coldFloor: Summary | null };
   echoMs: PerSystem<Summary | null>;
   /** CPU during the echo measurement, % of one core: clients (this process), server side, engine. */
   echoCpu: PerSystem<CpuShare | null>;
@@ -21,6 +22,8 @@ export interface LearnerFigures {
     /** Target ≤ 1.5. */
     echoP99PlatformOverFloor: number | null;
     echoP99PlatformOverWetty: number | null;
+    /** Cold time to prompt, platform ÷ cold floor. Target ≤ 1.2. */
+    promptColdOverFloor: { median: number | null; p95: number | null };
   };
 }
 
@@ -197,8 +200,10 @@ function formatNeighbours(report: NeighbourReport): string[] {
 export function learnerFigures(
   n: number,
   prompt: { cold: number[]; warm: number[] } | null,
+  coldFloor: number[] | null,
   echo: Partial<PerSystem<EchoFigures | null>>,
 ): LearnerFigures {
+  const prompts = { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []), coldFloor: summarize(coldFloor ?? []) };
   const echoMs = {
     platform: summarize(echo.platform?.samplesMs ?? []),
     floor: summarize(echo.floor?.samplesMs ?? []),
@@ -206,12 +211,13 @@ export function learnerFigures(
   };
   return {
     learners: n,
-    timeToPromptMs: { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []) },
+    timeToPromptMs: prompts,
     echoMs,
     echoCpu: { platform: echo.platform?.cpu ?? null, floor: echo.floor?.cpu ?? null, wetty: echo.wetty?.cpu ?? null },
     ratios: {
       echoP99PlatformOverFloor: ratio(echoMs.platform?.p99, echoMs.floor?.p99),
       echoP99PlatformOverWetty: ratio(echoMs.platform?.p99, echoMs.wetty?.p99),
+      promptColdOverFloor: { median: ratio(prompts.cold?.median, prompts.coldFloor?.median), p95: ratio(prompts.cold?.p95, prompts.coldFloor?.p95) },
     },
   };
 }
@@ -317,7 +323,18 @@ export function formatReport(report: BenchReport): string {
     out.push(
       table([
         header,
-        ...report.perLearnerCount.flatMap((f) => [summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold), summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm)]),
+        ...report.perLearnerCount.flatMap((f) => [
+          summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold),
+          summaryRow("cold floor (Docker alone)", f.learners, f.timeToPromptMs.coldFloor),
+          summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm),
+        ]),
+      ]),
+    );
+    out.push("  (cold floor: the same N containers created and started at once straight through the Docker API with the template's spec, a shell opened in each, until its prompt)");
+    out.push(
+      table([
+        ["", "N", "cold ÷ cold floor, median (target ≤ 1.2)", "p95"],
+        ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.promptColdOverFloor.median), times(f.ratios.promptColdOverFloor.p95)]),
       ]),
     );
 
