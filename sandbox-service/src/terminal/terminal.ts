@@ -65,6 +65,14 @@ export interface TerminalOptions {
   retryDelay?: (attempt: number) => Promise<void>;
 }
 
+/**
+ * The size a shell starts at before anyone watches it (a pool's shell, the first shell of
+ * a new sandbox); the learner's browser resizes it on attach.
+ */
+export const FIRST_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
+/** The terminal id a page opens first; a shell started before the page asks gets it. */
+export const MAIN_TERMINAL_ID = "main";
+
 const DEFAULT_STALL_MS = 10_000;
 /**
  * Between attempts to start a new shell while the engine is away: a restarted dockerd
