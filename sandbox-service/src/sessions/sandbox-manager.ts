@@ -501,8 +501,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private async provision(sandbox: Sandbox, pooled: PooledSandbox | undefined, progress: Progress): Promise<Sandbox> {
     const template = this.templateOf(sandbox.owner);
     for (let candidate = pooled; candidate; candidate = this.pool.take(template.name)) {
+      const claimed = await this.claim(sandbox, candidate);
+      // The refill after the claim: its create and start would otherwise reach the engine
+      // first, and the learner's rename (a warm prompt's only engine call) wait behind them.
       void this.pool.fill();
-      if (await this.claim(sandbox, candidate)) return sandbox;
+      if (claimed) return sandbox;
     }
     progress({ phase: "creating", message: "Creating your sandbox…" });
     const container = await createSandboxContainer(this.engine, template, {
