@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       const floor = await phase(`N=${n} floor echo`, () => measureFloorEcho(ctx, n));
       const wetty = settings.wetty ? await phase(`N=${n} wetty echo`, () => measureWettyEcho(ctx, n)) : null;
       perLearnerCount.push(
-        learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs }, coldFloor, { platform: platform?.echo, floor, wetty }),
+        learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs, coldParts: platform.promptColdParts, warmParts: platform.promptWarmParts }, coldFloor, { platform: platform?.echo, floor, wetty }),
       );
     }
     const flood = runs("flood") ? await phase("flood", () => measureFlood(ctx)) : null;
