@@ -287,7 +287,12 @@ export interface TerminalOutput {
   instance: string;
   /** Byte position of data[0] in this shell's output since it started. */
   offset: number;
-  data: Uint8Array;
+  /**
+   * The bytes, or their text when they are valid UTF-8 (one WebSocket frame instead of
+   * two; sandbox-service/src/terminal/socket-viewer.ts). Offsets count the bytes: a client
+   * encodes text back to UTF-8 (`bytes()` in components/connection/request.ts) first.
+   */
+  data: Uint8Array | string;
 }
 
 /**

@@ -54,7 +54,9 @@ export interface DojoLearnerOptions {
 
 type DojoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const bytes = (data: Uint8Array | ArrayBuffer) => (data instanceof Uint8Array ? data : new Uint8Array(data));
+const utf8 = new TextEncoder();
+/** As the browser's `bytes` (components/connection/request.ts): output comes as text when it is valid UTF-8. */
+const bytes = (data: Uint8Array | ArrayBuffer | string) => (typeof data === "string" ? utf8.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data));
 
 /** Connects a new learner (a distinct learner id, so a sandbox of its own) and waits for its prompt. */
 export async function connectDojoLearner(options: DojoLearnerOptions): Promise<DojoLearner> {

@@ -25,7 +25,7 @@ import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import type { TemplateCatalog } from "../templates/catalog";
 import { watchOutput } from "../terminal/output-watch";
-import { Terminal } from "../terminal/terminal";
+import { FIRST_SHELL_SIZE, MAIN_TERMINAL_ID, Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
 import type { Capacity } from "./capacity";
@@ -232,7 +232,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
    */
   async openTerminal(sandbox: Sandbox, terminalId: string, size: TerminalSize): Promise<Terminal> {
     const open = sandbox.terminals.get(terminalId);
-    if (open?.isOpen) return open;
+    // Started earlier (with the sandbox, or by another tab): frozen since, it runs again first.
+    if (open?.isOpen) return this.thaw(sandbox).then(() => open);
     const starting = sandbox.startingTerminals.get(terminalId);
     if (starting) return starting;
     if (sandbox.terminals.size + sandbox.startingTerminals.size >= this.options.maxTerminals) {
@@ -509,8 +510,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private async provision(sandbox: Sandbox, pooled: PooledSandbox | undefined, progress: Progress): Promise<Sandbox> {
     const template = this.templateOf(sandbox.owner);
     for (let candidate = pooled; candidate; candidate = this.pool.take(template.name)) {
+      const claimed = await this.claim(sandbox, candidate);
+      // The refill after the claim: its create and start would otherwise reach the engine
+      // first, and the learner's rename (a warm prompt's only engine call) wait behind them.
       void this.pool.fill();
-      if (await this.claim(sandbox, candidate)) return sandbox;
+      if (claimed) return sandbox;
     }
     progress({ phase: "creating", message: "Creating your sandbox…" });
     const container = await createSandboxContainer(this.engine, template, {
@@ -525,6 +529,9 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       await waitUntilReady(this.engine, container.id, template);
     }
     sandbox.state = SandboxState.Ready;
+    // The page asks for its shell once it hears the sandbox is ready: starting it now
+    // overlaps the shell's start with that round trip, as a pooled sandbox's shell does.
+    this.openTerminal(sandbox, MAIN_TERMINAL_ID, FIRST_SHELL_SIZE).catch(() => undefined);
     this.emit("provisioned", sandbox, "created");
     this.log.info("sandbox created", sandbox.forLog());
     if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
@@ -555,7 +562,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     sandbox.state = SandboxState.Ready;
     this.byId.set(sandbox.id, sandbox);
     this.claiming.delete(pooled.id);
-    if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
+    if (pooled.shell?.isOpen) this.addTerminal(sandbox, MAIN_TERMINAL_ID, pooled.shell);
     this.emit("provisioned", sandbox, "claimed");
     this.log.info("sandbox claimed from the pool", sandbox.forLog());
     return true;
