@@ -26,6 +26,9 @@ steps:
     title: A check that never answers
     check: sleep 1000
     solve: "true"
+    shortcuts:
+      - name: nothing at all
+        script: "true"
   - id: hang-and-hide
     title: A check that hides processes in the background and in a session of its own
     check: |
@@ -33,10 +36,16 @@ steps:
       setsid sleep 1002 < /dev/null > /dev/null 2>&1 &
       sleep 1003
     solve: "true"
+    shortcuts:
+      - name: nothing at all
+        script: "true"
   - id: quick
     title: A check that answers at once
     check: "true"
     solve: "true"
+    shortcuts:
+      - name: nothing at all
+        script: "true"
 ---
 
 Nothing to read.
