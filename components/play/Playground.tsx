@@ -1,0 +1,141 @@
+"use client";
+/**
+ * The playground (/play): machines node1, node2… of the learner's session, each a
+ * `docker` sandbox with a terminal tab of its own, on a private network where they reach
+ * each other by name. Each machine has its own connection (SandboxConnectionProvider with
+ * `machine`), so everything a lesson page does with its sandbox (terminal, port links,
+ * extension) works per machine unchanged. Machines of hidden tabs stay mounted: their
+ * terminals stay attached, so a machine you are not looking at is not idle.
+ */
+import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { nextMachine } from "../../shared/playground";
+import type { PlaygroundMachines } from "../../shared/protocol";
+import { SandboxConnectionProvider, useConnectionEvents, useSandboxConnection } from "../terminal/SandboxConnectionProvider";
+import { SandboxTerminal } from "../terminal/SandboxTerminal";
+import { PortLink } from "../lesson/PortLink";
+
+/** Until the service says otherwise (the first machine's answer carries PLAYGROUND_MAX_MACHINES). */
+const ASSUMED_MAX_MACHINES = 5;
+
+const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4));
+
+export function Playground({ intro }: { intro?: ReactNode }) {
+  // Machines shown: the service's list once known, plus ones this page is adding (not in it yet).
+  const [machines, setMachines] = useState<string[]>(["node1"]);
+  const [, setAdding] = useState<ReadonlySet<string>>(new Set(["node1"]));
+  const [active, setActive] = useState("node1");
+  const [maxMachines, setMaxMachines] = useState(ASSUMED_MAX_MACHINES);
+  const [note, setNote] = useState("");
+
+  const heard = useCallback((from: string, list: PlaygroundMachines) => {
+    setMaxMachines(list.maxMachines);
+    setAdding((current) => {
+      const next = new Set(current);
+      next.delete(from);
+      for (const machine of list.machines) next.delete(machine);
+      setMachines([...new Set([...list.machines, ...next])].sort(byNumber));
+      return next;
+    });
+  }, []);
+
+  const add = () => {
+    const machine = nextMachine(machines, maxMachines);
+    if (!machine) return setNote(`A playground has at most ${maxMachines} machines. Remove one to add another.`);
+    setNote("");
+    setAdding((current) => new Set(current).add(machine));
+    setMachines((current) => [...current, machine].sort(byNumber));
+    setActive(machine);
+  };
+
+  const removed = useCallback((machine: string, left: PlaygroundMachines) => {
+    setMachines((current) => {
+      const rest = current.filter((m) => m !== machine);
+      setActive((shown) => (shown === machine ? (rest[0] ?? "") : shown));
+      return rest;
+    });
+    heard(machine, { ...left, machines: left.machines.filter((m) => m !== machine) });
+  }, [heard]);
+
+  return (
+    <div className="playground" data-testid="playground">
+      <div className="playground-bar">
+        {intro}
+        <div className="machine-tabs" role="tablist">
+          {machines.map((machine) => (
+            <button
+              key={machine}
+              type="button"
+              role="tab"
+              aria-selected={machine === active}
+              className={machine === active ? "machine-tab machine-tab-active" : "machine-tab"}
+              data-testid={`machine-tab-${machine}`}
+              onClick={() => setActive(machine)}
+            >
+              {machine}
+            </button>
+          ))}
+          <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
+            + Add machine
+          </button>
+          <span className="field-note">
+            {machines.length} of {maxMachines} machines · they reach each other by name (ping node1)
+          </span>
+        </div>
+        {note && <p className="run-note">{note}</p>}
+      </div>
+      {machines.length === 0 && (
+        <p className="playground-empty">
+          No machines. <button type="button" className="button-small" onClick={add}>+ Add machine</button>
+        </p>
+      )}
+      {machines.map((machine) => (
+        <SandboxConnectionProvider key={machine} lesson="play" machine={machine}>
+          <MachinePane machine={machine} shown={machine === active} onMachines={heard} onRemoved={removed} />
+        </SandboxConnectionProvider>
+      ))}
+    </div>
+  );
+}
+
+function MachinePane({
+  machine,
+  shown,
+  onMachines,
+  onRemoved,
+}: {
+  machine: string;
+  shown: boolean;
+  onMachines: (from: string, list: PlaygroundMachines) => void;
+  onRemoved: (machine: string, left: PlaygroundMachines) => void;
+}) {
+  const connection = useSandboxConnection();
+  const [port, setPort] = useState("8080");
+  const [note, setNote] = useState("");
+  useConnectionEvents(useMemo(() => ({ machines: (list: PlaygroundMachines) => onMachines(machine, list) }), [machine, onMachines]));
+
+  const remove = async () => {
+    if (!connection) return;
+    try {
+      onRemoved(machine, await connection.removeMachine(machine));
+    } catch (error) {
+      setNote((error as Error).message);
+    }
+  };
+
+  return (
+    <section className="machine-pane" data-machine={machine} hidden={!shown} aria-label={machine}>
+      <div className="machine-actions">
+        <label className="field-note">
+          Port{" "}
+          <input className="port-input" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value.replace(/\D/g, "").slice(0, 5))} />
+        </label>
+        {/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 ? <PortLink port={Number(port)}>Open port {port}</PortLink> : null}
+        <button type="button" className="button-small" onClick={() => void remove()}>
+          Remove {machine}
+        </button>
+        {note && <span className="run-note">{note}</span>}
+      </div>
+      <SandboxTerminal />
+    </section>
+  );
+}
