@@ -355,6 +355,21 @@ describe("SandboxManager: reconcile", () => {
   });
 });
 
+describe("SandboxManager: removal", () => {
+  it("does not re-adopt a sandbox whose container is still being removed", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    let release!: () => void;
+    engine.removeGate = new Promise((resolve) => (release = resolve));
+    const removal = manager.remove(sandbox, "reset");
+    expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 0 });
+    expect(manager.list()).toEqual([]);
+    release();
+    await removal;
+    expect(engine.containers.size).toBe(0);
+  });
+});
+
 describe("SandboxManager: frozen sandboxes", () => {
   it("freezes only a sandbox nobody is attached to, and a visit thaws it with a sentence, once", async () => {
     const { engine, manager } = setup();

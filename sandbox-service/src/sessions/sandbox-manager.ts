@@ -126,6 +126,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byId = new Map<string, Sandbox>();
   /** Pool containers being renamed to their new owner: in neither the pool nor byId meanwhile. */
   private readonly claiming = new Set<string>();
+  /**
+   * Containers being removed: untracked already, still listed by the engine until Docker
+   * is done (a second or more for a nested engine's volume), so reconcile must not re-adopt them.
+   */
+  private readonly removing = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
   private readonly admission = new Admission();
   /** Resets per owner in the last minute. */
@@ -357,11 +362,14 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     for (const terminal of sandbox.terminals.values()) terminal.close();
     sandbox.terminals.clear();
     this.log.info("sandbox removed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, reason });
+    if (sandbox.id) this.removing.add(sandbox.id);
     try {
       if (sandbox.id) await this.engine.remove(sandbox.id);
     } catch (error) {
       // The container stays untracked; the next reconcile removes it.
       this.log.warn("could not remove sandbox container; will retry", { hostname: sandbox.hostname, error });
+    } finally {
+      this.removing.delete(sandbox.id);
     }
     sandbox.state = SandboxState.Gone;
     if (sandbox.machine) this.releaseNetwork(sandbox.owner.learner);
@@ -412,7 +420,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     let adopted = 0;
     let reaped = 0;
     for (const container of containers) {
-      if (this.byId.has(container.id) || this.claiming.has(container.id)) continue;
+      if (this.byId.has(container.id) || this.claiming.has(container.id) || this.removing.has(container.id)) continue;
       if (this.pool.has(container.id)) {
         if (!running.has(container.id)) this.pool.drop(container.id);
         else continue;

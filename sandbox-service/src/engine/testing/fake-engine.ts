@@ -141,8 +141,12 @@ export class FakeEngine implements SandboxEngine {
     container.name = name;
   }
 
+  /** Delays remove() (the container stays listed meanwhile, as Docker's does while it goes). */
+  removeGate: Promise<void> = Promise.resolve();
+
   async remove(id: string): Promise<void> {
     this.check();
+    await this.removeGate;
     this.containers.delete(id);
   }
 
