@@ -7,19 +7,30 @@
  * extension) works per machine unchanged. Machines of hidden tabs stay mounted: their
  * terminals stay attached, so a machine you are not looking at is not idle.
  */
-import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { nextMachine } from "../../shared/playground";
 import type { PlaygroundMachines } from "../../shared/protocol";
 import { SandboxConnectionProvider, useConnectionEvents, useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 import { SandboxTerminal } from "../terminal/SandboxTerminal";
 import { PortLink } from "../lesson/PortLink";
+import { Run } from "../lesson/Run";
+
+/** An example of the gallery (examples/), opened with /play?example=NAME: its files go to node1. */
+export interface PlaygroundExample {
+  name: string;
+  title: string;
+  files: { path: string; content: string }[];
+  build: string;
+  run: string;
+  port?: number;
+}
 
 /** Until the service says otherwise (the first machine's answer carries PLAYGROUND_MAX_MACHINES). */
 const ASSUMED_MAX_MACHINES = 5;
 
 const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4));
 
-export function Playground({ intro }: { intro?: ReactNode }) {
+export function Playground({ intro, example }: { intro?: ReactNode; example?: PlaygroundExample }) {
   // Machines shown: the service's list once known, plus ones this page is adding (not in it yet).
   const [machines, setMachines] = useState<string[]>(["node1"]);
   const [, setAdding] = useState<ReadonlySet<string>>(new Set(["node1"]));
@@ -90,7 +101,9 @@ export function Playground({ intro }: { intro?: ReactNode }) {
       )}
       {machines.map((machine) => (
         <SandboxConnectionProvider key={machine} lesson="play" machine={machine}>
-          <MachinePane machine={machine} shown={machine === active} onMachines={heard} onRemoved={removed} />
+          <MachinePane machine={machine} shown={machine === active} onMachines={heard} onRemoved={removed}>
+            {machine === "node1" && example && <ExamplePanel example={example} />}
+          </MachinePane>
         </SandboxConnectionProvider>
       ))}
     </div>
@@ -102,7 +115,9 @@ function MachinePane({
   shown,
   onMachines,
   onRemoved,
+  children,
 }: {
+  children?: ReactNode;
   machine: string;
   shown: boolean;
   onMachines: (from: string, list: PlaygroundMachines) => void;
@@ -135,7 +150,59 @@ function MachinePane({
         </button>
         {note && <span className="run-note">{note}</span>}
       </div>
+      {children}
       <SandboxTerminal />
     </section>
+  );
+}
+
+type CopyState = "waiting" | "copying" | "copied" | "error";
+
+/**
+ * Copies an example's files into ~/<name>/ of node1 once it is connected (through the
+ * editor's file saves: the service's path rules apply), then offers its commands as Run
+ * buttons. Copied once per page: a reconnect does not overwrite what the learner changed.
+ */
+function ExamplePanel({ example }: { example: PlaygroundExample }) {
+  const connection = useSandboxConnection();
+  const [state, setState] = useState<CopyState>("waiting");
+  const [note, setNote] = useState("");
+  const started = useRef(false);
+  const copy = useCallback(async () => {
+    if (!connection || started.current) return;
+    started.current = true;
+    setState("copying");
+    try {
+      for (const file of example.files) {
+        await connection.writeFile(`~/${example.name}/${file.path}`, new TextEncoder().encode(file.content));
+      }
+      setState("copied");
+      setNote("");
+    } catch (error) {
+      started.current = false;
+      setState("error");
+      setNote(`${(error as Error).message} It is tried again when the machine is back.`);
+    }
+  }, [connection, example]);
+  useConnectionEvents(useMemo(() => ({ sandbox: (info) => void (info && copy()) }), [copy]));
+
+  return (
+    <div className="example-panel" data-testid="example-panel" data-state={state}>
+      <p className="example-status">
+        <strong>{example.title}</strong> ·{" "}
+        {state === "copied"
+          ? `${example.files.length} files in node1:~/${example.name}`
+          : state === "error"
+            ? note
+            : `Copying ${example.files.length} files into node1…`}
+      </p>
+      {state === "copied" && (
+        <div className="example-commands">
+          <Run>{`cd ~/${example.name} && ${example.build}`}</Run>
+          <Run>{`cd ~/${example.name} && ${example.run}`}</Run>
+          {example.port && <PortLink port={example.port}>Open port {example.port}</PortLink>}
+        </div>
+      )}
+    </div>
   );
 }
