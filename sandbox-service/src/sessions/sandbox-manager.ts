@@ -505,7 +505,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       );
     }
     return this.admission.enter(
-      () => this.byOwner.has(ownerKey(owner)) || this.pool.readyCount(owner.template) > 0 || this.hasRoom(),
+      // A machine never takes a pooled sandbox (reserve()), so only free room lets it in.
+      () => this.byOwner.has(ownerKey(owner)) || (!machine && this.pool.readyCount(owner.template) > 0) || this.hasRoom(),
       () => this.reserve(owner, progress),
       (place) =>
         progress({
