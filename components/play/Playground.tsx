@@ -33,39 +33,33 @@ const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4
 export function Playground({ intro, example }: { intro?: ReactNode; example?: PlaygroundExample }) {
   // Machines shown: the service's list once known, plus ones this page is adding (not in it yet).
   const [machines, setMachines] = useState<string[]>(["node1"]);
-  const [, setAdding] = useState<ReadonlySet<string>>(new Set(["node1"]));
+  const adding = useRef(new Set(["node1"]));
   const [active, setActive] = useState("node1");
   const [maxMachines, setMaxMachines] = useState(ASSUMED_MAX_MACHINES);
   const [note, setNote] = useState("");
+  // The tab shown: the one chosen, or the first left when it went (removed here or in another tab).
+  const shown = machines.includes(active) ? active : (machines[0] ?? "");
 
   const heard = useCallback((from: string, list: PlaygroundMachines) => {
     setMaxMachines(list.maxMachines);
-    setAdding((current) => {
-      const next = new Set(current);
-      next.delete(from);
-      for (const machine of list.machines) next.delete(machine);
-      setMachines([...new Set([...list.machines, ...next])].sort(byNumber));
-      return next;
-    });
+    adding.current.delete(from);
+    for (const machine of list.machines) adding.current.delete(machine);
+    setMachines([...new Set([...list.machines, ...adding.current])].sort(byNumber));
   }, []);
 
   const add = () => {
     const machine = nextMachine(machines, maxMachines);
     if (!machine) return setNote(`A playground has at most ${maxMachines} machines. Remove one to add another.`);
     setNote("");
-    setAdding((current) => new Set(current).add(machine));
+    adding.current.add(machine);
     setMachines((current) => [...current, machine].sort(byNumber));
     setActive(machine);
   };
 
-  const removed = useCallback((machine: string, left: PlaygroundMachines) => {
-    setMachines((current) => {
-      const rest = current.filter((m) => m !== machine);
-      setActive((shown) => (shown === machine ? (rest[0] ?? "") : shown));
-      return rest;
-    });
-    heard(machine, { ...left, machines: left.machines.filter((m) => m !== machine) });
-  }, [heard]);
+  const removed = useCallback(
+    (machine: string, left: PlaygroundMachines) => heard(machine, { ...left, machines: left.machines.filter((m) => m !== machine) }),
+    [heard],
+  );
 
   return (
     <div className="playground" data-testid="playground">
@@ -77,8 +71,8 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
               key={machine}
               type="button"
               role="tab"
-              aria-selected={machine === active}
-              className={machine === active ? "machine-tab machine-tab-active" : "machine-tab"}
+              aria-selected={machine === shown}
+              className={machine === shown ? "machine-tab machine-tab-active" : "machine-tab"}
               data-testid={`machine-tab-${machine}`}
               onClick={() => setActive(machine)}
             >
@@ -101,7 +95,7 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
       )}
       {machines.map((machine) => (
         <SandboxConnectionProvider key={machine} lesson="play" machine={machine}>
-          <MachinePane machine={machine} shown={machine === active} onMachines={heard} onRemoved={removed}>
+          <MachinePane machine={machine} shown={machine === shown} onMachines={heard} onRemoved={removed}>
             {machine === "node1" && example && <ExamplePanel example={example} />}
           </MachinePane>
         </SandboxConnectionProvider>
