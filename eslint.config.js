@@ -22,8 +22,8 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 
 const root = import.meta.dirname;
 const typescript = ["**/*.ts", "**/*.tsx", "**/*.mts"];
-/** Test code may use fakes, fixtures and Docker directly. */
-const tests = ["**/*.test.ts", "**/testing/**", "sandbox-service/test/**", "e2e/**"];
+/** Test code (and benchmarks, which ship nowhere either) may use fakes, fixtures and Docker directly. */
+const tests = ["**/*.test.ts", "**/testing/**", "sandbox-service/test/**", "e2e/**", "bench/**"];
 
 const dockerode = {
   regex: "^(dockerode|docker-modem)(/|$)",

@@ -32,6 +32,11 @@ export default defineConfig({
           name: "lessons",
           include: ["lessons/**/*.lesson.test.ts"],
           exclude: ["**/node_modules/**"],
+          // Each test holds one sandbox (a docker one: ~70 MiB idle, up to its memory limit
+          // while a solve builds or runs Python). Too few and the engine idles while a test
+          // waits on a pull or a server start; too many and, on a 2-core machine, every
+          // script slows down until readiness waits and the checks' 20 s limit are at risk.
+          maxConcurrency: 4,
           testTimeout: 300_000,
           hookTimeout: 120_000,
         },

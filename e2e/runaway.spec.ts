@@ -23,7 +23,9 @@ test("a fork bomb left running is paused while the learner is away; back, they r
   await first.run('echo "ho""st=$(hostname)"');
   const hostname = /host=(\S+)/.exec(await first.screen())?.[1];
   expect(hostname).toMatch(/^shell-[a-f0-9]{8}$/);
-  await first.run(":(){ :|:& };:");
+  // Typed, not run: at its limit the shell itself may wait on fork() for ever, so nothing typed after it is sure to run.
+  await first.type(":(){ :|:& };:");
+  await expect(first.rows).toContainText("fork", { timeout: 30_000 });
   await first.page.close();
 
   await expect.poll(() => stateOf(hostname!), { timeout: 60_000 }).toBe("paused");

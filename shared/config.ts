@@ -127,6 +127,8 @@ const serviceSchema = z.object({
    * the web page's own host with SANDBOX_PORT, which is right for one machine.
    */
   AGENT_PUBLIC_URL: z.url().optional(),
+  /** The service's log lines: `text` for people reading a terminal, `json` (one object per line, with the agent) for a log collector. */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   /** How often this agent tells the register it is alive and how many places it has free. */
   AGENT_HEARTBEAT_SECONDS: seconds.max(60).default(5),
   /** A sandbox with no terminal attached for this long is removed. */

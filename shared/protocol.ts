@@ -307,7 +307,12 @@ export interface TerminalOutput {
   instance: string;
   /** Byte position of data[0] in this shell's output since it started. */
   offset: number;
-  data: Uint8Array;
+  /**
+   * The bytes, or their text when they are valid UTF-8 (one WebSocket frame instead of
+   * two; sandbox-service/src/terminal/socket-viewer.ts). Offsets count the bytes: a client
+   * encodes text back to UTF-8 (`bytes()` in components/connection/request.ts) first.
+   */
+  data: Uint8Array | string;
 }
 
 /**
@@ -403,6 +408,14 @@ export interface ShadowOpened {
   data: Uint8Array;
 }
 
+/**
+ * The learner's sandbox is on another agent (several machines): the dashboard asks that
+ * agent, with the same instructor token, so terminal bytes go straight from there.
+ */
+export interface ShadowMoved {
+  moved: { agent: string; url: string };
+}
+
 export interface ShadowOutput {
   learnerId: string;
   instance: string;
@@ -448,7 +461,7 @@ export const REQUESTS = {
   [EVENTS.workshopWatch]: { from: "instructor", payload: workshopWatchSchema, reply: shape<DashboardSnapshot>() },
   [EVENTS.workshopAnnounce]: { from: "instructor", payload: workshopAnnounceSchema, reply: shape<Record<string, never>>() },
   [EVENTS.workshopHint]: { from: "instructor", payload: workshopHintSchema, reply: shape<Record<string, never>>() },
-  [EVENTS.workshopShadow]: { from: "instructor", payload: workshopShadowSchema, reply: shape<ShadowOpened>() },
+  [EVENTS.workshopShadow]: { from: "instructor", payload: workshopShadowSchema, reply: shape<ShadowOpened | ShadowMoved>() },
   [EVENTS.workshopUnshadow]: { from: "instructor", payload: workshopUnshadowSchema, reply: shape<Record<string, never>>() },
   [EVENTS.workshopEnd]: { from: "instructor", payload: workshopEndSchema, reply: shape<{ removed: number }>() },
 } as const satisfies Record<string, { from: Role; payload: z.ZodType; reply: unknown }>;

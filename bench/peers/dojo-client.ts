@@ -45,6 +45,8 @@ export interface DojoLearnerOptions {
   lesson?: string;
   /** The workshop claim, as the web app signs it for a seated learner. */
   workshop?: string;
+  /** The agent the web app placed the learner on (several agents); its token is refused by any other. */
+  agent?: string;
   size?: TerminalSize;
   /** For sandbox:open and for the prompt. */
   timeoutMs?: number;
@@ -52,7 +54,9 @@ export interface DojoLearnerOptions {
 
 type DojoSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const bytes = (data: Uint8Array | ArrayBuffer) => (data instanceof Uint8Array ? data : new Uint8Array(data));
+const utf8 = new TextEncoder();
+/** As the browser's `bytes` (components/connection/request.ts): output comes as text when it is valid UTF-8. */
+const bytes = (data: Uint8Array | ArrayBuffer | string) => (typeof data === "string" ? utf8.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data));
 
 /** Connects a new learner (a distinct learner id, so a sandbox of its own) and waits for its prompt. */
 export async function connectDojoLearner(options: DojoLearnerOptions): Promise<DojoLearner> {
@@ -65,6 +69,7 @@ export async function connectDojoLearner(options: DojoLearnerOptions): Promise<D
       lesson: options.lesson ?? LESSON,
       template: options.template ?? "shell",
       ...(options.workshop ? { workshop: options.workshop } : {}),
+      ...(options.agent ? { agent: options.agent } : {}),
       exp: Math.floor(Date.now() / 1000) + 4 * 3600,
     },
     options.secret,

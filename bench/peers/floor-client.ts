@@ -8,8 +8,8 @@ import type { SandboxTemplate } from "../../sandbox-service/src/templates/templa
 import { OutputTap, type BenchTerminal } from "../support/output-tap";
 import { PROMPT } from "./dojo-client";
 
-/** Opens the template's shell in a running container and waits for its prompt. */
-export async function openFloorTerminal(engine: DockerEngine, template: SandboxTemplate, containerId: string, timeoutMs = 60_000): Promise<BenchTerminal> {
+/** Opens the template's shell in a running container and waits for its prompt; `promptAt`: when it arrived (performance.now()). */
+export async function openFloorTerminal(engine: DockerEngine, template: SandboxTemplate, containerId: string, timeoutMs = 60_000): Promise<BenchTerminal & { promptAt: number }> {
   const tap = new OutputTap("floor");
   const prompt = tap.expect(PROMPT, timeoutMs);
   prompt.catch(() => undefined);
@@ -17,8 +17,9 @@ export async function openFloorTerminal(engine: DockerEngine, template: SandboxT
   tty.stream.on("data", (chunk: Buffer) => tap.push(chunk));
   tty.stream.once("close", () => tap.end("exec stream closed"));
   tty.stream.on("error", (error) => tap.end(`exec stream failed: ${error.message}`));
-  await prompt;
+  const promptAt = await prompt;
   return {
+    promptAt,
     output: tap,
     send: (data) => tty.stream.write(data),
     close: () => tty.stream.destroy(),

@@ -16,17 +16,20 @@ import { mapLimit } from "./timing";
 export const BENCH_PEER_LABEL = "dojo.bench-peer";
 
 export async function createPeerContainers(engine: DockerEngine, template: SandboxTemplate, instance: string, peer: string, count: number): Promise<string[]> {
-  return mapLimit(Array.from({ length: count }), 4, async () => {
-    const short = randomBytes(4).toString("hex");
-    const name = `dojo-bench-${peer}-${short}`;
-    const container = await createSandboxContainer(engine, template, {
-      name,
-      // The same form as a sandbox's hostname, so prompts are as long as on the platform.
-      hostname: `shell-${short}`,
-      labels: { [LABELS.instance]: instance, [LABELS.template]: template.name, [BENCH_PEER_LABEL]: peer, [LABELS.created]: new Date().toISOString() },
-    });
-    return container.id;
+  return mapLimit(Array.from({ length: count }), 4, () => createPeerContainer(engine, template, instance, peer));
+}
+
+/** Creates and starts one reference container (the call a platform sandbox is created with); its id. */
+export async function createPeerContainer(engine: DockerEngine, template: SandboxTemplate, instance: string, peer: string): Promise<string> {
+  const short = randomBytes(4).toString("hex");
+  const name = `dojo-bench-${peer}-${short}`;
+  const container = await createSandboxContainer(engine, template, {
+    name,
+    // The same form as a sandbox's hostname, so prompts are as long as on the platform.
+    hostname: `shell-${short}`,
+    labels: { [LABELS.instance]: instance, [LABELS.template]: template.name, [BENCH_PEER_LABEL]: peer, [LABELS.created]: new Date().toISOString() },
   });
+  return container.id;
 }
 
 export async function removePeerContainers(engine: DockerEngine, ids: readonly string[]): Promise<void> {

@@ -2,6 +2,7 @@
 import type { DockerSample, DockerSandboxFigures } from "./phases/docker-sandboxes";
 import type { MachineReport } from "./bench-run";
 import type { FloodFigures } from "./phases/flood";
+import type { PromptParts } from "./phases/platform";
 import type { IdleMemoryFigures } from "./phases/idle-memory";
 import type { ConditionFigures, NeighbourFigures } from "./phases/neighbours";
 import type { Settings } from "./settings";
@@ -13,7 +14,10 @@ type PerSystem<T> = { platform: T; floor: T; wetty: T };
 
 export interface LearnerFigures {
   learners: number;
-  timeToPromptMs: { cold: Summary | null; warm: Summary | null };
+  /** coldFloor: the same N containers created, started and a shell opened straight through Docker. */
+  timeToPromptMs: { cold: Summary | null; warm: Summary | null; coldFloor: Summary | null };
+  /** Medians of where the time to prompt went, ms from socket creation (cumulative). */
+  promptPartsMs: { cold: PromptParts | null; warm: PromptParts | null };
   echoMs: PerSystem<Summary | null>;
   /** CPU during the echo measurement, % of one core: clients (this process), server side, engine. */
   echoCpu: PerSystem<CpuShare | null>;
@@ -21,6 +25,8 @@ export interface LearnerFigures {
     /** Target ≤ 1.5. */
     echoP99PlatformOverFloor: number | null;
     echoP99PlatformOverWetty: number | null;
+    /** Cold time to prompt, platform ÷ cold floor. Target ≤ 1.2. */
+    promptColdOverFloor: { median: number | null; p95: number | null };
   };
 }
 
@@ -196,9 +202,11 @@ function formatNeighbours(report: NeighbourReport): string[] {
 
 export function learnerFigures(
   n: number,
-  prompt: { cold: number[]; warm: number[] } | null,
+  prompt: { cold: number[]; warm: number[]; coldParts: PromptParts[]; warmParts: PromptParts[] } | null,
+  coldFloor: number[] | null,
   echo: Partial<PerSystem<EchoFigures | null>>,
 ): LearnerFigures {
+  const prompts = { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []), coldFloor: summarize(coldFloor ?? []) };
   const echoMs = {
     platform: summarize(echo.platform?.samplesMs ?? []),
     floor: summarize(echo.floor?.samplesMs ?? []),
@@ -206,14 +214,22 @@ export function learnerFigures(
   };
   return {
     learners: n,
-    timeToPromptMs: { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []) },
+    timeToPromptMs: prompts,
+    promptPartsMs: { cold: medianParts(prompt?.coldParts ?? []), warm: medianParts(prompt?.warmParts ?? []) },
     echoMs,
     echoCpu: { platform: echo.platform?.cpu ?? null, floor: echo.floor?.cpu ?? null, wetty: echo.wetty?.cpu ?? null },
     ratios: {
       echoP99PlatformOverFloor: ratio(echoMs.platform?.p99, echoMs.floor?.p99),
       echoP99PlatformOverWetty: ratio(echoMs.platform?.p99, echoMs.wetty?.p99),
+      promptColdOverFloor: { median: ratio(prompts.cold?.median, prompts.coldFloor?.median), p95: ratio(prompts.cold?.p95, prompts.coldFloor?.p95) },
     },
   };
+}
+
+function medianParts(parts: PromptParts[]): PromptParts | null {
+  if (parts.length === 0) return null;
+  const of = (key: keyof PromptParts) => median(parts.map((p) => p[key])) ?? 0;
+  return { connectedMs: of("connectedMs"), sandboxOpenedMs: of("sandboxOpenedMs"), terminalOpenedMs: of("terminalOpenedMs"), promptMs: of("promptMs") };
 }
 
 export function floodReport(figures: FloodFigures): FloodReport {
@@ -317,7 +333,26 @@ export function formatReport(report: BenchReport): string {
     out.push(
       table([
         header,
-        ...report.perLearnerCount.flatMap((f) => [summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold), summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm)]),
+        ...report.perLearnerCount.flatMap((f) => [
+          summaryRow("cold (no pool)", f.learners, f.timeToPromptMs.cold),
+          summaryRow("cold floor (Docker alone)", f.learners, f.timeToPromptMs.coldFloor),
+          summaryRow("warm (pool of N)", f.learners, f.timeToPromptMs.warm),
+        ]),
+      ]),
+    );
+    out.push("  (cold floor: the same N containers created and started at once straight through the Docker API with the template's spec, a shell opened in each, until its prompt)");
+    const partsRow = (label: string, n: number, p: PromptParts | null) =>
+      p ? [label, String(n), ms(p.connectedMs), ms(p.sandboxOpenedMs), ms(p.terminalOpenedMs), ms(p.promptMs)] : [label, String(n), "–", "–", "–", "–"];
+    out.push(
+      table([
+        ["where it went (medians, ms since the socket was created)", "N", "connected", "sandbox:open answered", "terminal:open answered", "prompt"],
+        ...report.perLearnerCount.flatMap((f) => [partsRow("cold", f.learners, f.promptPartsMs.cold), partsRow("warm", f.learners, f.promptPartsMs.warm)]),
+      ]),
+    );
+    out.push(
+      table([
+        ["", "N", "cold ÷ cold floor, median (target ≤ 1.2)", "p95"],
+        ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.promptColdOverFloor.median), times(f.ratios.promptColdOverFloor.p95)]),
       ]),
     );
 

@@ -36,6 +36,17 @@ export interface ServiceSettings {
   runawayWindowSeconds?: number;
 }
 
+/**
+ * BENCH_SERVICE_CPU_PROFILE=<folder>: every service process writes a V8 CPU profile there
+ * when it stops (open it in Chrome's DevTools, Performance tab). How the echo's
+ * milliseconds were found (bench/README.md); it slows the service a little, so figures of
+ * such a run are not the ones to report.
+ */
+function cpuProfileArgs(): string[] {
+  const folder = process.env.BENCH_SERVICE_CPU_PROFILE;
+  return folder ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(folder)}`, "--cpu-prof-interval=200"] : [];
+}
+
 /** A message without its id, member by member of the union (Omit alone would merge them). */
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
 
@@ -60,7 +71,7 @@ export class ServiceProcess {
     const log = openSync(settings.logFile, "a");
     const child = fork(CHILD, [], {
       cwd: REPO_ROOT,
-      execArgv: ["--import", "tsx", "--expose-gc"],
+      execArgv: ["--import", "tsx", "--expose-gc", ...cpuProfileArgs()],
       stdio: ["ignore", log, log, "ipc"],
       env: {
         ...process.env,

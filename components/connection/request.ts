@@ -49,8 +49,15 @@ export async function request<R extends Role, E extends RequestName<R>>(socket: 
   return answer.value;
 }
 
-/** socket.io hands binary payloads to the browser as ArrayBuffer. */
-export function bytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+const utf8 = new TextEncoder();
+
+/**
+ * socket.io hands binary payloads to the browser as ArrayBuffer; terminal output comes as
+ * text when it is valid UTF-8 (see TerminalOutput), encoded back here to the bytes the
+ * service counted.
+ */
+export function bytes(data: Uint8Array | ArrayBuffer | string): Uint8Array {
+  if (typeof data === "string") return utf8.encode(data);
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 

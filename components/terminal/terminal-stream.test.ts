@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { TerminalOutput } from "../../shared/protocol";
-import { NEW_SHELL_NOTICE, TerminalStream } from "./terminal-stream";
+import { NEW_SHELL_NOTICE, TerminalStream, type OutputBytes } from "./terminal-stream";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (w: { data: Uint8Array } | null) => (w ? new TextDecoder().decode(w.data) : null);
-const out = (instance: string, offset: number, data: string): TerminalOutput => ({ terminalId: "main", instance, offset, data: bytes(data) });
+const out = (instance: string, offset: number, data: string): OutputBytes => ({ terminalId: "main", instance, offset, data: bytes(data) });
 
 function applied(stream: TerminalStream, answer: { instance: string; reset: boolean; offset: number; data: string }) {
   return stream.opened({ ...answer, data: bytes(answer.data) }).map((w) => (w.reset ? "<reset>" : text(w)));

@@ -6,6 +6,9 @@
  */
 import type { TerminalOpened, TerminalOutput, TerminalPosition } from "../../shared/protocol";
 
+/** Output as bytes (the wire may carry it as text: `bytes()` in connection/request.ts turns it back). */
+export type OutputBytes = Omit<TerminalOutput, "data"> & { data: Uint8Array };
+
 /** Something to do to the screen: clear it (`reset`) and/or write `data`, which ends at output offset `end`. */
 export type Write = { reset: boolean; data: Uint8Array; end: number };
 
@@ -19,7 +22,7 @@ export class TerminalStream {
   private instance: string | undefined;
   private end = 0;
   /** Output that arrived while a terminal:open was pending, applied after its answer. */
-  private queued: TerminalOutput[] | undefined;
+  private queued: OutputBytes[] | undefined;
   /** The shell that was on screen when the connection was lost (see lost()). */
   private lostInstance: string | undefined;
 
@@ -70,7 +73,7 @@ export class TerminalStream {
   }
 
   /** Live output: what to write, or null when it is old, queued, or another shell's. */
-  output(output: TerminalOutput): Write | null {
+  output(output: OutputBytes): Write | null {
     if (this.queued) {
       this.queued.push(output);
       return null;

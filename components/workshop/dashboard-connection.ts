@@ -1,6 +1,9 @@
 /**
  * An instructor's live connection to one workshop: a token from the web app (which checks
  * they own the workshop), then the sandbox service's dashboard events. UI-agnostic.
+ * With several machines, a learner's terminal may live on another agent than the
+ * dashboard's: watching them opens a second socket to that agent, for the shadow only, so
+ * terminal bytes come straight from where the terminal is.
  */
 import { io } from "socket.io-client";
 import {
@@ -29,9 +32,25 @@ export interface DashboardEvents {
 }
 
 
+/** How long the agent holding a watched learner's sandbox may take to accept the dashboard's socket. */
+const SHADOW_CONNECT_TIMEOUT_MS = 10_000;
+
+function connected(socket: ClientSocket<"instructor">, timeoutMs: number): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("The machine that holds this learner's sandbox is not answering; try again in a moment.")), timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export class DashboardConnection {
   private socket: ClientSocket<"instructor"> | undefined;
   private shadowed: { learnerId: string; stream: TerminalStream } | undefined;
+  /** The socket to another agent while watching a learner whose sandbox is there. */
+  private shadowSocket: ClientSocket<"instructor"> | undefined;
 
   constructor(
     private readonly workshopId: string,
@@ -40,16 +59,7 @@ export class DashboardConnection {
 
   async start(): Promise<void> {
     const first = await this.token();
-    let pending: string | undefined = first.token;
-    const socket: ClientSocket<"instructor"> = io(first.sandboxUrl, {
-      transports: ["websocket"],
-      auth: (done) => {
-        const use = pending;
-        pending = undefined;
-        if (use) return done({ instructorToken: use });
-        this.token().then((answer) => done({ instructorToken: answer.token }), () => undefined);
-      },
-    });
+    const socket = this.connect(first.sandboxUrl, first.token);
     this.socket = socket;
     // The service said it is restarting (SIGTERM): shown until it answers again.
     let restarting: string | undefined;
@@ -72,6 +82,29 @@ export class DashboardConnection {
     socket.on(EVENTS.workshopCounts, (counts) => this.on.counts(counts));
     socket.on(EVENTS.workshopWarmup, (warmup) => this.on.warmup(warmup));
     socket.on(EVENTS.workshopEnded, ({ message }) => this.on.ended(message));
+    this.hearShadow(socket);
+  }
+
+  stop(): void {
+    this.socket?.disconnect();
+    this.closeShadowSocket();
+  }
+
+  /** A socket to an agent, authenticated with a fresh dashboard token at each (re)connect after the first. */
+  private connect(url: string, firstToken: string): ClientSocket<"instructor"> {
+    let pending: string | undefined = firstToken;
+    return io(url, {
+      transports: ["websocket"],
+      auth: (done) => {
+        const use = pending;
+        pending = undefined;
+        if (use) return done({ instructorToken: use });
+        this.token().then((answer) => done({ instructorToken: answer.token }), () => undefined);
+      },
+    });
+  }
+
+  private hearShadow(socket: ClientSocket<"instructor">): void {
     socket.on(EVENTS.shadowOutput, (output) => {
       if (output.learnerId !== this.shadowed?.learnerId) return;
       const write = this.shadowed.stream.output({ terminalId: "main", instance: output.instance, offset: output.offset, data: bytes(output.data) });
@@ -83,8 +116,9 @@ export class DashboardConnection {
     });
   }
 
-  stop(): void {
-    this.socket?.disconnect();
+  private closeShadowSocket(): void {
+    this.shadowSocket?.disconnect();
+    this.shadowSocket = undefined;
   }
 
   announce(text: string): Promise<unknown> {
@@ -100,7 +134,18 @@ export class DashboardConnection {
     this.shadowed = { learnerId, stream };
     stream.opening();
     try {
-      const opened = await this.request(EVENTS.workshopShadow, { learnerId });
+      let opened = await this.request(EVENTS.workshopShadow, { learnerId });
+      this.closeShadowSocket();
+      if ("moved" in opened) {
+        // The learner's sandbox is on another agent: watch from there (the same kind of token works on every agent).
+        const { token } = await this.token();
+        const there = this.connect(opened.moved.url, token);
+        this.shadowSocket = there;
+        this.hearShadow(there);
+        await connected(there, SHADOW_CONNECT_TIMEOUT_MS);
+        opened = await request(there, EVENTS.workshopShadow, { learnerId });
+        if ("moved" in opened) throw new Error("That learner's sandbox moved again; try watching them once more.");
+      }
       for (const write of stream.opened({ instance: opened.instance, reset: true, offset: opened.offset, data: bytes(opened.data) })) {
         this.on.shadowWrite(learnerId, write);
       }
@@ -113,6 +158,7 @@ export class DashboardConnection {
 
   async unshadow(): Promise<void> {
     this.shadowed = undefined;
+    if (this.shadowSocket) return this.closeShadowSocket();
     await this.request(EVENTS.workshopUnshadow, {});
   }
 

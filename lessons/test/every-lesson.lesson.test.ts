@@ -1,18 +1,36 @@
 /**
- * `npm run lessons:test`: proves every lesson in a real sandbox of its template. First, on
- * the fresh sandbox, every check must FAIL (a check that passes before anything was done
- * passes by accident). Then step by step, in order, each step's check must FAIL before its
- * solve script runs (a check that cannot fail is a broken lesson) and PASS after. Checks
- * run exactly as for learners (sandbox-service/src/checks).
+ * `npm run lessons:test`: proves every lesson in real sandboxes of its template, with the
+ * checks run exactly as for learners (sandbox-service/src/checks).
+ *
+ * - **Walk-through**, one sandbox per lesson: on the fresh sandbox every check FAILS (a check
+ *   that passes before anything was done passes by accident); then step by step, in order,
+ *   each check FAILS before its solve script and PASSES after.
+ * - **Shortcuts** (`shortcuts:` of a step): each runs in a sandbox of its own in which the
+ *   earlier steps' solve scripts ran, i.e. where a learner stands when they reach the step
+ *   (only the steps it `needs`, when the lesson says; or, with `fresh: true`, none: a cheat
+ *   that skips the lesson).
+ *   The shortcut must succeed as a script (one that errors proves nothing), then the check
+ *   must FAIL and say what is missing.
+ * - **Alternatives** (`alternatives:`): the same, but the check must PASS.
+ *
+ * Why a sandbox per variant: a shortcut's leftovers (a container called `hello` that never
+ * printed anything, a hand-written log) would change what the next one or the real solve
+ * meets, so sharing a sandbox would prove less than it claims. A fresh docker sandbox costs
+ * about a second and ~70 MiB; replaying the earlier steps costs what their solves cost,
+ * which is why a step that works on nothing of the earlier ones says so (`needs: []`).
+ * Tests run concurrently, lessons and variants alike, at most `maxConcurrency` at a time
+ * (vitest.config.ts, lessons project).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../../shared/config";
-import { loadLessons, type Lesson } from "../../shared/lessons/loader";
+import { loadLessons, stepsNeededBefore, type Lesson } from "../../shared/lessons/loader";
+import type { LessonStep, StepVariant } from "../../shared/lessons/schema";
 import { CheckRunner } from "../../sandbox-service/src/checks/check-runner";
 import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
 import { silentLogger } from "../../sandbox-service/src/log/logger";
 import { startSandboxService, type RunningService } from "../../sandbox-service/src/service";
+import type { Sandbox } from "../../sandbox-service/src/sessions/sandbox";
 import { instanceSelector } from "../../sandbox-service/src/sessions/identity";
 import { PlatformRegistry } from "../../sandbox-service/src/registry/platform-registry";
 
@@ -30,6 +48,9 @@ const engine = new DockerEngine(config.DOCKER_HOST);
 const checks = new CheckRunner(engine, null, silentLogger, { timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000, maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS });
 let service: RunningService;
 
+/** A solve may pull and build; longer than this, something is stuck. */
+const SCRIPT_TIMEOUT_MS = 240_000;
+
 beforeAll(async () => {
   service = await startSandboxService(config, { engine, log: silentLogger, database: null, sweepIntervalMs: 3_600_000 });
 });
@@ -38,9 +59,71 @@ afterAll(async () => {
   for (const container of await engine.list(instanceSelector(config.DOJO_INSTANCE))) await engine.remove(container.id);
 });
 
-describe.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("lesson %s", (_slug, lesson) => {
+/** A fresh sandbox for the lesson, as a new learner gets it; removed after `use`, whatever happens. */
+async function withSandbox<T>(lesson: Lesson, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const owner = { learner: `lesson-test-${randomBytes(6).toString("hex")}`, lesson: lesson.meta.slug, template: lesson.meta.template };
+  const sandbox = await service.manager.open(owner, () => {});
+  try {
+    return await use(sandbox);
+  } finally {
+    await service.manager.remove(sandbox, "reset");
+  }
+}
+
+/**
+ * Runs a script as a careful learner types it, stopping at the first command that fails
+ * (`bash -e`: a failure halfway must not hide behind a last command that succeeds); fails
+ * the test, with its output, if it does not succeed. A command expected to fail says so:
+ * `docker run … || [ $? = 3 ]`.
+ */
+async function runScript(sandbox: Sandbox, script: string, what: string): Promise<void> {
+  const result = await engine.run(sandbox.id, { cmd: ["bash", "-e", "-c", script], timeoutMs: SCRIPT_TIMEOUT_MS });
+  const output = `${result.stdout}\n${result.stderr}`.trim().slice(-2000);
+  expect(result.exitCode, `${what} ${result.exitCode === null ? "did not finish" : "failed"}:\n${output}`).toBe(0);
+}
+
+/** Stands where a learner stands on reaching `steps[index]`: the earlier steps it needs solved. */
+async function solveStepsBefore(lesson: Lesson, sandbox: Sandbox, index: number): Promise<void> {
+  for (const earlier of stepsNeededBefore(lesson.meta.steps, index).map((i) => lesson.meta.steps[i]!)) {
+    await runScript(sandbox, earlier.solve, `${lesson.meta.file}, step ${earlier.id}: the solve script (run to reach a later step)`);
+  }
+}
+
+function variantsOf(lesson: Lesson) {
+  return lesson.meta.steps.flatMap((step, index) => [
+    ...step.shortcuts.map((variant) => ({ kind: "shortcut" as const, step, index, variant })),
+    ...step.alternatives.map((variant) => ({ kind: "alternative" as const, step, index, variant })),
+  ]);
+}
+
+async function tryVariant(lesson: Lesson, kind: "shortcut" | "alternative", step: LessonStep, index: number, variant: StepVariant): Promise<string> {
+  const where = `${lesson.meta.file}, step ${step.id}, ${kind} "${variant.name}"`;
+  return withSandbox(lesson, async (sandbox) => {
+    if (!variant.fresh) await solveStepsBefore(lesson, sandbox, index);
+    await runScript(sandbox, variant.script, `${where}: the script`);
+    const result = await checks.run(sandbox, step.id);
+    if (kind === "shortcut") {
+      expect(result.passed, `${where}: the check accepts this shortcut`).toBe(false);
+      expect(result.message, `${where}: the check refuses it without saying what is missing`).not.toBe("");
+    } else {
+      expect(result.passed, `${where}: the check refuses this right answer: ${result.message}`).toBe(true);
+    }
+    return result.message;
+  });
+}
+
+describe.concurrent.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("lesson %s", (_slug, lesson) => {
   it("has steps", () => {
     expect(lesson.meta.steps.length).toBeGreaterThan(0);
+  });
+
+  it("has a step the learner types: some line of its solve is in no Run button", () => {
+    const words = (text: string) => text.replace(/\s+/g, " ").trim();
+    const runs = [...lesson.body.matchAll(/<Run>([\s\S]*?)<\/Run>/g)].map((m) => words(m[1]!.replace(/^\s*\{`|`\}\s*$/g, "")));
+    const typed = lesson.meta.steps.filter((step) =>
+      step.solve.split("\n").map(words).some((line) => line !== "" && !line.startsWith("#") && !runs.some((run) => run.includes(line))),
+    );
+    expect(typed.map((s) => s.id), `${lesson.meta.file}: every step's solve can be done with Run buttons alone`).not.toEqual([]);
   });
 
   it("lists images the platform registry has (sandboxes cannot fetch any other)", async () => {
@@ -48,10 +131,8 @@ describe.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("les
     expect(availability.images.filter((i) => !i.ready).map((i) => i.image), `${lesson.meta.file}: images missing from the platform registry`).toEqual([]);
   });
 
-  it("every check fails before its step is solved and passes after", { timeout: 300_000 }, async () => {
-    const owner = { learner: `lesson-test-${randomBytes(6).toString("hex")}`, lesson: lesson.meta.slug, template: lesson.meta.template };
-    const sandbox = await service.manager.open(owner, () => {});
-    try {
+  it("walk-through: every check fails on a fresh sandbox, and before its step, and passes after its solve", async () => {
+    await withSandbox(lesson, async (sandbox) => {
       for (const step of lesson.meta.steps) {
         const fresh = await checks.run(sandbox, step.id);
         expect(fresh.passed, `${lesson.meta.file}, step ${step.id}: the check passes on a fresh sandbox, before anything was done`).toBe(false);
@@ -60,13 +141,19 @@ describe.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as const))("les
         const before = await checks.run(sandbox, step.id);
         expect(before.passed, `${lesson.meta.file}, step ${step.id}: the check passes before the step is done`).toBe(false);
         expect(before.message, `${lesson.meta.file}, step ${step.id}: a failing check should say what is missing`).not.toBe("");
-        const solve = await engine.run(sandbox.id, { cmd: ["bash", "-c", step.solve], timeoutMs: 240_000 });
-        expect(solve.exitCode, `${lesson.meta.file}, step ${step.id}: the solve script failed:\n${solve.stdout}\n${solve.stderr}`).toBe(0);
+        await runScript(sandbox, step.solve, `${lesson.meta.file}, step ${step.id}: the solve script`);
         const after = await checks.run(sandbox, step.id);
         expect(after.passed, `${lesson.meta.file}, step ${step.id}: the check fails after the solve script: ${after.message}`).toBe(true);
       }
-    } finally {
-      await service.manager.remove(sandbox, "reset");
-    }
+    });
   });
+
+  for (const { kind, step, index, variant } of variantsOf(lesson)) {
+    const verb = kind === "shortcut" ? "refuses" : "accepts";
+    it(`step ${step.id} ${verb}: ${variant.name}`, async ({ annotate }) => {
+      const message = await tryVariant(lesson, kind, step, index, variant);
+      // What the learner who tried it reads (shown by --reporter=verbose), to review the wording.
+      if (message) await annotate(message);
+    });
+  }
 });

@@ -1,13 +1,15 @@
 /** The sandbox-service process. */
 import { ConfigError, ensureSecret, serviceConfig } from "../../shared/config";
-import { consoleLogger as log } from "./log/logger";
+import { consoleLogger, jsonLogger, type Logger } from "./log/logger";
 import { startSandboxService } from "./service";
 
+let log: Logger = consoleLogger;
 try {
   // Started on its own (npm run service) the service may be the first to need the secret.
   ensureSecret();
   const settings = serviceConfig();
-  const service = await startSandboxService(settings);
+  if (settings.LOG_FORMAT === "json") log = jsonLogger({ agent: settings.AGENT_ID });
+  const service = await startSandboxService(settings, { processMetrics: true, log });
   log.info(`sandbox service listening on port ${service.port}`, { instance: settings.DOJO_INSTANCE, docker: settings.DOCKER_HOST });
   // A second signal while stopping ends the process at once (the handlers are `once`).
   const stop = async (signal: string) => {

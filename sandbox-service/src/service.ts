@@ -27,6 +27,7 @@ import { WarmPool } from "./pool/warm-pool";
 import { Sweeper } from "./sweep/sweeper";
 import { AgentPresence } from "./agents/agent-presence";
 import { joinCluster } from "./agents/cluster";
+import { AgentMetrics, METRICS_CONTENT_TYPE } from "./metrics/agent-metrics";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { logSandboxEvents } from "./events/sandbox-event-log";
@@ -64,6 +65,8 @@ export interface ServiceOverrides {
   sweepIntervalMs?: number;
   /** Where lesson files (their step checks) are read; default the project's lessons/. */
   lessonsDir?: string;
+  /** Add this process's memory, CPU and event-loop figures to /metrics (the process, not tests). */
+  processMetrics?: boolean;
 }
 
 export interface RunningService {
@@ -83,7 +86,8 @@ export interface RunningService {
 export async function startSandboxService(config: ServiceConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const log = overrides.log ?? consoleLogger;
   const now = overrides.now ?? Date.now;
-  const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST);
+  const metrics = new AgentMetrics(config.AGENT_ID, { processMetrics: overrides.processMetrics ?? false });
+  const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST, (error) => metrics.engineError(error));
   const templates = createTemplates(config);
   // Parts that would otherwise ask each other back share small objects instead: the
   // platform's capacity (the manager and the pool report what they hold) and the pool's
@@ -162,6 +166,16 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
       );
       return;
     }
+    if (req.url === "/metrics") {
+      metrics.text().then(
+        (text) => res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text),
+        (error: unknown) => {
+          log.warn("could not collect metrics", { error });
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
     if (req.url?.startsWith("/ports/")) {
       // Links of the first design served apps on this origin; they open nothing any more.
       return sentencePage(res, 404, "This link has moved", "Ports of your sandbox now open on an address of their own. Open the link again from your lesson page.");
@@ -214,8 +228,27 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     new PlatformRegistry(config.DOJO_REGISTRY_SOCKET_DIR),
     cluster,
     database,
-    { prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000, lessonsDir: overrides.lessonsDir },
+    {
+      prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000,
+      lessonsDir: overrides.lessonsDir,
+      // Another agent counts as live for three of its heartbeats (they beat at the same rate as this one).
+      agent: { id: config.AGENT_ID, liveMs: 3 * config.AGENT_HEARTBEAT_SECONDS * 1000 },
+    },
     log,
+    now,
+  );
+  metrics.watch(
+    {
+      manager,
+      pool,
+      capacity,
+      templates: [...templates.keys()],
+      sockets: () => {
+        const counts = { learner: 0, instructor: 0 };
+        for (const socket of io.sockets.sockets.values()) counts[socket.data.role === "instructor" ? "instructor" : "learner"]++;
+        return counts;
+      },
+    },
     now,
   );
   const drain = new RequestDrain();

@@ -17,7 +17,7 @@ import { migrate } from "../../shared/db/migrate";
 import { passedSteps } from "../../shared/db/progress";
 import { freshDatabase, type TestDatabase } from "../../shared/db/testing/databases";
 import { createWorkshop, joinWorkshop, type Workshop } from "../../shared/db/workshops";
-import { EVENTS, type DashboardSnapshot } from "../../shared/protocol";
+import { EVENTS, type DashboardSnapshot, type ShadowOpened } from "../../shared/protocol";
 import { signInstructorToken, signSandboxToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
 import { startSecondEngine, type SecondEngine } from "./support/second-engine";
@@ -27,7 +27,7 @@ const LESSON = "start-here";
 const STEP = "save-hostname";
 /** Agents report every second and count as gone after three silent ones, so the test moves quickly. */
 const LIVE_SECONDS = 3;
-const MAX_PER_AGENT = 8;
+const MAX_PER_AGENT = 10;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,28 +126,33 @@ describe("two agents", () => {
 
   it("spreads learners over both agents, each in a sandbox of the engine its agent drives", async () => {
     const placed = { "agent-a": 0, "agent-b": 0 } as Record<string, number>;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       const { placement, learner } = await lessonPage(newLearnerId());
       placed[placement.agentId]!++;
       expect(await learner.run("echo ready")).toBe("ready");
     }
-    expect(placed).toEqual({ "agent-a": 3, "agent-b": 3 });
+    expect(placed).toEqual({ "agent-a": 6, "agent-b": 6 });
     // A's sandboxes are on the first engine (this process's manager tracks them), B's are not.
-    expect(agentA.manager.list()).toHaveLength(3);
+    expect(agentA.manager.list()).toHaveLength(6);
   });
 
   it("lets an instructor connected through agent A see a pass made on agent B", async () => {
     await createAccount(db, { id: owner, email: `teacher-${owner}@example.org`, passwordHash: "x", role: "instructor", learnerId: newLearnerId() });
     const hour = 3_600_000;
     workshop = await createWorkshop(db, { ownerId: owner, title: "Across machines", lessons: [LESSON], capacity: 20, opensAt: new Date(Date.now() - hour), closesAt: new Date(Date.now() + hour) });
-    const instructor = new TestInstructor(urls.a, signInstructorToken({ sub: owner, workshop: workshop.id, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET));
+    const seatedOnA: string[] = [];
+    const instructorToken = signInstructorToken({ sub: owner, workshop: workshop.id, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET);
+    const instructor = new TestInstructor(urls.a, instructorToken);
     try {
       // Learners are placed where there is most room: seat some until one lands on B.
       for (let i = 0; i < 4 && !passerOnB; i++) {
         const id = newLearnerId();
         expect(await joinWorkshop(db, { code: workshop.code, learnerId: id, displayName: `Learner ${i}` })).toMatchObject({ ok: true });
         const { placement, learner } = await lessonPage(id, { workshop: workshop.id });
-        if (placement.agentId !== "agent-b") continue;
+        if (placement.agentId !== "agent-b") {
+          seatedOnA.push(id);
+          continue;
+        }
         passerOnB = id;
         const watched = await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
         expect(watched.ok).toBe(true);
@@ -160,6 +165,19 @@ describe("two agents", () => {
       for (let i = 0; i < 100 && !instructor.counts.some((c) => c.steps.some((s) => s.step === STEP && s.passed === 1)); i++) await sleep(100);
       expect(instructor.counts.at(-1)?.steps.find((s) => s.step === STEP)?.passed).toBe(1);
       expect(instructor.rows.some((row) => row.learnerId === passerOnB && row.stepsPassed === 1)).toBe(true);
+
+      // Watching that learner: agent A sends the dashboard to B, which streams the terminal itself.
+      expect(await instructor.request(EVENTS.workshopShadow, { learnerId: passerOnB })).toEqual({ ok: true, value: { moved: { agent: "agent-b", url: urls.b } } });
+      const onB = new TestInstructor(urls.b, instructorToken);
+      try {
+        const opened = await onB.request<ShadowOpened>(EVENTS.workshopShadow, { learnerId: passerOnB });
+        expect(opened.ok).toBe(true);
+        if (opened.ok) expect(Buffer.from(opened.value.data).toString()).toContain("hostname > ~/hostname.txt");
+        // A learner on A is watched on A, as on one machine.
+        if (seatedOnA[0]) expect(await instructor.request(EVENTS.workshopShadow, { learnerId: seatedOnA[0] })).toMatchObject({ ok: true, value: { instance: expect.any(String) } });
+      } finally {
+        onB.close();
+      }
     } finally {
       instructor.close();
     }
@@ -179,7 +197,7 @@ describe("two agents", () => {
     await direct.connected();
     expect(await direct.request(EVENTS.sandboxOpen, {})).toMatchObject({ ok: false, error: { code: "capacity", message: expect.stringContaining("being taken out of service") } });
     // Its own sandboxes carry on.
-    expect(agentA.manager.list().length).toBeGreaterThanOrEqual(3);
+    expect(agentA.manager.list().length).toBeGreaterThanOrEqual(6);
     await setDraining(db, "agent-a", false);
     await sleep(1500);
   });

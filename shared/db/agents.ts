@@ -51,6 +51,26 @@ export async function placementOf(db: Database, learnerId: string, lesson: strin
   return (await db.placement.findUnique({ where: { learnerId_lesson: { learnerId, lesson } }, select: { agentId: true } }))?.agentId ?? null;
 }
 
+/**
+ * Where else a learner's sandbox is: their most recent placement for one of `lessons` on a
+ * live agent other than `here` (null: none, or it is here). A dashboard on one agent sends
+ * an instructor there to watch that learner's terminal.
+ */
+export async function placedElsewhere(
+  db: Database,
+  learnerId: string,
+  lessons: readonly string[],
+  here: string,
+  liveSince: Date,
+): Promise<{ agentId: string; publicUrl: string | null } | null> {
+  const row = await db.placement.findFirst({
+    where: { learnerId, lesson: { in: [...lessons] }, agentId: { not: here }, agent: { heartbeatAt: { gte: liveSince } } },
+    orderBy: { placedAt: "desc" },
+    select: { agent: { select: { id: true, publicUrl: true } } },
+  });
+  return row && { agentId: row.agent.id, publicUrl: row.agent.publicUrl };
+}
+
 export async function recordPlacement(db: Database, learnerId: string, lesson: string, agentId: string, now: Date): Promise<void> {
   await db.placement.upsert({
     where: { learnerId_lesson: { learnerId, lesson } },

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LessonError, loadLessons, parseLesson } from "./loader";
+import { LessonError, loadLessons, parseLesson, stepsNeededBefore } from "./loader";
 
 const valid = `---
 title: Hello containers
@@ -14,6 +14,9 @@ steps:
     title: Make a file
     check: test -f /tmp/x
     solve: touch /tmp/x
+    shortcuts:
+      - name: a folder in its place
+        script: mkdir /tmp/x
 ---
 Body text.
 `;
@@ -65,8 +68,58 @@ describe("parseLesson", () => {
   });
 
   it("refuses duplicate step ids", () => {
-    const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n");
+    const twice = valid.replace("steps:\n", "steps:\n  - id: make-file\n    title: Again\n    check: 'true'\n    solve: 'true'\n    shortcuts: [{ name: nothing, script: 'true' }]\n");
     expect(messageOf(() => parseLesson("06-x.mdx", twice))).toContain('"make-file"');
+  });
+});
+
+describe("shortcuts and alternatives", () => {
+  it("reads them, with no alternatives by default", () => {
+    const step = parseLesson("03-x.mdx", valid).meta.steps[0]!;
+    expect(step.shortcuts).toEqual([{ name: "a folder in its place", script: "mkdir /tmp/x", fresh: false }]);
+    expect(step.alternatives).toEqual([]);
+    const withAlternative = valid.replace("shortcuts:", "alternatives:\n      - name: with dd\n        script: dd if=/dev/null of=/tmp/x\n    shortcuts:");
+    expect(parseLesson("03-x.mdx", withAlternative).meta.steps[0]!.alternatives).toEqual([{ name: "with dd", script: "dd if=/dev/null of=/tmp/x", fresh: false }]);
+  });
+
+  it("requires at least one shortcut per step, so every check has been tried as a cheat", () => {
+    const none = valid.replace("    shortcuts:\n      - name: a folder in its place\n        script: mkdir /tmp/x\n", "");
+    expect(messageOf(() => parseLesson("03-x.mdx", none))).toContain("`steps.0.shortcuts`");
+    expect(messageOf(() => parseLesson("03-x.mdx", none.replace("solve: touch /tmp/x", "solve: touch /tmp/x\n    shortcuts: []")))).toContain("at least one shortcut");
+  });
+
+  it("refuses a variant without a script, or with a misspelt field", () => {
+    expect(messageOf(() => parseLesson("03-x.mdx", valid.replace("script: mkdir /tmp/x", "scrip: mkdir /tmp/x")))).toContain("`steps.0.shortcuts.0");
+  });
+
+  it("refuses the same name twice in a step (names tell the tests apart)", () => {
+    const twice = valid.replace("shortcuts:", "alternatives:\n      - name: a folder in its place\n        script: touch /tmp/x\n    shortcuts:");
+    expect(messageOf(() => parseLesson("03-x.mdx", twice))).toContain('"a folder in its place" is used twice');
+  });
+});
+
+describe("needs", () => {
+  const threeSteps = valid.replace(
+    "steps:\n",
+    "steps:\n" +
+      "  - { id: one, title: One, check: 'true', solve: 'true', shortcuts: [{ name: nothing, script: 'true' }] }\n" +
+      "  - { id: two, title: Two, check: 'true', solve: 'true', shortcuts: [{ name: nothing, script: 'true' }], needs: [] }\n",
+  );
+
+  it("replays every earlier step by default, only the needed ones (and what they need) when given", () => {
+    const steps = parseLesson("03-x.mdx", threeSteps.replace("    solve: touch /tmp/x\n", "    solve: touch /tmp/x\n    needs: [two]\n")).meta.steps;
+    expect(stepsNeededBefore(steps, 1)).toEqual([]);
+    expect(stepsNeededBefore(steps, 2)).toEqual([1]);
+    const byDefault = parseLesson("03-x.mdx", threeSteps).meta.steps;
+    expect(stepsNeededBefore(byDefault, 2)).toEqual([0, 1]);
+    const chained = parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [one]").replace("    solve: touch /tmp/x\n", "    solve: touch /tmp/x\n    needs: [two]\n")).meta.steps;
+    expect(stepsNeededBefore(chained, 2)).toEqual([0, 1]);
+  });
+
+  it("refuses a step that needs a later step, itself or one that does not exist", () => {
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [make-file]")))).toContain('"make-file", which is not an earlier step');
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [two]")))).toContain('"two", which is not an earlier step');
+    expect(messageOf(() => parseLesson("03-x.mdx", threeSteps.replace("needs: []", "needs: [nope]")))).toContain('"nope"');
   });
 });
 

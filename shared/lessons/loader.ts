@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
 import { isReservedSlug } from "../playground";
-import { frontmatterSchema, type LessonFrontmatter } from "./schema";
+import { frontmatterSchema, type LessonFrontmatter, type LessonStep } from "./schema";
 
 export const LESSONS_DIR = path.join(process.cwd(), "lessons");
 
@@ -46,6 +46,15 @@ export function parseLesson(fileName: string, source: string): Lesson {
   const ids = result.data.steps.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new LessonError(`${file}: field \`steps\`: step id "${duplicate}" is used twice`);
+  for (const [index, step] of result.data.steps.entries()) {
+    const earlier = ids.slice(0, index);
+    const unknown = step.needs?.find((id) => !earlier.includes(id));
+    if (unknown !== undefined) throw new LessonError(`${file}: step "${step.id}": field \`needs\` names "${unknown}", which is not an earlier step`);
+    // Variant names name the lesson tests, so a repeated one would hide a test.
+    const names = [...step.shortcuts, ...step.alternatives].map((v) => v.name);
+    const again = names.find((n, i) => names.indexOf(n) !== i);
+    if (again) throw new LessonError(`${file}: step "${step.id}": the shortcut or alternative name "${again}" is used twice`);
+  }
   for (const [, step] of parsed.content.matchAll(/<Check\s+step="([^"]*)"/g)) {
     if (!ids.includes(step!)) throw new LessonError(`${file}: <Check step="${step}"> names no step of this lesson's \`steps\``);
   }
@@ -62,6 +71,27 @@ export async function loadLessons(dir = LESSONS_DIR): Promise<Lesson[]> {
   const duplicate = slugs.find((s, i) => slugs.indexOf(s) !== i);
   if (duplicate) throw new LessonError(`lessons/: two lessons use the slug "${duplicate}"`);
   return lessons.sort((a, b) => a.meta.order - b.meta.order);
+}
+
+/**
+ * The indexes of the steps whose solve scripts must run before `steps[index]` is tried on
+ * its own: what it `needs`, and what those need, in lesson order (every earlier step when
+ * `needs` is absent).
+ */
+export function stepsNeededBefore(steps: readonly LessonStep[], index: number): number[] {
+  const needed = new Set<number>();
+  const visit = (i: number) => {
+    const needs = steps[i]!.needs;
+    const before = needs === undefined ? steps.slice(0, i).map((_, j) => j) : needs.map((id) => steps.findIndex((s) => s.id === id));
+    for (const j of before) {
+      if (!needed.has(j)) {
+        needed.add(j);
+        visit(j);
+      }
+    }
+  };
+  visit(index);
+  return [...needed].sort((a, b) => a - b);
 }
 
 export async function findLesson(slug: string, dir = LESSONS_DIR): Promise<Lesson | undefined> {

@@ -3,14 +3,45 @@ import { z } from "zod";
 import { stepIdSchema } from "../ids";
 import { TEMPLATE_NAMES } from "../templates";
 
-const stepSchema = z.object({
-  id: stepIdSchema,
-  title: z.string().min(3).max(120),
-  /** Shell script run in the sandbox; exit status 0 means the step is done. */
-  check: z.string().min(1),
-  /** Shell script that does the step (lesson tests run it to prove the check can pass). */
-  solve: z.string().min(1),
-});
+/**
+ * Another way to act on a step, run by `npm run lessons:test` in a sandbox of its own where
+ * the earlier steps' solve scripts already ran. Never shown to learners.
+ */
+const variantSchema = z
+  .object({
+    /** What it tries, in a few words: it names the test ("refuses: a log written by hand"). */
+    name: z.string().min(3).max(120),
+    /** Shell script, run like `solve`; it must succeed (a script that errors proves nothing). */
+    script: z.string().min(1),
+    /** Run it on a fresh sandbox instead (the earlier steps not done): a cheat that skips the lesson. */
+    fresh: z.boolean().default(false),
+  })
+  .strict();
+
+const stepSchema = z
+  .object({
+    id: stepIdSchema,
+    title: z.string().min(3).max(120),
+    /** Shell script run in the sandbox; exit status 0 means the step is done. */
+    check: z.string().min(1),
+    /** Shell script that does the step (lesson tests run it to prove the check can pass). */
+    solve: z.string().min(1),
+    /**
+     * The earlier steps whose solve scripts set up what this step works on (a container it
+     * looks at, an image it builds on); lesson tests replay only those, and what they need,
+     * before this step's shortcuts and alternatives. Absent: every earlier step.
+     */
+    needs: z.array(z.string()).optional(),
+    /**
+     * What a learner might run to get the tick without the skill (a file written by hand, a
+     * near miss, the wrong tool): the check must refuse each. At least one per step, so
+     * every check has been tried as a learner in a hurry would try it.
+     */
+    shortcuts: z.array(variantSchema).min(1, "list at least one shortcut the check must refuse"),
+    /** Other right answers (other flags, another tool, another order): the check must accept each. */
+    alternatives: z.array(variantSchema).default([]),
+  })
+  .strict();
 
 export const frontmatterSchema = z
   .object({
@@ -27,3 +58,4 @@ export const frontmatterSchema = z
 
 export type LessonFrontmatter = z.infer<typeof frontmatterSchema>;
 export type LessonStep = z.infer<typeof stepSchema>;
+export type StepVariant = z.infer<typeof variantSchema>;

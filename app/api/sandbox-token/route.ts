@@ -16,6 +16,7 @@ import { accountIdOfLearner } from "@/lib/data/accounts";
 import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
+import { webMetrics } from "@/lib/metrics";
 import { placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { webConfig } from "@/shared/config";
@@ -40,12 +41,16 @@ export async function POST(request: NextRequest) {
   // the lesson must exist; its frontmatter decides the sandbox template (the playground's machines are `docker` sandboxes)
   const lesson =
     body.data.lesson === PLAYGROUND_LESSON ? { meta: { slug: PLAYGROUND_LESSON, template: PLAYGROUND_TEMPLATE } } : await findLesson(body.data.lesson);
-  if (!lesson) return refuse(404, `There is no lesson called "${body.data.lesson}".`);
+  if (!lesson) {
+    webMetrics().tokens.inc({ outcome: "unknown_lesson" });
+    return refuse(404, `There is no lesson called "${body.data.lesson}".`);
+  }
 
   // who is asking
   const secure = request.nextUrl.protocol === "https:";
   const learner = identifyLearner(request.cookies.get(LEARNER_COOKIE)?.value, settings.DOJO_SECRET);
   if (learner.kind === "forged") {
+    webMetrics().tokens.inc({ outcome: "forged_cookie" });
     const response = refuse(401, "Your learner cookie was not issued by this platform, so it has been cleared. Reload the page to continue as a new learner.");
     response.cookies.delete(LEARNER_COOKIE);
     return response;
@@ -58,6 +63,7 @@ export async function POST(request: NextRequest) {
     workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
     const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
     if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
+      webMetrics().tokens.inc({ outcome: "rate_limited" });
       return refuse(
         429,
         "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
@@ -71,6 +77,7 @@ export async function POST(request: NextRequest) {
     // sandbox (without the workshop link or the count until their next reconnect); a new
     // one waits, since nothing they pass could be recorded without their row.
     if (learner.kind !== "known") {
+      webMetrics().tokens.inc({ outcome: "database_away" });
       return refuse(503, "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying.");
     }
   }
@@ -98,6 +105,8 @@ export async function POST(request: NextRequest) {
     settings.DOJO_SECRET,
   );
   const sandboxUrl = placement?.publicUrl ?? sandboxUrlOf(request);
+  webMetrics().tokens.inc({ outcome: "issued" });
+  if (placement) webMetrics().placements.inc({ agent: placement.agentId });
   const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;

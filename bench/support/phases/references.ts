@@ -3,6 +3,7 @@
  * its own created from the shell template:
  *   floor  the raw exec streams of DockerEngine.openTty, read in this process
  *   wetty  wetty 3.2.0, one `docker exec -it <container> bash -l` per connection
+ * and the cold floor: what a cold time to prompt costs with Docker alone.
  */
 import path from "node:path";
 import { connectWetty } from "../../peers/wetty-client";
@@ -11,7 +12,7 @@ import { WettyServer } from "../../peers/wetty-server";
 import type { BenchContext } from "../bench-context";
 import { echoRoundTripsAll, type EchoFigures } from "../measure";
 import type { BenchTerminal } from "../output-tap";
-import { createPeerContainers, removePeerContainers } from "../peer-containers";
+import { createPeerContainer, createPeerContainers, removePeerContainers } from "../peer-containers";
 import { mapLimit, sleep } from "../timing";
 
 /** Runs `work` on `count` fresh reference containers, removed afterwards whatever happens. */
@@ -64,4 +65,37 @@ export async function measureFloorEcho(ctx: BenchContext, n: number): Promise<Ec
 export async function measureWettyEcho(ctx: BenchContext, n: number): Promise<EchoFigures> {
   ctx.progress(`N=${n} wetty: keystroke echo`);
   return withPeerContainers(ctx, "wetty", n, (ids) => withWetty(ctx, ids, (wetty) => echoOn(ctx, n, () => connectWetty(wetty.url), wetty.pid)));
+}
+
+/**
+ * The cold floor: N containers created and started at once straight through the driver
+ * (createSandboxContainer with the shell template's spec and limits, as the service calls
+ * it), a shell opened in each (DockerEngine.openTty), until its prompt. Rounds of N as for
+ * the platform's cold figure, each round's containers removed before the next. What the
+ * platform's cold time to prompt is compared with: the rest is what the platform adds.
+ */
+export async function measureFloorCold(ctx: BenchContext, n: number): Promise<number[]> {
+  const rounds = Math.max(1, Math.ceil(ctx.settings.promptSamples / n));
+  const samples: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    ctx.progress(`N=${n} floor: time to prompt, cold (create + start + shell straight through Docker), round ${round}/${rounds}`);
+    const ids: string[] = [];
+    const release = ctx.cleanup.add("remove the cold floor containers", () => removePeerContainers(ctx.engine, ids));
+    try {
+      const times = await Promise.all(
+        Array.from({ length: n }, async () => {
+          const started = performance.now();
+          const id = await createPeerContainer(ctx.engine, ctx.template, ctx.instance, "cold-floor");
+          ids.push(id);
+          const terminal = await openFloorTerminal(ctx.engine, ctx.template, id);
+          terminal.close();
+          return terminal.promptAt - started;
+        }),
+      );
+      samples.push(...times);
+    } finally {
+      await release();
+    }
+  }
+  return samples;
 }

@@ -16,6 +16,8 @@ import type { ServiceServer } from "../socket/handlers";
 
 /** What one agent tells the others. */
 export interface ClusterEvents {
+  /** A seated learner's page connected to this agent (the others load the seat, for their counts). */
+  "workshop:seated": (seated: { workshop: string; learner: string }) => void;
   /** A learner passed a step (recorded by the agent that ran the check). */
   "workshop:passed": (passed: { workshop: string; learner: string; lesson: string; step: string; at: string }) => void;
   /** A workshop was ended through this agent: the others remove their sandboxes of it. */

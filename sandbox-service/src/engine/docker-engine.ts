@@ -76,15 +76,6 @@ function dockersOwnWords(error: unknown): string {
   return labelled ? labelled[1]!.trim() : text;
 }
 
-/** Runs a Docker call; any failure comes out as one of the engine's errors. */
-async function call<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw translate(error);
-  }
-}
-
 const MAX_RUN_OUTPUT = 64 * 1024;
 
 /** The environment variable that marks the processes of one run() (see killMarked). */
@@ -221,16 +212,31 @@ export class DockerEngine implements SandboxEngine {
   diskLimits: boolean | undefined;
   private knownFacts: Promise<EngineFacts> | undefined;
 
-  constructor(dockerHost: string) {
+  constructor(
+    dockerHost: string,
+    /** Hears every failure, translated (the metrics count them by kind). */
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {
     this.docker = new Docker(dockerOptionsFromHost(dockerHost));
   }
 
+  /** Runs a Docker call; any failure comes out as one of the engine's errors, and is heard. */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const translated = translate(error);
+      this.onError(translated);
+      throw translated;
+    }
+  }
+
   async ping(): Promise<void> {
-    await call(() => this.docker.ping());
+    await this.call(() => this.docker.ping());
   }
 
   facts(): Promise<EngineFacts> {
-    this.knownFacts ??= call(() => this.docker.info()).then(
+    this.knownFacts ??= this.call(() => this.docker.info()).then(
       (info: { SecurityOptions?: string[]; Driver?: string; LiveRestoreEnabled?: boolean; DockerRootDir?: string }) => {
         const userNamespaces = (info.SecurityOptions ?? []).some((option) => option.split(",").includes("name=userns"));
         // A remapped engine keeps its data in <data-root>/<uid>.<gid>, named after the root it maps to.
@@ -254,9 +260,9 @@ export class DockerEngine implements SandboxEngine {
   async createAndStart(spec: ContainerSpec): Promise<ContainerInfo> {
     const container = await this.create(spec);
     try {
-      await call(() => container.start());
+      await this.call(() => container.start());
       if (spec.delegateCgroup) {
-        const { State } = await call(() => container.inspect());
+        const { State } = await this.call(() => container.inspect());
         await delegateCgroups(State.Pid);
       }
     } catch (error) {
@@ -280,7 +286,7 @@ export class DockerEngine implements SandboxEngine {
       ...(spec.network ? { NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: spec.network.aliases } } } } : {}),
     };
     try {
-      const container = await call(() => this.docker.createContainer(options));
+      const container = await this.call(() => this.docker.createContainer(options));
       if (limit) this.diskLimits = true;
       return container;
     } catch (error) {
@@ -292,7 +298,7 @@ export class DockerEngine implements SandboxEngine {
 
   async inspect(id: string): Promise<ContainerInfo | null> {
     try {
-      const info = await call(() => this.docker.getContainer(id).inspect());
+      const info = await this.call(() => this.docker.getContainer(id).inspect());
       return {
         id: info.Id,
         name: info.Name.replace(/^\//, ""),
@@ -307,7 +313,7 @@ export class DockerEngine implements SandboxEngine {
 
   async list(labels: Record<string, string>): Promise<ContainerInfo[]> {
     const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
-    const containers = await call(() => this.docker.listContainers({ all: true, filters }));
+    const containers = await this.call(() => this.docker.listContainers({ all: true, filters }));
     return containers.map((c) => ({
       id: c.Id,
       name: (c.Names[0] ?? "").replace(/^\//, ""),
@@ -318,11 +324,11 @@ export class DockerEngine implements SandboxEngine {
 
   async removeUnusedVolumes(labels: Record<string, string>): Promise<number> {
     const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`), dangling: ["true"] };
-    const { Volumes } = await call(() => this.docker.listVolumes({ filters }));
+    const { Volumes } = await this.call(() => this.docker.listVolumes({ filters }));
     let removed = 0;
     for (const volume of Volumes ?? []) {
       try {
-        await call(() => this.docker.getVolume(volume.Name).remove());
+        await this.call(() => this.docker.getVolume(volume.Name).remove());
         removed++;
       } catch (error) {
         // A container took it meanwhile, or it is already gone.
@@ -337,7 +343,7 @@ export class DockerEngine implements SandboxEngine {
     let existing = await this.networkLabels(spec.name);
     if (!existing) {
       try {
-        await call(() =>
+        await this.call(() =>
           this.docker.createNetwork({
             Name: spec.name,
             Driver: "bridge",
@@ -372,7 +378,7 @@ export class DockerEngine implements SandboxEngine {
   /** A network's labels, or null when there is none of that name. */
   private async networkLabels(name: string): Promise<Record<string, string> | null> {
     try {
-      const info = (await call(() => this.docker.getNetwork(name).inspect())) as { Name?: string; Labels?: Record<string, string> };
+      const info = (await this.call(() => this.docker.getNetwork(name).inspect())) as { Name?: string; Labels?: Record<string, string> };
       // Docker also finds a network by an id prefix: only an exact name counts.
       return info.Name === name ? (info.Labels ?? {}) : null;
     } catch (error) {
@@ -383,7 +389,7 @@ export class DockerEngine implements SandboxEngine {
 
   async removeNetwork(name: string): Promise<boolean> {
     try {
-      await call(() => this.docker.getNetwork(name).remove());
+      await this.call(() => this.docker.getNetwork(name).remove());
       return true;
     } catch (error) {
       if (error instanceof NotFound) return true;
@@ -395,7 +401,7 @@ export class DockerEngine implements SandboxEngine {
 
   async removeUnusedNetworks(labels: Record<string, string>, createdBefore: Date): Promise<number> {
     const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
-    const networks = (await call(() => this.docker.listNetworks({ filters }))) as { Name: string; Created?: string }[];
+    const networks = (await this.call(() => this.docker.listNetworks({ filters }))) as { Name: string; Created?: string }[];
     let removed = 0;
     for (const network of networks) {
       const created = new Date(network.Created ?? 0);
@@ -407,12 +413,12 @@ export class DockerEngine implements SandboxEngine {
   }
 
   async rename(id: string, name: string): Promise<void> {
-    await call(() => this.docker.getContainer(id).rename({ name }));
+    await this.call(() => this.docker.getContainer(id).rename({ name }));
   }
 
   async remove(id: string): Promise<void> {
     try {
-      await call(() => this.docker.getContainer(id).remove({ force: true, v: true }));
+      await this.call(() => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (error) {
       // Already gone, or its removal already in progress: both mean "it is going away".
       if (error instanceof SandboxGoneError || error instanceof Conflict) return;
@@ -422,7 +428,7 @@ export class DockerEngine implements SandboxEngine {
 
   async pause(id: string): Promise<void> {
     try {
-      await call(() => this.docker.getContainer(id).pause());
+      await this.call(() => this.docker.getContainer(id).pause());
     } catch (error) {
       // Docker answers 409 or 500 depending on the version; the sentence is what is stable.
       if (/is already paused/i.test(String((error as Error).message))) return;
@@ -432,7 +438,7 @@ export class DockerEngine implements SandboxEngine {
 
   async unpause(id: string): Promise<void> {
     try {
-      await call(() => this.docker.getContainer(id).unpause());
+      await this.call(() => this.docker.getContainer(id).unpause());
     } catch (error) {
       if (/is not paused/i.test(String((error as Error).message))) return;
       throw error;
@@ -442,7 +448,7 @@ export class DockerEngine implements SandboxEngine {
   async usage(id: string): Promise<ContainerUsage | null> {
     try {
       // one-shot: the figures now, instead of Docker waiting a second for a second reading.
-      const stats = await call(() => this.docker.getContainer(id).stats({ stream: false, "one-shot": true }));
+      const stats = await this.call(() => this.docker.getContainer(id).stats({ stream: false, "one-shot": true }));
       const pids = stats.pids_stats as { current?: number; limit?: number } | undefined;
       // A stopped container answers with zeroes and a "read" time of year 1.
       const readAt = Date.parse(stats.read);
@@ -508,7 +514,7 @@ export class DockerEngine implements SandboxEngine {
 
   async statPath(containerId: string, path: string): Promise<PathStat | null> {
     try {
-      const response = (await call(() => this.docker.getContainer(containerId).infoArchive({ path }))) as IncomingMessage;
+      const response = (await this.call(() => this.docker.getContainer(containerId).infoArchive({ path }))) as IncomingMessage;
       response.resume();
       const header = response.headers["x-docker-container-path-stat"];
       if (typeof header !== "string") throw new Error("The Docker engine answered a stat without X-Docker-Container-Path-Stat.");
@@ -521,7 +527,7 @@ export class DockerEngine implements SandboxEngine {
   async readFile(containerId: string, path: string, maxBytes: number): Promise<FileRead | null> {
     let response: IncomingMessage;
     try {
-      response = (await call(() => this.docker.getContainer(containerId).getArchive({ path }))) as IncomingMessage;
+      response = (await this.call(() => this.docker.getContainer(containerId).getArchive({ path }))) as IncomingMessage;
     } catch (error) {
       return this.missingPath(containerId, error);
     }
@@ -570,7 +576,7 @@ export class DockerEngine implements SandboxEngine {
     pack.finalize();
     const chunks: Buffer[] = [];
     for await (const chunk of pack) chunks.push(chunk as Buffer);
-    await call(() =>
+    await this.call(() =>
       this.docker.getContainer(containerId).putArchive(Buffer.concat(chunks), { path: directory, noOverwriteDirNonDir: true }),
     );
   }
@@ -578,10 +584,10 @@ export class DockerEngine implements SandboxEngine {
   async run(containerId: string, spec: RunSpec): Promise<RunResult> {
     // Every process the command starts inherits this mark, so a timeout can find them all.
     const mark = `${RUN_MARK}=${randomBytes(12).toString("hex")}`;
-    const exec = await call(() =>
+    const exec = await this.call(() =>
       this.docker.getContainer(containerId).exec({ Cmd: spec.cmd, Env: [...(spec.env ?? []), mark], AttachStdout: true, AttachStderr: true, Tty: false }),
     );
-    const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
+    const stream = (await this.call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
     const stdout = capped();
     const stderr = capped();
     this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
@@ -596,7 +602,7 @@ export class DockerEngine implements SandboxEngine {
       await this.killMarked(containerId, mark);
       return { exitCode: null, stdout: stdout.text(), stderr: stderr.text() };
     }
-    const exitCode = (await call(() => exec.inspect())).ExitCode ?? null;
+    const exitCode = (await this.call(() => exec.inspect())).ExitCode ?? null;
     return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
   }
 
@@ -607,10 +613,10 @@ export class DockerEngine implements SandboxEngine {
    */
   private async killMarked(containerId: string, mark: string): Promise<void> {
     try {
-      const exec = await call(() =>
+      const exec = await this.call(() =>
         this.docker.getContainer(containerId).exec({ Cmd: ["bash", "-c", KILL_MARKED, "kill-marked", mark], AttachStdout: true, AttachStderr: true, Tty: false }),
       );
-      const stream = (await call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
+      const stream = (await this.call(() => exec.start({ hijack: true, stdin: false }))) as Duplex;
       stream.resume();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, KILL_TIMEOUT_MS);
@@ -626,7 +632,7 @@ export class DockerEngine implements SandboxEngine {
   }
 
   async connect(containerId: string, port: number): Promise<Duplex> {
-    const exec = await call(() =>
+    const exec = await this.call(() =>
       this.docker.getContainer(containerId).exec({
         Cmd: ["socat", "STDIO", `TCP:127.0.0.1:${port}`],
         AttachStdin: true,
@@ -635,12 +641,12 @@ export class DockerEngine implements SandboxEngine {
         Tty: false,
       }),
     );
-    const raw = (await call(() => exec.start({ hijack: true, stdin: true }))) as Duplex;
+    const raw = (await this.call(() => exec.start({ hijack: true, stdin: true }))) as Duplex;
     return execSocket(raw, (stream, stdout) => this.docker.modem.demuxStream(stream, stdout, new Writable({ write: (_c, _e, done) => done() })));
   }
 
   async openTty(containerId: string, spec: TtySpec): Promise<TtyProcess> {
-    const exec = await call(() =>
+    const exec = await this.call(() =>
       this.docker.getContainer(containerId).exec({
         Cmd: spec.cmd,
         Env: spec.env,
@@ -651,7 +657,7 @@ export class DockerEngine implements SandboxEngine {
         Tty: true,
       }),
     );
-    const stream = (await call(() => exec.start({ hijack: true, stdin: true, Tty: true }))) as Duplex;
+    const stream = (await this.call(() => exec.start({ hijack: true, stdin: true, Tty: true }))) as Duplex;
     const resize: TtyProcess["resize"] = async ({ cols, rows }) => {
       try {
         await exec.resize({ h: rows, w: cols });
@@ -662,7 +668,7 @@ export class DockerEngine implements SandboxEngine {
     const endedBy: TtyProcess["endedBy"] = async () => {
       try {
         // Still running: only the connection broke. Not running: the shell exited.
-        return (await call(() => exec.inspect())).Running ? "lost" : "exit";
+        return (await this.call(() => exec.inspect())).Running ? "lost" : "exit";
       } catch {
         // Unreachable, or a restarted engine that no longer knows this exec.
         return "lost";

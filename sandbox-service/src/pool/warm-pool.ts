@@ -16,7 +16,7 @@ import { containerName, hostnameOf, sandboxLabels } from "../sessions/identity";
 import type { TemplateCatalog } from "../templates/catalog";
 import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
-import { Terminal } from "../terminal/terminal";
+import { FIRST_SHELL_SIZE, Terminal } from "../terminal/terminal";
 
 export interface PooledSandbox {
   id: string;
@@ -36,8 +36,6 @@ export interface WarmPoolOptions {
   scrollbackBytes: number;
 }
 
-/** The first shell starts at this size; the learner's browser resizes it on attach. */
-const INITIAL_SIZE = { cols: 80, rows: 24 };
 
 export class WarmPool {
   private readonly ready = new Map<string, PooledSandbox[]>();
@@ -187,8 +185,8 @@ export class WarmPool {
 
   private async startShell(entry: PooledSandbox): Promise<Terminal> {
     const template = this.templates.get(entry.template)!;
-    const tty = await this.engine.openTty(entry.id, { ...template.shell, size: INITIAL_SIZE });
-    return new Terminal(tty, INITIAL_SIZE, {
+    const tty = await this.engine.openTty(entry.id, { ...template.shell, size: FIRST_SHELL_SIZE });
+    return new Terminal(tty, FIRST_SHELL_SIZE, {
       scrollbackBytes: this.options.scrollbackBytes,
       reopen: (size) => this.engine.openTty(entry.id, { ...template.shell, size }),
     });

@@ -132,8 +132,9 @@ describe("SandboxManager: ownership", () => {
     const { engine, manager } = setup({ maxTerminals: 3 });
     const sandbox = await manager.open(owner, noProgress);
     const size = { cols: 80, rows: 24 };
+    // The first shell ("main") started with the sandbox: two more fit.
     const answers = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => manager.openTerminal(sandbox, `t${i}`, size)));
-    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(3);
+    expect(answers.filter((a) => a.status === "fulfilled")).toHaveLength(2);
     const refusal = answers.find((a) => a.status === "rejected") as PromiseRejectedResult;
     expect(refusal.reason).toMatchObject({ code: "too_many", message: expect.stringMatching(/already has 3 terminals.*exit/) });
     expect(engine.ttys).toHaveLength(3);
@@ -143,6 +144,15 @@ describe("SandboxManager: ownership", () => {
     engine.ttys[1]!.output.end();
     await new Promise((resolve) => setImmediate(resolve));
     expect((await manager.openTerminal(sandbox, "another", size)).isOpen).toBe(true);
+  });
+
+  it("starts a new sandbox's first shell with it, so the page's terminal:open finds it started", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    const terminal = await manager.openTerminal(sandbox, "main", { cols: 120, rows: 40 });
+    expect(engine.ttys).toHaveLength(1);
+    expect(terminal.isOpen).toBe(true);
+    expect(await manager.openTerminal(sandbox, "main", { cols: 120, rows: 40 })).toBe(terminal);
   });
 
   it("refuses resets past the limit per minute without touching the sandbox, and allows them again a minute later", async () => {

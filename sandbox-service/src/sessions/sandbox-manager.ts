@@ -26,7 +26,7 @@ import { createSandboxContainer } from "../templates/create";
 import { waitUntilReady } from "../templates/readiness";
 import type { TemplateCatalog } from "../templates/catalog";
 import { watchOutput } from "../terminal/output-watch";
-import { Terminal } from "../terminal/terminal";
+import { FIRST_SHELL_SIZE, MAIN_TERMINAL_ID, Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
 import { PlaygroundNetworks } from "./playground-networks";
@@ -250,7 +250,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         continue; // a machine going away meanwhile keeps its own time
       }
       each.warnedOfExpiry = false;
-      this.log.info("sandbox extended", { name: each.name, expiresAt: each.expiresAt.toISOString() });
+      this.log.info("sandbox extended", { ...each.forLog(), expiresAt: each.expiresAt.toISOString() });
     }
     return sandbox.expiresAt;
   }
@@ -262,7 +262,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
    */
   async openTerminal(sandbox: Sandbox, terminalId: string, size: TerminalSize): Promise<Terminal> {
     const open = sandbox.terminals.get(terminalId);
-    if (open?.isOpen) return open;
+    // Started earlier (with the sandbox, or by another tab): frozen since, it runs again first.
+    if (open?.isOpen) return this.thaw(sandbox).then(() => open);
     const starting = sandbox.startingTerminals.get(terminalId);
     if (starting) return starting;
     if (sandbox.terminals.size + sandbox.startingTerminals.size >= this.options.maxTerminals) {
@@ -322,10 +323,10 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         await this.engine.pause(sandbox.id);
       } catch (error) {
         if (sandbox.frozen === frozen) sandbox.frozen = undefined;
-        this.log.warn("could not freeze a runaway sandbox", { hostname: sandbox.hostname, error });
+        this.log.warn("could not freeze a runaway sandbox", { ...sandbox.forLog(), error });
         return false;
       }
-      this.log.info("sandbox frozen: busy with nobody attached", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause });
+      this.log.info("sandbox frozen: busy with nobody attached", { ...sandbox.forLog(), cause });
       this.emit("frozen", sandbox, cause);
       return true;
     });
@@ -346,7 +347,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         throw this.explain(error, "Your sandbox had been paused and could not be woken up.");
       }
       sandbox.frozen = undefined;
-      this.log.info("sandbox thawed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, cause: frozen.cause });
+      this.log.info("sandbox thawed", { ...sandbox.forLog(), cause: frozen.cause });
       this.emit("thawed", sandbox, frozen);
       return thawMessage(frozen.cause);
     });
@@ -361,15 +362,16 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     this.emit("ended", sandbox, reason);
     for (const terminal of sandbox.terminals.values()) terminal.close();
     sandbox.terminals.clear();
-    this.log.info("sandbox removed", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, reason });
-    if (sandbox.id) this.removing.add(sandbox.id);
+    this.log.info("sandbox removed", { ...sandbox.forLog(), reason });
+    const id = sandbox.id;
+    if (id) this.removing.add(id);
     try {
-      if (sandbox.id) await this.engine.remove(sandbox.id);
+      if (id) await this.engine.remove(id);
     } catch (error) {
       // The container stays untracked; the next reconcile removes it.
-      this.log.warn("could not remove sandbox container; will retry", { hostname: sandbox.hostname, error });
+      this.log.warn("could not remove sandbox container; will retry", { ...sandbox.forLog(), error });
     } finally {
-      this.removing.delete(sandbox.id);
+      this.removing.delete(id);
     }
     sandbox.state = SandboxState.Gone;
     if (sandbox.machine) this.releaseNetwork(sandbox.owner.learner);
@@ -437,7 +439,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           sandbox.state = SandboxState.Ready;
           if (paused.has(container.id)) sandbox.frozen = { cause: "unknown", at: new Date(now) };
           this.track(sandbox);
-          this.log.info("sandbox adopted", { id: container.id.slice(0, 12), hostname: sandbox.hostname, frozen: paused.has(container.id) });
+          this.log.info("sandbox adopted", { ...sandbox.forLog(), frozen: paused.has(container.id) });
           adopted++;
           continue;
         }
@@ -555,8 +557,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private async provision(sandbox: Sandbox, pooled: PooledSandbox | undefined, progress: Progress): Promise<Sandbox> {
     const template = this.templateOf(sandbox.owner);
     for (let candidate = pooled; candidate; candidate = this.pool.take(template.name)) {
+      const claimed = await this.claim(sandbox, candidate);
+      // The refill after the claim: its create and start would otherwise reach the engine
+      // first, and the learner's rename (a warm prompt's only engine call) wait behind them.
       void this.pool.fill();
-      if (await this.claim(sandbox, candidate)) return sandbox;
+      if (claimed) return sandbox;
     }
     progress({ phase: "creating", message: sandbox.machine ? `Creating ${sandbox.machine}…` : "Creating your sandbox…" });
     const network = sandbox.machine ? { name: await this.networks.ensure(sandbox.owner.learner), alias: sandbox.machine } : undefined;
@@ -573,8 +578,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       await waitUntilReady(this.engine, container.id, template);
     }
     sandbox.state = SandboxState.Ready;
+    // The page asks for its shell once it hears the sandbox is ready: starting it now
+    // overlaps the shell's start with that round trip, as a pooled sandbox's shell does.
+    this.openTerminal(sandbox, MAIN_TERMINAL_ID, FIRST_SHELL_SIZE).catch(() => undefined);
     this.emit("provisioned", sandbox, "created");
-    this.log.info("sandbox created", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    this.log.info("sandbox created", sandbox.forLog());
     if (this.engine.diskLimits === false && !this.warnedNoDiskLimits) {
       this.warnedNoDiskLimits = true;
       this.log.warn("the storage driver cannot limit sandbox disk space; a learner can fill the engine's disk (see README)");
@@ -603,9 +611,9 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     sandbox.state = SandboxState.Ready;
     this.byId.set(sandbox.id, sandbox);
     this.claiming.delete(pooled.id);
-    if (pooled.shell?.isOpen) this.addTerminal(sandbox, "main", pooled.shell);
+    if (pooled.shell?.isOpen) this.addTerminal(sandbox, MAIN_TERMINAL_ID, pooled.shell);
     this.emit("provisioned", sandbox, "claimed");
-    this.log.info("sandbox claimed from the pool", { id: sandbox.id.slice(0, 12), hostname: sandbox.hostname, lesson: sandbox.owner.lesson });
+    this.log.info("sandbox claimed from the pool", sandbox.forLog());
     return true;
   }
 

@@ -61,6 +61,15 @@ export class Sandbox {
     now: number,
   ) {
     this.idleSince = now;
+    this.requestedAt = now;
+  }
+
+  /** When the service started getting it for the learner (ms), for the time a learner waits. */
+  readonly requestedAt: number;
+
+  /** Who and what a log line about it names: the container, its host name, the learner and the lesson. */
+  forLog(): { sandbox: string; hostname: string; learner: string; lesson: string } {
+    return { sandbox: this.id.slice(0, 12), hostname: this.hostname, learner: this.owner.learner, lesson: this.owner.lesson };
   }
 
   /** A playground machine's name (node2), or null for a lesson's sandbox. */

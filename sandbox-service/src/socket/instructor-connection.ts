@@ -5,6 +5,7 @@
  */
 import {
   EVENTS,
+  type ShadowMoved,
   type ShadowOpened,
 } from "../../../shared/protocol";
 import type { Logger } from "../log/logger";
@@ -37,7 +38,7 @@ export function handleInstructorConnection(socket: ServiceSocket, hub: WorkshopH
         await hub.hint(workshopId, learnerId, text);
         return {};
       },
-      [EVENTS.workshopShadow]: async ({ learnerId }): Promise<ShadowOpened> => {
+      [EVENTS.workshopShadow]: async ({ learnerId }): Promise<ShadowOpened | ShadowMoved> => {
         stopShadowing();
         const viewerId = `shadow/${socket.id}`;
         const { opened, stop } = await hub.shadow(workshopId, learnerId, (watched) => ({

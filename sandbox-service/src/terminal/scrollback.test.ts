@@ -15,6 +15,12 @@ describe("Scrollback", () => {
     expect(s.since(11).data.length).toBe(0);
   });
 
+  it("slices from any offset, within a chunk or across several", () => {
+    const s = new Scrollback(100);
+    for (const part of ["ab", "cde", "f", "ghij"]) s.append(Buffer.from(part));
+    for (let offset = 0; offset <= 10; offset++) expect(text(s.since(offset).data)).toBe("abcdefghij".slice(offset));
+  });
+
   it("keeps only the newest bytes, splitting a chunk when needed", () => {
     const s = new Scrollback(8);
     s.append(Buffer.from("abcdef"));

@@ -51,8 +51,20 @@ export class Scrollback {
     return { offset: this.startOffset + cut, data: all.subarray(cut), reset: true };
   }
 
+  /**
+   * Only the chunks after `offset` are copied, and one chunk not at all: a keystroke's echo
+   * is one small chunk, and copying the whole scrollback (128 KiB once full) for each was
+   * most of what an echo allocated (bench/README.md, "Where the echo's milliseconds went").
+   */
   private bytesFrom(offset: number): Buffer {
-    return Buffer.concat(this.chunks, this.size).subarray(offset - this.startOffset);
+    let skip = this.end - offset;
+    let first = this.chunks.length;
+    while (skip > 0) skip -= this.chunks[--first]!.length;
+    // skip <= 0: the slice starts -skip bytes into chunks[first].
+    const head = this.chunks[first];
+    if (head === undefined) return Buffer.alloc(0);
+    if (first === this.chunks.length - 1) return head.subarray(-skip);
+    return Buffer.concat(this.chunks.slice(first), this.end - offset + -skip).subarray(-skip);
   }
 
   private trim(): void {

@@ -79,15 +79,22 @@ describe("Terminal flow control", () => {
   }
   const bytesOf = (v: ReturnType<typeof viewer>) => v.received.reduce((n, r) => n + r.text.length, 0);
 
-  it("coalesces chunks that arrive together into one message", async () => {
+  it("sends output on an idle line at once, and coalesces the chunks that follow it in a burst into one message", async () => {
     const { tty, terminal } = flooded();
     const a = viewer("a");
     terminal.attach(a.v, { cols: 80, rows: 24 });
+    tty.stream.push(Buffer.from("x"));
+    // A keystroke's echo: sent as the stream delivers it, before any coalescing turn.
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(a.received).toEqual([{ offset: 0, text: "x" }]);
     tty.stream.push(Buffer.from("one "));
     tty.stream.push(Buffer.from("two"));
     await tick();
     await tick();
-    expect(a.received).toEqual([{ offset: 0, text: "one two" }]);
+    expect(a.received).toEqual([
+      { offset: 0, text: "x" },
+      { offset: 1, text: "one two" },
+    ]);
   });
 
   it("pauses the shell while a viewer is more than the high watermark behind, and resumes once it catches up", async () => {

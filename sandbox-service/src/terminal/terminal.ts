@@ -1,9 +1,9 @@
 /**
  * One shell with a TTY in a sandbox, shared by every browser tab that shows it.
  *
- * - Output goes to a bounded scrollback and to every attached viewer. Chunks that arrive
- *   together are coalesced (flushed on setImmediate: no added latency for a keystroke echo,
- *   far fewer messages under a flood).
+ * - Output goes to a bounded scrollback and to every attached viewer. A chunk arriving on
+ *   an idle line (a keystroke's echo) goes out at once; chunks that arrive together are
+ *   coalesced (flushed on setImmediate: far fewer messages under a flood).
  * - Flow control: each viewer acknowledges what it has rendered. While any viewer is more
  *   than FLOW.HIGH_WATERMARK bytes behind, the shell's output stream is paused (the shell
  *   then blocks on its TTY, so nothing piles up in the service); it resumes once every
@@ -65,6 +65,14 @@ export interface TerminalOptions {
   retryDelay?: (attempt: number) => Promise<void>;
 }
 
+/**
+ * The size a shell starts at before anyone watches it (a pool's shell, the first shell of
+ * a new sandbox); the learner's browser resizes it on attach.
+ */
+export const FIRST_SHELL_SIZE: TerminalSize = { cols: 80, rows: 24 };
+/** The terminal id a page opens first; a shell started before the page asks gets it. */
+export const MAIN_TERMINAL_ID = "main";
+
 const DEFAULT_STALL_MS = 10_000;
 /**
  * Between attempts to start a new shell while the engine is away: a restarted dockerd
@@ -79,6 +87,14 @@ const LOST_NOTICE = "\r\n\x1b[2m[The connection to your sandbox was interrupted 
 const RECONNECTED_NOTICE = "\x1b[2m[Reconnected. This is a new shell in the same sandbox: programs started in the old one may have stopped.]\x1b[0m\r\n";
 /** Largest single output message; bigger batches are split. */
 const MAX_BATCH_BYTES = 64 * 1024;
+/**
+ * Output arriving this long after the last flush finds the line idle and is sent at once,
+ * without waiting for the setImmediate that coalesces a burst (about 0.05–0.1 ms of an
+ * echo's path here: bench/README.md). Too long, and a chatty program's stream of small
+ * chunks goes out one message each (more frames, more CPU on both sides); too short (or 0),
+ * and every keystroke of a fast typist waits for the coalescing turn.
+ */
+const IDLE_LINE_MS = 5;
 
 export class Terminal {
   /** Distinguishes this shell from an earlier one with the same terminal id. */
@@ -92,6 +108,8 @@ export class Terminal {
   private flushScheduled = false;
   /** Output offset up to which flush() has run. */
   private flushedTo = 0;
+  /** performance.now() of the last flush: output after a quiet spell goes out at once. */
+  private flushedAt = -Infinity;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private readonly stallMs: number;
@@ -248,6 +266,7 @@ export class Terminal {
     // A burst (several reads in one turn of the event loop) is sent on at once, before the
     // bounded scrollback could drop bytes not yet sent to a viewer.
     if (this.scrollback.end - this.flushedTo >= MAX_BATCH_BYTES) return this.flush();
+    if (!this.flushScheduled && performance.now() - this.flushedAt >= IDLE_LINE_MS) return this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -257,6 +276,7 @@ export class Terminal {
   /** Sends every viewer the bytes it has not been sent yet. */
   private flush(): void {
     this.flushScheduled = false;
+    this.flushedAt = performance.now();
     const end = this.scrollback.end;
     this.flushedTo = end;
     for (const entry of this.viewers.values()) {

@@ -15,9 +15,11 @@ import {
   type DashboardSnapshot,
   type DashboardWarmup,
   type SeatSandboxState,
+  type ShadowMoved,
   type ShadowOpened,
   type WorkshopMessageEvent,
 } from "../../../shared/protocol";
+import { placedElsewhere } from "../../../shared/db/agents";
 import type { Database } from "../../../shared/db/client";
 import {
   addMessage,
@@ -54,6 +56,8 @@ export interface WorkshopHubOptions {
   /** Sandboxes are kept warm for a workshop from this long before it opens. */
   prewarmLeadMs: number;
   lessonsDir?: string;
+  /** This agent, and how recent another agent's heartbeat must be to send a dashboard there. */
+  agent?: { id: string; liveMs: number };
 }
 
 export class WorkshopHub {
@@ -82,8 +86,16 @@ export class WorkshopHub {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    // Rows and counts an agent sends reach every agent's dashboards (the adapter); what the
+    // others hear here keeps their rooms whole, so the counts each of them sends stay right.
+    cluster.hear("workshop:seated", ({ workshop, learner }) => {
+      this.seatedRoom(workshop, learner, { announce: false }).catch((error: unknown) => this.log.warn("could not seat a learner of another agent", { workshop, error }));
+    });
     cluster.hear("workshop:passed", ({ workshop, learner, lesson, step, at }) => {
-      this.withRoom(workshop, (room) => void room.passed(learner, lesson, step, new Date(at)));
+      this.seatedRoom(workshop, learner, { announce: false }).then(
+        (room) => void room?.passed(learner, lesson, step, new Date(at)),
+        (error: unknown) => this.log.warn("could not count another agent's pass", { workshop, error }),
+      );
     });
     cluster.hear("workshop:ended", ({ workshop }) => {
       this.endHere(workshop, false).catch((error: unknown) => this.log.warn("could not end this agent's part of a workshop", { workshop, error }));
@@ -99,8 +111,9 @@ export class WorkshopHub {
   /** A learner's lesson page connected: it hears the workshop's announcements and its own hints. */
   async learnerConnected(socket: ServiceSocket, claims: SandboxClaims): Promise<void> {
     if (!claims.workshop || !this.database) return;
-    const room = await this.seatedRoom(claims.workshop, claims.sub);
+    const room = await this.seatedRoom(claims.workshop, claims.sub, { announce: true });
     if (!room) return;
+    this.cluster.tell("workshop:seated", { workshop: claims.workshop, learner: claims.sub });
     // One fewer sandbox to keep warm, now rather than at the next sweep, so the pool does
     // not refill the place this learner is about to take from it.
     const upcoming = this.upcoming.find((w) => w.id === claims.workshop);
@@ -200,12 +213,19 @@ export class WorkshopHub {
    * again (one who opens the lesson later is not watched), and `end` stops every shadow.
    * `stop` ends this one.
    */
-  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened; stop: () => void }> {
+  async shadow(workshopId: string, learnerId: string, observerFor: (terminal: Terminal) => TerminalViewer): Promise<{ opened: ShadowOpened | ShadowMoved; stop: () => void }> {
     const room = await this.requireRoom(workshopId);
     if (this.hasEnded(room)) throw new UserFacingError("forbidden", "This workshop has ended, so its learners' terminals can no longer be watched.");
-    if (!room.has(learnerId)) throw new UserFacingError("not_found", "That learner is not in this workshop.");
+    // A seat taken after the room was loaded, by a learner on another agent, is read now.
+    if (!(await this.seatedRoom(workshopId, learnerId, { announce: false }))) throw new UserFacingError("not_found", "That learner is not in this workshop.");
     const sandbox = this.sandboxOf(room, learnerId);
     const terminal = sandbox?.terminals.get("main");
+    if (!sandbox) {
+      // On another agent (several machines): the dashboard watches from there, so the
+      // terminal's bytes never cross between agents.
+      const elsewhere = await this.placedElsewhere(room, learnerId);
+      if (elsewhere) return { opened: { moved: elsewhere }, stop: () => undefined };
+    }
     if (!sandbox || !terminal?.isOpen) {
       throw new UserFacingError("not_found", `${room.displayName(learnerId)} has no terminal open right now.`);
     }
@@ -349,6 +369,14 @@ export class WorkshopHub {
   }
 
   /** The learner's sandbox for the lesson they are on, or else for any of the workshop's lessons. */
+  /** The live agent holding this learner's sandbox of the workshop, when it is not this one. */
+  private async placedElsewhere(room: WorkshopRoom, learnerId: string): Promise<ShadowMoved["moved"] | null> {
+    if (!this.database || !this.options.agent) return null;
+    const { id, liveMs } = this.options.agent;
+    const found = await placedElsewhere(this.database, learnerId, room.workshop.lessons, id, new Date(this.now() - liveMs));
+    return found?.publicUrl ? { agent: found.agentId, url: found.publicUrl } : null;
+  }
+
   private sandboxOf(room: WorkshopRoom, learnerId: string): Sandbox | undefined {
     const theirs = this.manager.list().filter((s) => s.owner.learner === learnerId && room.teaches(s.owner.lesson) && s.state !== SandboxState.Gone);
     return theirs.find((s) => s.owner.lesson === room.currentLesson(learnerId)) ?? theirs[0];
@@ -392,14 +420,18 @@ export class WorkshopHub {
     return room;
   }
 
-  /** The room, with this learner's seat loaded (they may have joined after it was loaded). */
-  private async seatedRoom(workshopId: string, learnerId: string): Promise<WorkshopRoom | null> {
+  /**
+   * The room, with this learner's seat loaded (they may have joined after it was loaded);
+   * `announce`: tell the dashboards about a seat new here (not when another agent already did).
+   */
+  private async seatedRoom(workshopId: string, learnerId: string, { announce }: { announce: boolean }): Promise<WorkshopRoom | null> {
     const room = await this.loaded(workshopId);
     if (!room) return null;
     if (!room.has(learnerId)) {
       const seat = await seatOf(this.database!, workshopId, learnerId);
       if (!seat) return null;
       room.seat(seat);
+      if (!announce) return room;
       this.sendRow(room, learnerId);
       this.io.to(dashboardRoom(workshopId)).emit(EVENTS.workshopCounts, room.counts());
     }

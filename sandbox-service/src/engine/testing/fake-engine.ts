@@ -64,6 +64,8 @@ export class FakeEngine implements SandboxEngine {
   renameGate: Promise<void> = Promise.resolve();
   /** Delays list()'s answer, which still shows the containers as they were when it was called. */
   listGate: Promise<void> = Promise.resolve();
+  /** Delays remove(): the container stays listed, running, until it passes (Docker freeing a large disk). */
+  removeGate: Promise<void> = Promise.resolve();
 
   async ping(): Promise<void> {
     this.check();
@@ -140,9 +142,6 @@ export class FakeEngine implements SandboxEngine {
     if (!container) throw new SandboxGoneError("no such container");
     container.name = name;
   }
-
-  /** Delays remove() (the container stays listed meanwhile, as Docker's does while it goes). */
-  removeGate: Promise<void> = Promise.resolve();
 
   async remove(id: string): Promise<void> {
     this.check();
