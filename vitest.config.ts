@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.lesson.test.ts", "**/node_modules/**", "e2e/**", ".next/**"],
+          exclude: ["**/*.int.test.ts", "**/*.lesson.test.ts", "**/*.example.test.ts", "**/node_modules/**", "e2e/**", ".next/**"],
         },
       },
       {
@@ -38,6 +38,17 @@ export default defineConfig({
           // script slows down until readiness waits and the checks' 20 s limit are at risk.
           maxConcurrency: 4,
           testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // npm run examples:test: every example built, run and checked in a real sandbox.
+          name: "examples",
+          include: ["examples/**/*.example.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 600_000,
           hookTimeout: 120_000,
         },
       },

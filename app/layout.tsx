@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             Container Dojo
           </Link>
           <nav className="site-nav">
+            <Link href="/play">Playground</Link>
             <Link href="/progress">My progress</Link>
             <Link href="/join">Join a workshop</Link>
             <Link href="/instructor">Teach</Link>

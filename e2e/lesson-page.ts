@@ -5,8 +5,12 @@ export class LessonPage {
   readonly terminal: Locator;
   readonly rows: Locator;
 
-  constructor(readonly page: Page) {
-    this.terminal = page.getByTestId("terminal");
+  /** `within`: where the terminal is (a playground machine's pane); the whole page by default. */
+  constructor(
+    readonly page: Page,
+    within: Page | Locator = page,
+  ) {
+    this.terminal = within.getByTestId("terminal");
     this.rows = this.terminal.locator(".xterm-rows");
   }
 

@@ -193,6 +193,13 @@ const serviceSchema = z.object({
    */
   SANDBOX_DOCKER_DISK_MB: z.coerce.number().int().min(256).default(4096),
   SANDBOX_DOCKER_PIDS_LIMIT: z.coerce.number().int().min(64).default(2048),
+  /**
+   * Machines one learner's playground (/play) may have at once, node1 to nodeN: each is a
+   * `docker` sandbox (SANDBOX_DOCKER_MEMORY_MB, counted in SANDBOX_MAX_TOTAL). A whole
+   * playground counts as one sandbox toward SANDBOX_MAX_PER_LEARNER. Too high lets one
+   * learner take a large share of the machine; below 2 there is nothing to network.
+   */
+  PLAYGROUND_MAX_MACHINES: z.coerce.number().int().min(1).max(99).default(5),
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),
   /** Sandboxes are kept warm for a workshop's capacity from this long before it opens. */

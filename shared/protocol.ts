@@ -21,6 +21,9 @@
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
  *   → file:read {path}             ack      a text file of the sandbox, for the lesson's <Editor> (empty, exists: false, if missing)
  *   → file:write {path, content}   ack      saves it atomically; refused as a conflict if it changed since `baseVersion`
+ *   (the playground, /play: sandbox:open {machine} binds the socket to one machine of the learner's session)
+ *   → play:remove {machine}        ack      removes a machine of the learner's own playground
+ *     ← play:machines                       the session's machines changed (another tab added or removed one)
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
  *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
  *     ← service:restarting                  the service is stopping (a restart): sandboxes are kept; reconnect
@@ -37,6 +40,7 @@
  */
 import { z } from "zod";
 import { learnerIdSchema, stepIdSchema } from "./ids";
+import { machineNameSchema } from "./playground";
 
 export const EVENTS = {
   sandboxOpen: "sandbox:open",
@@ -72,6 +76,8 @@ export const EVENTS = {
   shadowOutput: "shadow:output",
   shadowEnded: "shadow:ended",
   serviceRestarting: "service:restarting",
+  playRemove: "play:remove",
+  playMachines: "play:machines",
 } as const;
 
 
@@ -112,7 +118,18 @@ export type TerminalPosition = z.infer<typeof terminalPositionSchema>;
 export const sandboxOpenSchema = z.object({
   /** The sandbox this page was showing, if any: refused if it is not the learner's. */
   sandboxId: z.string().regex(/^[a-f0-9]{12,64}$/).optional(),
+  /** On the playground (a token for "play"): which machine this page shows; node1 when omitted. Refused on a lesson. */
+  machine: machineNameSchema.optional(),
 }).strict();
+
+/** Removes a machine of the socket's own playground (its learner's, by name: no id to forge). */
+export const playRemoveSchema = z.object({ machine: machineNameSchema }).strict();
+
+/** The machines of a learner's playground, node1 first, and how many it may have. */
+export interface PlaygroundMachines {
+  machines: string[];
+  maxMachines: number;
+}
 
 export const sandboxResetSchema = z.object({}).strict();
 export const sandboxExtendSchema = z.object({}).strict();
@@ -241,6 +258,8 @@ export interface SandboxInfo {
    * (paused while nobody watched it, for keeping the machine busy) and that it runs again.
    */
   notice?: string;
+  /** On the playground: which machine this is (node2) and the session's machines. */
+  playground?: PlaygroundMachines & { machine: string };
 }
 
 export type SandboxPhase = "queued" | "creating" | "starting" | "ready";
@@ -249,7 +268,8 @@ export interface SandboxStatus {
   message: string;
 }
 
-export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone" | "workshop-ended";
+/** "removed": a playground machine its learner removed. */
+export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone" | "workshop-ended" | "removed";
 export interface SandboxEnded {
   sandboxId: string;
   reason: SandboxEndReason;
@@ -437,6 +457,7 @@ export const REQUESTS = {
   [EVENTS.fileRead]: { from: "learner", payload: fileReadSchema, reply: shape<FileContent>() },
   [EVENTS.fileWrite]: { from: "learner", payload: fileWriteSchema, reply: shape<FileWritten>() },
   [EVENTS.terminalOpen]: { from: "learner", payload: terminalOpenSchema, reply: shape<TerminalOpened>() },
+  [EVENTS.playRemove]: { from: "learner", payload: playRemoveSchema, reply: shape<PlaygroundMachines>() },
   [EVENTS.workshopWatch]: { from: "instructor", payload: workshopWatchSchema, reply: shape<DashboardSnapshot>() },
   [EVENTS.workshopAnnounce]: { from: "instructor", payload: workshopAnnounceSchema, reply: shape<Record<string, never>>() },
   [EVENTS.workshopHint]: { from: "instructor", payload: workshopHintSchema, reply: shape<Record<string, never>>() },
@@ -470,6 +491,7 @@ export const PUSHES = {
   [EVENTS.shadowEnded]: { to: ["instructor"], payload: shape<ShadowEnded>() },
   [EVENTS.protocolError]: { to: ["learner", "instructor"], payload: shape<ProtocolErrorBody & { event: string }>() },
   [EVENTS.serviceRestarting]: { to: ["learner", "instructor"], payload: shape<ServiceRestarting>() },
+  [EVENTS.playMachines]: { to: ["learner"], payload: shape<PlaygroundMachines>() },
 } as const satisfies Record<string, { to: readonly Role[]; payload: unknown }>;
 
 type Requests = typeof REQUESTS;

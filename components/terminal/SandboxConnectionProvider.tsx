@@ -11,17 +11,18 @@ import { SandboxConnection, type ConnectionEvents } from "./sandbox-connection";
 
 const ConnectionContext = createContext<SandboxConnection | null>(null);
 
-export function SandboxConnectionProvider({ lesson, children }: { lesson: string; children: ReactNode }) {
+/** `machine`: on the playground, which of the session's machines (each has a provider and connection of its own). */
+export function SandboxConnectionProvider({ lesson, machine, children }: { lesson: string; machine?: string; children: ReactNode }) {
   const [connection, setConnection] = useState<SandboxConnection | null>(null);
   useEffect(() => {
     // Made here, not during render: React may render twice, and a connection is a socket.
-    const next = new SandboxConnection(lesson);
+    const next = new SandboxConnection(lesson, machine);
     setConnection(next);
     return () => {
       next.stop();
       setConnection(null);
     };
-  }, [lesson]);
+  }, [lesson, machine]);
   return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
 }
 

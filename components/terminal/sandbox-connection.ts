@@ -15,6 +15,7 @@ import {
   type ConnectErrorData,
   type FileContent,
   type FileWritten,
+  type PlaygroundMachines,
   type Reply,
   type RequestName,
   type RequestPayload,
@@ -49,6 +50,8 @@ export interface ConnectionEvents {
   workshopEnded(ended: WorkshopEndedEvent): void;
   /** Something on the page typed into the terminal (a Run button): the screen should have the focus. */
   typedByPage(): void;
+  /** On the playground: the session's machines, when this connection learns them (its own open, another tab's change). */
+  machines(machines: PlaygroundMachines): void;
 }
 
 /** Retry delay after a failure the learner cannot fix (engine down, service busy). */
@@ -75,7 +78,11 @@ export class SandboxConnection {
   /** The service said it is restarting: what to show until it answers again. */
   private restarting: string | undefined;
 
-  constructor(private readonly lesson: string) {}
+  constructor(
+    private readonly lesson: string,
+    /** On the playground: the machine this connection shows (node1, node2…). */
+    private readonly machine?: string,
+  ) {}
 
   /** Hears the events named in `listener` until the returned function is called. */
   subscribe(listener: Partial<ConnectionEvents>): () => void {
@@ -196,6 +203,7 @@ export class SandboxConnection {
     socket.on(EVENTS.protocolError, (error) => console.warn(`sandbox service: ${error.message}`));
     socket.on(EVENTS.workshopMessage, (message) => this.emit("workshopMessage", message));
     socket.on(EVENTS.workshopEnded, (ended) => this.emit("workshopEnded", ended));
+    socket.on(EVENTS.playMachines, (machines) => this.emit("machines", machines));
   }
 
   stop(): void {
@@ -268,6 +276,14 @@ export class SandboxConnection {
     return this.aboutSandbox(EVENTS.fileWrite, { path, content, ...(baseVersion ? { baseVersion } : {}) });
   }
 
+  /** Removes a machine of this playground (this one or another); answers with the machines left. */
+  async removeMachine(machine: string): Promise<PlaygroundMachines> {
+    if (!this.socket?.connected) throw new RequestError("not_connected", NOT_CONNECTED);
+    const left = await request(this.socket, EVENTS.playRemove, { machine });
+    this.emit("machines", left);
+    return left;
+  }
+
   /** A request about the open sandbox: refused in a sentence while the page has none (starting, reconnecting). */
   private aboutSandbox<E extends RequestName<"learner">>(event: E, payload: RequestPayload<E>): Promise<Reply<E>> {
     if (!this.socket?.connected || !this.sandboxReady) return Promise.reject(new RequestError("not_connected", NOT_CONNECTED));
@@ -316,7 +332,8 @@ export class SandboxConnection {
     if (!this.socket?.connected) return;
     clearTimeout(this.retryTimer);
     this.emit("status", "starting", "Starting your sandbox…");
-    request(this.socket, EVENTS.sandboxOpen, this.sandboxId ? { sandboxId: this.sandboxId } : {}).then(
+    const which = { ...(this.sandboxId ? { sandboxId: this.sandboxId } : {}), ...(this.machine ? { machine: this.machine } : {}) };
+    request(this.socket, EVENTS.sandboxOpen, which).then(
       (info) => this.sandboxOpened(info),
       (error: RequestError) => this.sandboxFailed(error),
     );
@@ -327,6 +344,7 @@ export class SandboxConnection {
     this.sandboxId = info.id;
     this.sandboxReady = true;
     this.emit("sandbox", info);
+    if (info.playground) this.emit("machines", info.playground);
     if (info.notice) this.emit("notice", info.notice);
     this.openTerminal();
   }

@@ -127,6 +127,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
       maxExtensions: config.SANDBOX_MAX_EXTENSIONS,
       maxTerminals: config.SANDBOX_MAX_TERMINALS,
       resetsPerMinute: config.SANDBOX_RESETS_PER_MINUTE,
+      playgroundMaxMachines: config.PLAYGROUND_MAX_MACHINES,
     },
     log,
     now,

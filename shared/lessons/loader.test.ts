@@ -53,6 +53,12 @@ describe("parseLesson", () => {
     expect(messageOf(() => parseLesson("05-x.mdx", valid.replace("template: shell", "template: shell\ntitel: oops")))).toContain("titel");
   });
 
+  it("refuses the playground's slugs, which name its machines", () => {
+    expect(messageOf(() => parseLesson("05-play.mdx", valid))).toContain("playground");
+    expect(messageOf(() => parseLesson("05-play-node2.mdx", valid))).toContain("playground");
+    expect(parseLesson("05-playing.mdx", valid).meta.slug).toBe("playing");
+  });
+
   it("refuses a bad file name", () => {
     expect(messageOf(() => parseLesson("hello.mdx", valid))).toContain("NN-slug.mdx");
   });

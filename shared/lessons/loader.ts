@@ -6,6 +6,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
+import { isReservedSlug } from "../playground";
 import { frontmatterSchema, type LessonFrontmatter, type LessonStep } from "./schema";
 
 export const LESSONS_DIR = path.join(process.cwd(), "lessons");
@@ -57,6 +58,7 @@ export function parseLesson(fileName: string, source: string): Lesson {
   for (const [, step] of parsed.content.matchAll(/<Check\s+step="([^"]*)"/g)) {
     if (!ids.includes(step!)) throw new LessonError(`${file}: <Check step="${step}"> names no step of this lesson's \`steps\``);
   }
+  if (isReservedSlug(name[2]!)) throw new LessonError(`${file}: the slug "${name[2]}" is the playground's (/play); pick another file name`);
   return { meta: { ...result.data, slug: name[2]!, order: Number(name[1]), file }, body: parsed.content };
 }
 

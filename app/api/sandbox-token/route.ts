@@ -1,6 +1,7 @@
 /**
  * POST { lesson } → { token, sandboxUrl, expiresAt }: a short-lived token that lets this
- * browser open its learner's sandbox for that lesson. Called on every (re)connect.
+ * browser open its learner's sandbox for that lesson (or, for "play", the machines of its
+ * playground: shared/playground.ts). Called on every (re)connect.
  * Tokens for learners without an account are limited per client address (a client that
  * drops its cookie gets a new learner, with sandboxes of its own, each time).
  */
@@ -20,6 +21,7 @@ import { placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
+import { PLAYGROUND_LESSON, PLAYGROUND_TEMPLATE } from "@/shared/playground";
 
 export const dynamic = "force-dynamic";
 
@@ -36,8 +38,9 @@ export async function POST(request: NextRequest) {
   const body = requestSchema.safeParse(await request.json().catch(() => null));
   if (!body.success) return refuse(400, "The request must name a lesson.");
 
-  // the lesson must exist; its frontmatter decides the sandbox template
-  const lesson = await findLesson(body.data.lesson);
+  // the lesson must exist; its frontmatter decides the sandbox template (the playground's machines are `docker` sandboxes)
+  const lesson =
+    body.data.lesson === PLAYGROUND_LESSON ? { meta: { slug: PLAYGROUND_LESSON, template: PLAYGROUND_TEMPLATE } } : await findLesson(body.data.lesson);
   if (!lesson) {
     webMetrics().tokens.inc({ outcome: "unknown_lesson" });
     return refuse(404, `There is no lesson called "${body.data.lesson}".`);

@@ -1,9 +1,10 @@
 /** SandboxEngine on a Docker Engine, through dockerode. */
 import Docker from "dockerode";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Duplex, PassThrough, Writable } from "node:stream";
 import tar from "tar-stream";
+import { lockDownBridge, MAX_BRIDGE_NAME } from "./bridge-lockdown";
 import { delegateCgroups } from "./cgroup-delegation";
 import {
   EngineError,
@@ -13,6 +14,7 @@ import {
   SandboxGoneError,
   SandboxNotRunningError,
   type EngineFacts,
+  type NetworkSpec,
   type ArchiveEntry,
   type FileRead,
   type PathKind,
@@ -197,6 +199,14 @@ function kindOfTarEntry(type: tar.Header["type"]): PathKind {
  */
 const NO_DISK_LIMITS = /storage-opt|storage opt|not supported|pquota|qgroup/i;
 
+/**
+ * The host's interface for a network's bridge: ours to name (so bridge-lockdown.ts can
+ * find it), short (15 characters) and the same for the same network name.
+ */
+export function bridgeName(network: string): string {
+  return ("dojo" + createHash("sha256").update(network).digest("hex")).slice(0, MAX_BRIDGE_NAME);
+}
+
 export class DockerEngine implements SandboxEngine {
   private readonly docker: Docker;
   diskLimits: boolean | undefined;
@@ -273,6 +283,7 @@ export class DockerEngine implements SandboxEngine {
       Cmd: spec.cmd,
       Env: spec.env,
       HostConfig: limit ? { ...spec.hostConfig, StorageOpt: { size: `${spec.diskLimitMb}M` } } : spec.hostConfig,
+      ...(spec.network ? { NetworkingConfig: { EndpointsConfig: { [spec.network.name]: { Aliases: spec.network.aliases } } } } : {}),
     };
     try {
       const container = await this.call(() => this.docker.createContainer(options));
@@ -323,6 +334,80 @@ export class DockerEngine implements SandboxEngine {
         // A container took it meanwhile, or it is already gone.
         if (!(error instanceof Conflict) && !(error instanceof NotFound)) throw error;
       }
+    }
+    return removed;
+  }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<void> {
+    const bridge = bridgeName(spec.name);
+    let existing = await this.networkLabels(spec.name);
+    if (!existing) {
+      try {
+        await this.call(() =>
+          this.docker.createNetwork({
+            Name: spec.name,
+            Driver: "bridge",
+            Internal: true,
+            CheckDuplicate: true,
+            Labels: spec.labels,
+            Options: {
+              "com.docker.network.bridge.name": bridge,
+              "com.docker.network.bridge.inhibit_ipv4": "true",
+              "com.docker.network.bridge.enable_ip_masquerade": "false",
+            },
+          }),
+        );
+      } catch (error) {
+        // Someone created it meanwhile (two machines added at once): theirs is as good.
+        if (!(error instanceof Conflict)) throw error;
+      }
+      existing = await this.networkLabels(spec.name);
+    }
+    if (!existing || Object.entries(spec.labels).some(([key, value]) => existing[key] !== value)) {
+      throw new EngineError(`network ${spec.name} exists but is not this platform's`);
+    }
+    try {
+      // Every time, not only at creation: cheap, and a bridge the engine re-made (a restart) gets it again.
+      await lockDownBridge(bridge);
+    } catch (error) {
+      await this.removeNetwork(spec.name).catch(() => undefined);
+      throw new EngineError(`could not keep the host off network ${spec.name}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** A network's labels, or null when there is none of that name. */
+  private async networkLabels(name: string): Promise<Record<string, string> | null> {
+    try {
+      const info = (await this.call(() => this.docker.getNetwork(name).inspect())) as { Name?: string; Labels?: Record<string, string> };
+      // Docker also finds a network by an id prefix: only an exact name counts.
+      return info.Name === name ? (info.Labels ?? {}) : null;
+    } catch (error) {
+      if (error instanceof NotFound) return null;
+      throw error;
+    }
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    try {
+      await this.call(() => this.docker.getNetwork(name).remove());
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound) return true;
+      // "has active endpoints": a container still uses it.
+      if (error instanceof Conflict || /active endpoints/i.test((error as Error).message)) return false;
+      throw error;
+    }
+  }
+
+  async removeUnusedNetworks(labels: Record<string, string>, createdBefore: Date): Promise<number> {
+    const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
+    const networks = (await this.call(() => this.docker.listNetworks({ filters }))) as { Name: string; Created?: string }[];
+    let removed = 0;
+    for (const network of networks) {
+      const created = new Date(network.Created ?? 0);
+      if (!(created < createdBefore)) continue;
+      // The list does not say which containers use it; Docker refuses to remove one in use.
+      if (await this.removeNetwork(network.Name)) removed++;
     }
     return removed;
   }

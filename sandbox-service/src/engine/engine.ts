@@ -40,6 +40,21 @@ export interface ContainerSpec {
    * user namespaces; the limits of the container's cgroup stay out of its reach.
    */
   delegateCgroup?: boolean;
+  /**
+   * A network made by ensureNetwork to join instead of none (the template sets
+   * HostConfig.NetworkMode to its name), and the names others on it reach this one by.
+   */
+  network?: { name: string; aliases: string[] };
+}
+
+/**
+ * A private network for sandboxes that must reach each other (a playground's machines) and
+ * nothing else: internal (no route out), and no address of the host on it, so neither the
+ * host's services nor other networks are reachable from it.
+ */
+export interface NetworkSpec {
+  name: string;
+  labels: Record<string, string>;
 }
 
 /** What the engine is, as far as sandboxes care; read once it answers. */
@@ -173,6 +188,16 @@ export interface SandboxEngine {
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   /** Removes every volume carrying these labels that no container uses; returns how many went. */
   removeUnusedVolumes(labels: Record<string, string>): Promise<number>;
+  /**
+   * Makes sure the network exists, private as NetworkSpec says (created if missing; two
+   * callers at once both succeed). Rejects when a network of that name exists without
+   * these labels, or when the host could not be kept off it (then nothing is left behind).
+   */
+  ensureNetwork(spec: NetworkSpec): Promise<void>;
+  /** Removes the network unless a container still uses it (then false). Idempotent: a missing one is removed. */
+  removeNetwork(name: string): Promise<boolean>;
+  /** Removes every network carrying these labels that no container uses and was created before `createdBefore`; returns how many went. */
+  removeUnusedNetworks(labels: Record<string, string>, createdBefore: Date): Promise<number>;
   /** Renames a container (atomically; names are unique per engine). Rejects if it is gone. */
   rename(id: string, name: string): Promise<void>;
   /** Removes a container and its anonymous volumes, killing it if it runs (paused or not). Idempotent. */

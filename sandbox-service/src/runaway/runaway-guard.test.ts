@@ -38,6 +38,7 @@ function setup(windowMs = MINUTE) {
       maxExtensions: 2,
       maxTerminals: 8,
       resetsPerMinute: 3,
+      playgroundMaxMachines: 5,
     },
     silentLogger,
     () => clock.now,

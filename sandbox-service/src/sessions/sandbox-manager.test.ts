@@ -46,6 +46,7 @@ function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number; 
       maxExtensions: 2,
       maxTerminals: 8,
       resetsPerMinute: 3,
+      playgroundMaxMachines: 5,
       ...overrides,
     },
     silentLogger,
@@ -209,20 +210,6 @@ describe("SandboxManager: warm pool", () => {
     expect(manager.findById(sandbox.id)).toBe(sandbox);
   });
 
-  it("does not adopt back a sandbox whose removal the engine is still carrying out", async () => {
-    const { engine, manager, ended } = setup();
-    const sandbox = await manager.open(owner, noProgress);
-    let removed!: () => void;
-    engine.removeGate = new Promise((resolve) => (removed = resolve));
-    const removing = manager.remove(sandbox, "workshop-ended");
-    // A sweep while the container is still listed as running.
-    expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 0 });
-    expect(manager.list()).toEqual([]);
-    removed();
-    await removing;
-    expect(ended).toEqual([[owner.learner, "workshop-ended"]]);
-  });
-
   it("does not reap a pool sandbox while it is being claimed", async () => {
     const { engine, clock, manager, pool } = setup({ poolSize: 1 });
     await pool.fill();
@@ -378,6 +365,21 @@ describe("SandboxManager: reconcile", () => {
   });
 });
 
+describe("SandboxManager: removal", () => {
+  it("does not re-adopt a sandbox whose container is still being removed", async () => {
+    const { engine, manager } = setup();
+    const sandbox = await manager.open(owner, noProgress);
+    let release!: () => void;
+    engine.removeGate = new Promise((resolve) => (release = resolve));
+    const removal = manager.remove(sandbox, "reset");
+    expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 0 });
+    expect(manager.list()).toEqual([]);
+    release();
+    await removal;
+    expect(engine.containers.size).toBe(0);
+  });
+});
+
 describe("SandboxManager: frozen sandboxes", () => {
   it("freezes only a sandbox nobody is attached to, and a visit thaws it with a sentence, once", async () => {
     const { engine, manager } = setup();
@@ -485,5 +487,58 @@ describe("SandboxManager: frozen sandboxes", () => {
     engine.containers.get(unclaimed)!.state = "paused";
     expect(await manager.reconcile()).toEqual({ adopted: 0, reaped: 1 });
     expect(pool.readyCount("shell")).toBe(0);
+  });
+});
+
+describe("SandboxManager: playground machines", () => {
+  const machine = (n: number, learner = owner.learner) => ({ learner, lesson: `play-node${n}`, template: "docker" });
+
+  it("puts a learner's machines on one private network of theirs, reached by name", async () => {
+    const { engine, manager } = setup();
+    const node1 = await manager.open(machine(1), noProgress);
+    const node2 = await manager.open(machine(2), noProgress);
+    const theirs = await manager.open(machine(1, other.learner), noProgress);
+    const spec = (id: string) => engine.containers.get(id)!.spec!;
+    expect(spec(node1.id).network).toEqual({ name: spec(node2.id).network!.name, aliases: ["node1"] });
+    expect(spec(node2.id).hostConfig).toMatchObject({ NetworkMode: spec(node2.id).network!.name });
+    expect(spec(node2.id).hostname).toBe("node2");
+    expect(spec(theirs.id).network!.name).not.toBe(spec(node1.id).network!.name);
+    expect(engine.networks.size).toBe(2);
+    expect([...engine.networks.values()].every((n) => n.labels["dojo.instance"] === "unit")).toBe(true);
+  });
+
+  it("gives machines added later the session's lifetime, and extends them together", async () => {
+    const { clock, manager } = setup();
+    const node1 = await manager.open(machine(1), noProgress);
+    clock.now += 30 * MINUTE;
+    const node2 = await manager.open(machine(2), noProgress);
+    expect(node2.expiresAt).toEqual(node1.expiresAt);
+    await manager.extend(node2);
+    expect(node1.expiresAt).toEqual(node2.expiresAt);
+    expect(node1.expiresAt.getTime()).toBe(node1.claimedAt.getTime() + 150 * MINUTE);
+  });
+
+  it("refuses machines past the limit, and counts a whole playground as one sandbox of its learner", async () => {
+    const { manager } = setup({ playgroundMaxMachines: 3, maxPerLearner: 2 });
+    for (const n of [1, 2, 3]) await manager.open(machine(n), noProgress);
+    await expect(manager.open(machine(4), noProgress)).rejects.toMatchObject({ code: "too_many", message: expect.stringMatching(/at most 3 machines/) });
+    await manager.open(owner, noProgress);
+    await expect(manager.open({ ...owner, lesson: "images" }, noProgress)).rejects.toMatchObject({ code: "capacity" });
+  });
+
+  it("removes the network with the last machine, and reconcile reaps one left behind", async () => {
+    const { engine, clock, manager } = setup();
+    const node1 = await manager.open(machine(1), noProgress);
+    const node2 = await manager.open(machine(2), noProgress);
+    await manager.remove(node2, "removed");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(engine.networks.size).toBe(1);
+    await manager.remove(node1, "removed");
+    await expect.poll(() => engine.networks.size).toBe(0);
+    await engine.ensureNetwork({ name: "dojo-play-left", labels: { "dojo.managed": "true", "dojo.instance": "unit", "dojo.network": "playground" } });
+    clock.now += 2 * MINUTE;
+    engine.networks.get("dojo-play-left")!.createdAt = new Date(clock.now - 2 * MINUTE);
+    await manager.reconcile();
+    expect(engine.networks.size).toBe(0);
   });
 });

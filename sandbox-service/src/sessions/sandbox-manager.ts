@@ -17,6 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { machineNumber, machineOf } from "../../../shared/playground";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
 import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
@@ -28,6 +29,7 @@ import { watchOutput } from "../terminal/output-watch";
 import { FIRST_SHELL_SIZE, MAIN_TERMINAL_ID, Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
+import { PlaygroundNetworks } from "./playground-networks";
 import type { Capacity } from "./capacity";
 import { UserFacingError } from "../user-facing-error";
 import { instanceSelector, readIdentity, sandboxLabels, wholeSecond, type SandboxOwner } from "./identity";
@@ -56,6 +58,8 @@ export interface SandboxManagerOptions {
   maxTerminals: number;
   /** Resets of one owner's sandbox per minute (each one creates a container). */
   resetsPerMinute: number;
+  /** Machines of one learner's playground (node1 … nodeN); see shared/playground.ts. */
+  playgroundMaxMachines: number;
 }
 
 export interface SandboxManagerEvents {
@@ -84,6 +88,7 @@ const END_MESSAGES: Record<SandboxEndReason, string> = {
   reset: "Your sandbox was reset.",
   gone: "Your sandbox stopped unexpectedly.",
   "workshop-ended": "The workshop has ended, so your sandbox was removed. Thank you for taking part!",
+  removed: "This machine was removed from your playground.",
 };
 
 export function endMessage(reason: SandboxEndReason): string {
@@ -111,14 +116,19 @@ function ownerKey(owner: SandboxOwner): string {
   return `${owner.learner}\n${owner.lesson}`;
 }
 
+/** What counts as one sandbox toward the per-learner limit: a lesson, or a whole playground. */
+function sessionOf(owner: SandboxOwner): string {
+  return machineOf(owner.lesson) ? "play" : owner.lesson;
+}
+
 export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byOwner = new Map<string, Sandbox>();
   private readonly byId = new Map<string, Sandbox>();
   /** Pool containers being renamed to their new owner: in neither the pool nor byId meanwhile. */
   private readonly claiming = new Set<string>();
   /**
-   * Containers being removed: the engine may list one as running for seconds while it goes
-   * (a busy machine, a large disk to free), and a reconcile must not adopt it back.
+   * Containers being removed: untracked already, still listed by the engine until Docker
+   * is done (a second or more for a nested engine's volume), so reconcile must not re-adopt them.
    */
   private readonly removing = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
@@ -128,6 +138,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   /** The freeze or thaw running per sandbox: the next one waits for it (pause and unpause must not cross). */
   private readonly freezer = new Map<Sandbox, Promise<unknown>>();
   private warnedNoDiskLimits = false;
+  private readonly networks: PlaygroundNetworks;
 
   constructor(
     private readonly engine: SandboxEngine,
@@ -143,6 +154,18 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     capacity.countHeld(() => this.byOwner.size);
     capacity.countWaiting(() => this.admission.queueLength);
     this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
+    this.networks = new PlaygroundNetworks(engine, options.instance);
+  }
+
+  get playgroundMaxMachines(): number {
+    return this.options.playgroundMaxMachines;
+  }
+
+  /** The machines of a learner's playground (any state but gone), node1 first. */
+  machines(learner: string): Sandbox[] {
+    return this.list()
+      .filter((s) => s.owner.learner === learner && s.machine !== null)
+      .sort((a, b) => machineNumber(a.machine!) - machineNumber(b.machine!));
   }
 
   /** Tracked sandboxes (any state but gone). */
@@ -211,17 +234,24 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     if (!this.canExtend(sandbox)) {
       throw new UserFacingError("capacity", "This sandbox cannot be extended any further. Save what you need; a reset gives you a fresh one.");
     }
-    const previous = sandbox.expiresAt;
-    sandbox.expiresAt = new Date(previous.getTime() + this.options.extensionMs);
-    try {
-      // The expiry lives in the container name, so it survives a restart of the service.
-      await this.engine.rename(sandbox.id, sandbox.name);
-    } catch (error) {
-      sandbox.expiresAt = previous;
-      throw this.explain(error, "Your sandbox could not be extended.");
+    // A playground's machines share one lifetime: extending one extends them all.
+    const together = sandbox.machine ? this.machines(sandbox.owner.learner).filter((s) => s.state === SandboxState.Ready) : [sandbox];
+    if (!together.includes(sandbox)) together.push(sandbox);
+    const expiresAt = new Date(sandbox.expiresAt.getTime() + this.options.extensionMs);
+    for (const each of together) {
+      const previous = each.expiresAt;
+      each.expiresAt = expiresAt;
+      try {
+        // The expiry lives in the container name, so it survives a restart of the service.
+        await this.engine.rename(each.id, each.name);
+      } catch (error) {
+        each.expiresAt = previous;
+        if (each === sandbox) throw this.explain(error, "Your sandbox could not be extended.");
+        continue; // a machine going away meanwhile keeps its own time
+      }
+      each.warnedOfExpiry = false;
+      this.log.info("sandbox extended", { ...each.forLog(), expiresAt: each.expiresAt.toISOString() });
     }
-    sandbox.warnedOfExpiry = false;
-    this.log.info("sandbox extended", { ...sandbox.forLog(), expiresAt: sandbox.expiresAt.toISOString() });
     return sandbox.expiresAt;
   }
 
@@ -344,6 +374,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       this.removing.delete(id);
     }
     sandbox.state = SandboxState.Gone;
+    if (sandbox.machine) this.releaseNetwork(sandbox.owner.learner);
     this.admission.admitNext();
   }
 
@@ -424,6 +455,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     }
     // Volumes go with their containers; any left over (a crash mid-removal) go now.
     reaped += await this.engine.removeUnusedVolumes(instanceSelector(this.options.instance));
+    // So do playground networks (a crash between a playground's last removal and its network's).
+    reaped += await this.networks.reap(new Date(now - this.options.reapGraceMs));
     if (reaped > 0) this.admission.admitNext();
     return { adopted, reaped };
   }
@@ -457,8 +490,16 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         "This machine of the platform is being taken out of service, so it starts no new sandboxes. Reload the page to get one on another machine.",
       );
     }
-    const held = this.list().filter((s) => s.owner.learner === owner.learner).length;
-    if (held >= this.options.maxPerLearner) {
+    const machine = machineOf(owner.lesson);
+    if (machine && machineNumber(machine) > this.options.playgroundMaxMachines) {
+      throw new UserFacingError(
+        "too_many",
+        `A playground has at most ${this.options.playgroundMaxMachines} machines (node1 to node${this.options.playgroundMaxMachines}). Remove one to add another.`,
+      );
+    }
+    const sessions = new Set(this.list().filter((s) => s.owner.learner === owner.learner).map((s) => sessionOf(s.owner)));
+    const held = sessions.size;
+    if (!sessions.has(sessionOf(owner)) && held >= this.options.maxPerLearner) {
       throw new UserFacingError(
         "capacity",
         `You already have ${held} sandboxes running, the most one learner can have at once. ` +
@@ -466,7 +507,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       );
     }
     return this.admission.enter(
-      () => this.byOwner.has(ownerKey(owner)) || this.pool.readyCount(owner.template) > 0 || this.hasRoom(),
+      // A machine never takes a pooled sandbox (reserve()), so only free room lets it in.
+      () => this.byOwner.has(ownerKey(owner)) || (!machine && this.pool.readyCount(owner.template) > 0) || this.hasRoom(),
       () => this.reserve(owner, progress),
       (place) =>
         progress({
@@ -485,11 +527,15 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) return this.creating.get(existing) ?? Promise.resolve(existing);
     const now = this.now();
-    const claimedAt = wholeSecond(now);
-    const expiresAt = wholeSecond(now + this.options.maxLifetimeMs);
+    // A machine added to a playground joins the session's lifetime: adding machines never extends it.
+    const session = machineOf(owner.lesson) ? this.machines(owner.learner)[0] : undefined;
+    const claimedAt = session?.claimedAt ?? wholeSecond(now);
+    const expiresAt = session?.expiresAt ?? wholeSecond(now + this.options.maxLifetimeMs);
     const sandbox = new Sandbox(owner, randomBytes(4).toString("hex"), claimedAt, claimedAt, expiresAt, now);
     this.byOwner.set(ownerKey(owner), sandbox);
-    const provisioning = this.provision(sandbox, this.pool.take(owner.template), progress)
+    // Pooled sandboxes have no network, and a container cannot join one from none: machines are made for their session.
+    const pooled = sandbox.machine ? undefined : this.pool.take(owner.template);
+    const provisioning = this.provision(sandbox, pooled, progress)
       .catch((error: unknown) => {
         sandbox.state = SandboxState.Gone;
         if (this.byOwner.get(ownerKey(owner)) === sandbox) this.byOwner.delete(ownerKey(owner));
@@ -498,6 +544,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           this.byId.delete(sandbox.id);
           void this.engine.remove(sandbox.id).catch(() => undefined);
         }
+        if (sandbox.machine) this.releaseNetwork(owner.learner);
         this.admission.admitNext();
         throw this.explain(error, "Your sandbox could not be created.");
       })
@@ -516,11 +563,13 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       void this.pool.fill();
       if (claimed) return sandbox;
     }
-    progress({ phase: "creating", message: "Creating your sandbox…" });
+    progress({ phase: "creating", message: sandbox.machine ? `Creating ${sandbox.machine}…` : "Creating your sandbox…" });
+    const network = sandbox.machine ? { name: await this.networks.ensure(sandbox.owner.learner), alias: sandbox.machine } : undefined;
     const container = await createSandboxContainer(this.engine, template, {
       name: sandbox.name,
       hostname: sandbox.hostname,
       labels: sandboxLabels(this.options.instance, template.name, sandbox.createdAt),
+      ...(network ? { network } : {}),
     });
     sandbox.id = container.id;
     this.byId.set(sandbox.id, sandbox);
@@ -579,6 +628,13 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     terminal.onExited(() => {
       if (sandbox.terminals.get(terminalId) === terminal) sandbox.terminals.delete(terminalId);
     });
+  }
+
+  /** Removes a learner's playground network once no machine of theirs is left (in the background; reconcile retries). */
+  private releaseNetwork(learner: string): void {
+    this.networks
+      .release(learner, () => this.machines(learner).length > 0)
+      .catch((error: unknown) => this.log.warn("could not remove a playground network; the next sweep retries", { error: String(error) }));
   }
 
   private latestExpiry(sandbox: Sandbox): number {

@@ -1,4 +1,5 @@
 import type { Terminal } from "../terminal/terminal";
+import { machineOf } from "../../../shared/playground";
 import { containerName, hostnameOf, type SandboxOwner } from "./identity";
 
 /** Lifecycle states only move forward: creating → ready → removing → gone. */
@@ -71,8 +72,14 @@ export class Sandbox {
     return { sandbox: this.id.slice(0, 12), hostname: this.hostname, learner: this.owner.learner, lesson: this.owner.lesson };
   }
 
+  /** A playground machine's name (node2), or null for a lesson's sandbox. */
+  get machine(): string | null {
+    return machineOf(this.owner.lesson);
+  }
+
+  /** A playground machine is called by its name (its prompt says node2, as swarm lists it). */
   get hostname(): string {
-    return hostnameOf({ template: this.owner.template, short: this.short });
+    return this.machine ?? hostnameOf({ template: this.owner.template, short: this.short });
   }
 
   /** The container name for the claim as it stands (owner and expiry). */

@@ -20,11 +20,17 @@ import type { SandboxManager } from "../sessions/sandbox-manager";
 import { socketViewer } from "../terminal/socket-viewer";
 import type { Terminal } from "../terminal/terminal";
 import type { SandboxClaims } from "../../../shared/token";
+import { machineLesson, PLAYGROUND_LESSON } from "../../../shared/playground";
 import type { SocketData } from "./auth";
 import { serve, type ServiceSocket } from "./handlers";
 
 export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
+}
+
+/** Every page of one learner's playground: they hear when its machines change. */
+function playgroundRoom(learner: string): string {
+  return `playground:${learner}`;
 }
 
 /** What a workshop wants to hear from its learners' pages (the WorkshopHub). */
@@ -48,8 +54,16 @@ export interface ConnectionServices {
 
 export function handleLearnerConnection(socket: ServiceSocket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
   const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
-  const owner: SandboxOwner = { learner: claims.sub, lesson: claims.lesson, template: claims.template };
+  const playground = claims.lesson === PLAYGROUND_LESSON;
+  // On the playground the socket's owner is the machine it opened (sandbox:open {machine}).
+  let owner: SandboxOwner = { learner: claims.sub, lesson: playground ? machineLesson("node1") : claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
+  if (playground) void socket.join(playgroundRoom(claims.sub));
+  const machines = () => ({
+    machines: manager.machines(claims.sub).map((m) => m.machine!),
+    maxMachines: manager.playgroundMaxMachines,
+  });
+  const machinesChanged = () => socket.to(playgroundRoom(claims.sub)).emit(EVENTS.playMachines, machines());
   const attachments = new Map<string, { terminal: Terminal; viewerId: string }>();
 
   const info = (s: Sandbox): SandboxInfo => ({
@@ -60,6 +74,7 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
     createdAt: s.claimedAt.toISOString(),
     expiresAt: s.expiresAt.toISOString(),
     canExtend: manager.canExtend(s),
+    ...(s.machine ? { playground: { machine: s.machine, ...machines() } } : {}),
   });
   // Aborted when the socket goes: a learner waiting in line who closed the tab leaves the line.
   const gone = new AbortController();
@@ -92,7 +107,9 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
 
   serve(socket, "learner", log, {
     requests: {
-      [EVENTS.sandboxOpen]: async ({ sandboxId }) => {
+      [EVENTS.sandboxOpen]: async ({ sandboxId, machine }) => {
+        if (machine && !playground) throw new UserFacingError("bad_request", "Only the playground has machines; a lesson has one sandbox.");
+        if (playground) owner = { ...owner, lesson: machineLesson(machine ?? "node1") };
         if (sandboxId) {
           const asked = manager.findById(sandboxId);
           if (asked && asked.owner.learner !== owner.learner) {
@@ -100,13 +117,24 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
             throw new UserFacingError("forbidden", "That sandbox belongs to another learner.");
           }
           if (asked && asked.owner.lesson !== owner.lesson) {
-            throw new UserFacingError("forbidden", "That sandbox belongs to another lesson.");
+            throw new UserFacingError("forbidden", playground ? "That sandbox is another machine." : "That sandbox belongs to another lesson.");
           }
         }
+        const known = playground ? manager.machines(claims.sub).length : 0;
         const opened = await manager.open(owner, progress, gone.signal);
+        if (playground && manager.machines(claims.sub).length !== known) machinesChanged();
         // Frozen while nobody watched (runaway/): it runs again from here, and the learner reads why.
         const notice = await manager.thaw(opened);
         return { ...bind(opened), ...(notice ? { notice } : {}) };
+      },
+      [EVENTS.playRemove]: async ({ machine }) => {
+        if (!playground) throw new UserFacingError("bad_request", "Only the playground has machines to remove.");
+        // By name within the token's own learner: another learner's machine cannot be named.
+        const target = manager.machines(claims.sub).find((m) => m.machine === machine);
+        if (!target) throw new UserFacingError("not_found", `Your playground has no machine called ${machine}.`);
+        await manager.remove(target, "removed");
+        machinesChanged();
+        return machines();
       },
       [EVENTS.sandboxReset]: async () => bind(await manager.reset(owner, progress, gone.signal)),
       [EVENTS.sandboxExtend]: async () => {

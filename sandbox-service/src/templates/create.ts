@@ -12,5 +12,8 @@ export async function createSandboxContainer(engine: SandboxEngine, template: Sa
   const facts = await engine.facts();
   const problem = template.unavailableOn(facts);
   if (problem) throw new UserFacingError("sandbox_failed", problem);
+  if (identity.network && !template.networkable) {
+    throw new UserFacingError("sandbox_failed", `A "${template.name}" sandbox cannot join a network; playground machines are "docker" sandboxes.`);
+  }
   return engine.createAndStart(template.containerSpec(identity, facts));
 }

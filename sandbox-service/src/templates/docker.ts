@@ -17,7 +17,8 @@
  *   writable, and the service hands the directory (not its limit files) to the sandbox's
  *   root. Nested containers' cgroups are created inside the sandbox's, so its memory, CPU
  *   and process limits hold for them too, and it cannot raise them.
- * - **No network**, no host Docker socket, no host path but the platform registry's
+ * - **No network** (a playground machine: only its session's private network, see
+ *   engine/bridge-lockdown.ts), no host Docker socket, no host path but the platform registry's
  *   socket folder, mounted read-only and owned by the host's root (a remount gains nothing:
  *   the sandbox's root may not change a folder of an unmapped owner).
  * - **A disk limit for everything it writes**, nested images and containers included: on
@@ -48,6 +49,14 @@ const DOCKER_DEFAULT_CAPABILITIES = [
 const NESTED_ENGINE_CAPABILITIES = ["SYS_ADMIN", "NET_ADMIN"];
 export const DOCKER_SANDBOX_CAPABILITIES = [...DOCKER_DEFAULT_CAPABILITIES, ...NESTED_ENGINE_CAPABILITIES];
 
+/**
+ * On a private network Docker's DNS answers the machines' names at once, but forwards any
+ * other name to resolvers it cannot reach (no route out) and the lookup waits for them:
+ * 2 × 5 s by default. One try of 2 s makes a typo fail quickly; much lower and a busy
+ * host's answer for a machine's own name could come too late.
+ */
+const PRIVATE_NETWORK_DNS_OPTIONS = ["timeout:2", "attempts:1"];
+
 /** Storage drivers whose container size limit can hold a nested engine's data (overlay2 nests on them). */
 const NESTABLE_LIMITED_DRIVERS = new Set(["btrfs", "zfs"]);
 
@@ -56,6 +65,7 @@ export function dockerTemplate(config: ServiceConfig): SandboxTemplate {
   return {
     name: "docker",
     shell: shell.shell,
+    networkable: true,
     limits: { memoryMb: config.SANDBOX_DOCKER_MEMORY_MB, diskMb: config.SANDBOX_DOCKER_DISK_MB },
     readiness: {
       cmd: ["sh", "-c", "until docker info >/dev/null 2>&1; do sleep 0.1; done"],
@@ -70,7 +80,7 @@ export function dockerTemplate(config: ServiceConfig): SandboxTemplate {
         "(scripts/docker-engine.sh does) to switch them on."
       );
     },
-    containerSpec: ({ name, hostname, labels }, engine) => {
+    containerSpec: ({ name, hostname, labels, network }, engine) => {
       const dataInSandbox = NESTABLE_LIMITED_DRIVERS.has(engine.storageDriver);
       return {
         name,
@@ -80,8 +90,10 @@ export function dockerTemplate(config: ServiceConfig): SandboxTemplate {
         cmd: ["/usr/local/sbin/dojo-docker-init"],
         diskLimitMb: config.SANDBOX_DOCKER_DISK_MB,
         delegateCgroup: true,
+        ...(network ? { network: { name: network.name, aliases: [network.alias] } } : {}),
         hostConfig: {
           ...resourceLimits(config, config.SANDBOX_DOCKER_MEMORY_MB, config.SANDBOX_DOCKER_PIDS_LIMIT),
+          ...(network ? { NetworkMode: network.name, DnsOptions: PRIVATE_NETWORK_DNS_OPTIONS } : {}),
           CapDrop: ["ALL"],
           CapAdd: DOCKER_SANDBOX_CAPABILITIES,
           SecurityOpt: [`seccomp=${NESTED_ENGINE_SECCOMP_PROFILE}`, "apparmor=unconfined"],

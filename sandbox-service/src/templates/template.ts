@@ -5,6 +5,11 @@ export interface SandboxIdentity {
   name: string;
   hostname: string;
   labels: Record<string, string>;
+  /**
+   * A private network to join instead of none (a playground machine: templates that allow
+   * it say so in `networkable`), and the name the others on it use for this one.
+   */
+  network?: { name: string; alias: string };
 }
 
 export interface SandboxTemplate {
@@ -18,6 +23,8 @@ export interface SandboxTemplate {
    * E.g. `docker` needs user namespaces, without which its root would be the host's.
    */
   unavailableOn(engine: EngineFacts): string | null;
+  /** Whether a sandbox of this template may join a private network (identity.network); others ignore it. */
+  readonly networkable?: boolean;
   /** The interactive shell a terminal runs, minus its size. */
   readonly shell: Omit<TtySpec, "size">;
   /**

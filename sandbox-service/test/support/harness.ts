@@ -89,6 +89,8 @@ export async function containersOf(instance: string) {
 
 export async function removeInstance(instance: string): Promise<void> {
   for (const container of await containersOf(instance)) await engine.remove(container.id);
+  // Playgrounds' networks: free once their containers are gone.
+  await engine.removeUnusedNetworks(instanceSelector(instance), new Date(Date.now() + 60_000));
 }
 
 export function newLearnerId(): string {

@@ -12,6 +12,7 @@ import {
   type ContainerInfo,
   type ContainerSpec,
   type EngineFacts,
+  type NetworkSpec,
   type ContainerUsage,
   type FileRead,
   type PathStat,
@@ -100,6 +101,38 @@ export class FakeEngine implements SandboxEngine {
   async removeUnusedVolumes(): Promise<number> {
     this.check();
     return 0;
+  }
+
+  /** Networks by name, with when they were made. */
+  readonly networks = new Map<string, NetworkSpec & { createdAt: Date }>();
+
+  async ensureNetwork(spec: NetworkSpec): Promise<void> {
+    this.check();
+    if (!this.networks.has(spec.name)) this.networks.set(spec.name, { ...spec, createdAt: new Date() });
+  }
+
+  private networkInUse(name: string): boolean {
+    return [...this.containers.values()].some((c) => c.spec?.network?.name === name);
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    this.check();
+    if (this.networkInUse(name)) return false;
+    this.networks.delete(name);
+    return true;
+  }
+
+  async removeUnusedNetworks(labels: Record<string, string>, createdBefore: Date): Promise<number> {
+    this.check();
+    let removed = 0;
+    for (const [name, network] of this.networks) {
+      const matches = Object.entries(labels).every(([k, v]) => network.labels[k] === v);
+      if (matches && network.createdAt < createdBefore && !this.networkInUse(name)) {
+        this.networks.delete(name);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -1,0 +1,202 @@
+"use client";
+/**
+ * The playground (/play): machines node1, node2… of the learner's session, each a
+ * `docker` sandbox with a terminal tab of its own, on a private network where they reach
+ * each other by name. Each machine has its own connection (SandboxConnectionProvider with
+ * `machine`), so everything a lesson page does with its sandbox (terminal, port links,
+ * extension) works per machine unchanged. Machines of hidden tabs stay mounted: their
+ * terminals stay attached, so a machine you are not looking at is not idle.
+ */
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { nextMachine } from "../../shared/playground";
+import type { PlaygroundMachines } from "../../shared/protocol";
+import { SandboxConnectionProvider, useConnectionEvents, useSandboxConnection } from "../terminal/SandboxConnectionProvider";
+import { SandboxTerminal } from "../terminal/SandboxTerminal";
+import { PortLink } from "../lesson/PortLink";
+import { Run } from "../lesson/Run";
+
+/** An example of the gallery (examples/), opened with /play?example=NAME: its files go to node1. */
+export interface PlaygroundExample {
+  name: string;
+  title: string;
+  files: { path: string; content: string }[];
+  build: string;
+  run: string;
+  port?: number;
+}
+
+/** Until the service says otherwise (the first machine's answer carries PLAYGROUND_MAX_MACHINES). */
+const ASSUMED_MAX_MACHINES = 5;
+
+const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4));
+
+export function Playground({ intro, example }: { intro?: ReactNode; example?: PlaygroundExample }) {
+  // Machines shown: the service's list once known, plus ones this page is adding (not in it yet).
+  const [machines, setMachines] = useState<string[]>(["node1"]);
+  const adding = useRef(new Set(["node1"]));
+  const [active, setActive] = useState("node1");
+  const [maxMachines, setMaxMachines] = useState(ASSUMED_MAX_MACHINES);
+  const [note, setNote] = useState("");
+  // The tab shown: the one chosen, or the first left when it went (removed here or in another tab).
+  const shown = machines.includes(active) ? active : (machines[0] ?? "");
+
+  const heard = useCallback((from: string, list: PlaygroundMachines) => {
+    setMaxMachines(list.maxMachines);
+    adding.current.delete(from);
+    for (const machine of list.machines) adding.current.delete(machine);
+    setMachines([...new Set([...list.machines, ...adding.current])].sort(byNumber));
+  }, []);
+
+  const add = () => {
+    const machine = nextMachine(machines, maxMachines);
+    if (!machine) return setNote(`A playground has at most ${maxMachines} machines. Remove one to add another.`);
+    setNote("");
+    adding.current.add(machine);
+    setMachines((current) => [...current, machine].sort(byNumber));
+    setActive(machine);
+  };
+
+  const removed = useCallback(
+    (machine: string, left: PlaygroundMachines) => heard(machine, { ...left, machines: left.machines.filter((m) => m !== machine) }),
+    [heard],
+  );
+
+  return (
+    <div className="playground" data-testid="playground">
+      <div className="playground-bar">
+        {intro}
+        <div className="machine-tabs" role="tablist">
+          {machines.map((machine) => (
+            <button
+              key={machine}
+              type="button"
+              role="tab"
+              aria-selected={machine === shown}
+              className={machine === shown ? "machine-tab machine-tab-active" : "machine-tab"}
+              data-testid={`machine-tab-${machine}`}
+              onClick={() => setActive(machine)}
+            >
+              {machine}
+            </button>
+          ))}
+          <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
+            + Add machine
+          </button>
+          <span className="field-note">
+            {machines.length} of {maxMachines} machines · they reach each other by name (ping node1)
+          </span>
+        </div>
+        {note && <p className="run-note">{note}</p>}
+      </div>
+      {machines.length === 0 && (
+        <p className="playground-empty">
+          No machines. <button type="button" className="button-small" onClick={add}>+ Add machine</button>
+        </p>
+      )}
+      {machines.map((machine) => (
+        <SandboxConnectionProvider key={machine} lesson="play" machine={machine}>
+          <MachinePane machine={machine} shown={machine === shown} onMachines={heard} onRemoved={removed}>
+            {machine === "node1" && example && <ExamplePanel example={example} />}
+          </MachinePane>
+        </SandboxConnectionProvider>
+      ))}
+    </div>
+  );
+}
+
+function MachinePane({
+  machine,
+  shown,
+  onMachines,
+  onRemoved,
+  children,
+}: {
+  children?: ReactNode;
+  machine: string;
+  shown: boolean;
+  onMachines: (from: string, list: PlaygroundMachines) => void;
+  onRemoved: (machine: string, left: PlaygroundMachines) => void;
+}) {
+  const connection = useSandboxConnection();
+  const [port, setPort] = useState("8080");
+  const [note, setNote] = useState("");
+  useConnectionEvents(useMemo(() => ({ machines: (list: PlaygroundMachines) => onMachines(machine, list) }), [machine, onMachines]));
+
+  const remove = async () => {
+    if (!connection) return;
+    try {
+      onRemoved(machine, await connection.removeMachine(machine));
+    } catch (error) {
+      setNote((error as Error).message);
+    }
+  };
+
+  return (
+    <section className="machine-pane" data-machine={machine} hidden={!shown} aria-label={machine}>
+      <div className="machine-actions">
+        <label className="field-note">
+          Port{" "}
+          <input className="port-input" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value.replace(/\D/g, "").slice(0, 5))} />
+        </label>
+        {/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 ? <PortLink port={Number(port)}>Open port {port}</PortLink> : null}
+        <button type="button" className="button-small" onClick={() => void remove()}>
+          Remove {machine}
+        </button>
+        {note && <span className="run-note">{note}</span>}
+      </div>
+      {children}
+      <SandboxTerminal />
+    </section>
+  );
+}
+
+type CopyState = "waiting" | "copying" | "copied" | "error";
+
+/**
+ * Copies an example's files into ~/<name>/ of node1 once it is connected (through the
+ * editor's file saves: the service's path rules apply), then offers its commands as Run
+ * buttons. Copied once per page: a reconnect does not overwrite what the learner changed.
+ */
+function ExamplePanel({ example }: { example: PlaygroundExample }) {
+  const connection = useSandboxConnection();
+  const [state, setState] = useState<CopyState>("waiting");
+  const [note, setNote] = useState("");
+  const started = useRef(false);
+  const copy = useCallback(async () => {
+    if (!connection || started.current) return;
+    started.current = true;
+    setState("copying");
+    try {
+      for (const file of example.files) {
+        await connection.writeFile(`~/${example.name}/${file.path}`, new TextEncoder().encode(file.content));
+      }
+      setState("copied");
+      setNote("");
+    } catch (error) {
+      started.current = false;
+      setState("error");
+      setNote(`${(error as Error).message} It is tried again when the machine is back.`);
+    }
+  }, [connection, example]);
+  useConnectionEvents(useMemo(() => ({ sandbox: (info) => void (info && copy()) }), [copy]));
+
+  return (
+    <div className="example-panel" data-testid="example-panel" data-state={state}>
+      <p className="example-status">
+        <strong>{example.title}</strong> ·{" "}
+        {state === "copied"
+          ? `${example.files.length} files in node1:~/${example.name}`
+          : state === "error"
+            ? note
+            : `Copying ${example.files.length} files into node1…`}
+      </p>
+      {state === "copied" && (
+        <div className="example-commands">
+          <Run>{`cd ~/${example.name} && ${example.build}`}</Run>
+          <Run>{`cd ~/${example.name} && ${example.run}`}</Run>
+          {example.port && <PortLink port={example.port}>Open port {example.port}</PortLink>}
+        </div>
+      )}
+    </div>
+  );
+}

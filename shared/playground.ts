@@ -1,0 +1,48 @@
+/**
+ * The playground (/play): a session with no lesson, of up to PLAYGROUND_MAX_MACHINES
+ * `docker` sandboxes ("machines") named node1, node2… that share a private network of
+ * their own. Browser-safe; both the web app and the service use it.
+ *
+ * How a playground is identified: the web signs a token for the reserved lesson slug
+ * "play" (template `docker`), so placement puts every machine of one learner's session on
+ * the same agent (one engine, one network). On the service, machine N of a learner is the
+ * sandbox of the pseudo-lesson "play-nodeN": the ownership, timers, container name and
+ * re-adoption after a restart of lesson sandboxes apply unchanged, one per machine. No
+ * lesson file may use these slugs (shared/lessons/loader.ts refuses them).
+ */
+import { z } from "zod";
+
+export const PLAYGROUND_LESSON = "play";
+export const PLAYGROUND_TEMPLATE = "docker" as const;
+
+/** node1 … node99; the service refuses numbers above PLAYGROUND_MAX_MACHINES. */
+const MACHINE = /^node([1-9][0-9]?)$/;
+const MACHINE_LESSON = /^play-(node[1-9][0-9]?)$/;
+
+export const machineNameSchema = z.string().regex(MACHINE, "a machine is named node1, node2, … (node and a number from 1 to 99)");
+
+/** The pseudo-lesson that owns machine `machine` of a learner's playground. */
+export function machineLesson(machine: string): string {
+  return `${PLAYGROUND_LESSON}-${machine}`;
+}
+
+/** The machine a lesson slug stands for ("play-node2" → "node2"), or null for a real lesson. */
+export function machineOf(lesson: string): string | null {
+  return MACHINE_LESSON.exec(lesson)?.[1] ?? null;
+}
+
+/** node3 → 3. */
+export function machineNumber(machine: string): number {
+  return Number(MACHINE.exec(machine)?.[1] ?? NaN);
+}
+
+/** Whether a lesson file may use this slug: the playground's are reserved. */
+export function isReservedSlug(slug: string): boolean {
+  return slug === PLAYGROUND_LESSON || slug.startsWith(`${PLAYGROUND_LESSON}-`);
+}
+
+/** The lowest machine name not in `taken` (what "Add machine" creates next), or null when all `max` are taken. */
+export function nextMachine(taken: readonly string[], max: number): string | null {
+  for (let n = 1; n <= max; n++) if (!taken.includes(`node${n}`)) return `node${n}`;
+  return null;
+}
