@@ -72,15 +72,23 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 2).join("")}`).join(" | ")}`);
 }
 
-/** Elements that reach past the right edge of the window (empty when nothing overflows sideways). */
+/**
+ * Elements that make the page scroll sideways (empty when nothing does): those reaching past
+ * the window's right edge, except inside a box that scrolls or clips on its own.
+ */
 function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width) return [];
-    return [...document.body.querySelectorAll("*")]
-      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+    const clipped = (el: Element) => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
+      return false;
+    };
+    const culprits = [...document.body.querySelectorAll("*")]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el))
       .slice(0, 8)
       .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
+    return culprits.length ? culprits : [`the page is ${document.documentElement.scrollWidth} px wide`];
   });
 }
 

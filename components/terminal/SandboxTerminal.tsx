@@ -201,7 +201,7 @@ export function SandboxTerminal() {
         <div ref={host} className="terminal-host" />
         {showOverlay && (
           // Not a live region itself: the page's announcer says status changes once (LessonWorkspace).
-          <div className="terminal-overlay">
+          <div className="terminal-overlay" data-testid="terminal-overlay">
             {status === "ended" ? (
               <>
                 <p>{message}</p>

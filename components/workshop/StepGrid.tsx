@@ -6,6 +6,7 @@
  * It is a real table: a screen reader reads each cell with its learner and step, and each
  * bar as "N of M passed". Cells differ in shape as well as colour.
  */
+import { memo } from "react";
 import { stepKey, type DashboardCounts, type DashboardRow, type DashboardSnapshot } from "../../shared/protocol";
 import { learnersOn, stepColumns, stuckStep } from "./step-grid";
 
@@ -13,7 +14,8 @@ type CellState = "passed" | "current" | "todo";
 
 const CELL_TEXT: Record<CellState, string> = { passed: "passed", current: "on this step", todo: "not yet" };
 
-export function StepGrid({ lessons, rows, counts }: { lessons: DashboardSnapshot["lessons"]; rows: DashboardRow[]; counts: DashboardCounts | null }) {
+// Memoised: the dashboard re-renders every few seconds for its "last activity" clock, and 100 learners × 43 steps is 4300 cells.
+export const StepGrid = memo(function StepGrid({ lessons, rows, counts }: { lessons: DashboardSnapshot["lessons"]; rows: DashboardRow[]; counts: DashboardCounts | null }) {
   const columns = stepColumns(lessons);
   if (columns.length === 0) return null;
   const seats = counts?.seats ?? rows.length;
@@ -102,4 +104,4 @@ export function StepGrid({ lessons, rows, counts }: { lessons: DashboardSnapshot
       </div>
     </section>
   );
-}
+});
