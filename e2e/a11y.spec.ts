@@ -80,8 +80,12 @@ function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width) return [];
+    // Clipped by a box that scrolls on its own; an absolutely positioned element only by one at or above its containing block.
     const clipped = (el: Element) => {
-      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
+      const position = getComputedStyle(el).position;
+      if (position === "fixed") return false;
+      const start = position === "absolute" ? (el as HTMLElement).offsetParent : el.parentElement;
+      for (let up = start; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
       return false;
     };
     const culprits = [...document.body.querySelectorAll("*")]

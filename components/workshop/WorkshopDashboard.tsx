@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { DashboardCounts, DashboardRow, DashboardSnapshot, DashboardWarmup } from "../../shared/protocol";
+import { useAnnounce } from "../a11y/Announcer";
 import { DashboardConnection } from "./dashboard-connection";
 import { ShadowTerminal, type ShadowScreen } from "./ShadowTerminal";
 import { StepGrid } from "./StepGrid";
@@ -39,6 +40,13 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
   const [shadowed, setShadowed] = useState<{ learnerId: string; title: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const sayToScreenReaders = useAnnounce();
+
+  // Said through the page's one live region (the text below shows them; it is not a live region itself).
+  useEffect(() => sayToScreenReaders(live.message), [sayToScreenReaders, live.message]);
+  useEffect(() => {
+    if (notice) sayToScreenReaders(notice);
+  }, [sayToScreenReaders, notice]);
 
   useEffect(() => {
     const conn = new DashboardConnection(workshopId, {
@@ -122,7 +130,7 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
 
   return (
     <section className="dashboard" data-testid="dashboard" data-live={live.ok}>
-      <p className={`dashboard-live ${live.ok ? "ok" : ""}`} role="status">
+      <p className={`dashboard-live ${live.ok ? "ok" : ""}`}>
         {live.message}
       </p>
       {ended ? (
@@ -131,7 +139,7 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
         </p>
       ) : null}
       {notice ? (
-        <p className="dashboard-notice" role="status" data-testid="dashboard-notice">
+        <p className="dashboard-notice" data-testid="dashboard-notice">
           {notice}
         </p>
       ) : null}
