@@ -72,6 +72,11 @@ test("the terminal keeps Tab for the shell, and Esc then Tab leaves it, forwards
   await page.keyboard.press("Shift+Tab");
   // The terminal's buttons above its screen: "Give me more time" when the lifetime warning shows (it does in these tests), else "Reset sandbox".
   expect(["Give me more time", "Reset sandbox"]).toContain(await focused(page));
+
+  // Back in the terminal, the shell never saw those Escapes: the next line runs as typed (a stray
+  // Escape would have made its first key an Alt-key command).
+  await lesson.type("echo back-$((6*7))");
+  await lesson.expectLine("back-42");
 });
 
 test("screen-reader mode is switched on by the learner and remembered on the next visit", async ({ page }) => {

@@ -117,24 +117,29 @@ export function SandboxTerminal() {
       });
 
       const input = new InputOrder();
-      term.onData((data) =>
+      const typed = (data: string) =>
         input.now(() => {
           if (!waitingForEnter) return void conn.input(data);
           if (data === "\r") {
             waitingForEnter = false;
             conn.restartShell();
           }
-        }),
-      );
+        });
+      term.onData(typed);
       term.onResize(({ cols, rows }) => conn.resize({ cols, rows }));
       term.onSelectionChange(() => {
         const selected = term!.getSelection();
         if (selected) void copyText(selected);
       });
       const exit = new KeyboardExit();
+      term.textarea?.addEventListener("blur", () => {
+        if (exit.release()) typed("\x1b");
+      });
       term.attachCustomKeyEventHandler((event) => {
-        // Not handled by xterm, so the browser moves the focus as Tab does anywhere else.
-        if (exit.leaves(event)) return false;
+        const decision = exit.key(event);
+        if (decision.sendEscape) typed("\x1b");
+        // "leave": not handled by xterm, so the browser moves the focus as Tab does anywhere else.
+        if (decision.action !== "pass") return false;
         if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
         if (event.code === "KeyC") {
           void copyText(term!.getSelection());

@@ -4,32 +4,43 @@ import { KeyboardExit, type Key } from "./keyboard-exit";
 const key = (name: string, extra: Partial<Key> = {}): Key => ({ type: "keydown", key: name, ctrlKey: false, altKey: false, metaKey: false, ...extra });
 
 describe("KeyboardExit", () => {
-  it("leaves on Tab right after Escape, with or without Shift held in between", () => {
+  it("leaves on Tab right after Escape, with or without Shift held in between, and the Escape never reaches the shell", () => {
     const exit = new KeyboardExit();
-    expect(exit.leaves(key("Escape"))).toBe(false);
-    expect(exit.leaves(key("Tab"))).toBe(true);
-    expect(exit.leaves(key("Escape"))).toBe(false);
-    expect(exit.leaves(key("Shift"))).toBe(false);
-    expect(exit.leaves(key("Tab"))).toBe(true);
+    expect(exit.key(key("Escape"))).toEqual({ sendEscape: false, action: "hold" });
+    expect(exit.key({ ...key("Escape"), type: "keyup" })).toEqual({ sendEscape: false, action: "hold" });
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "leave" });
+    exit.key(key("Escape"));
+    expect(exit.key(key("Shift"))).toEqual({ sendEscape: false, action: "pass" });
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "leave" });
+    expect(exit.release()).toBe(false);
   });
 
-  it("keeps Tab for the shell otherwise: alone, after another key, after a used-up Escape, or with Ctrl", () => {
+  it("sends a held Escape just before any other key, so programs still get it (vim's Esc then :w)", () => {
     const exit = new KeyboardExit();
-    expect(exit.leaves(key("Tab"))).toBe(false);
-    exit.leaves(key("Escape"));
-    exit.leaves(key("a"));
-    expect(exit.leaves(key("Tab"))).toBe(false);
-    exit.leaves(key("Escape"));
-    expect(exit.leaves(key("Tab"))).toBe(true);
-    expect(exit.leaves(key("Tab"))).toBe(false);
-    exit.leaves(key("Escape"));
-    expect(exit.leaves(key("Tab", { ctrlKey: true }))).toBe(false);
+    exit.key(key("Escape"));
+    expect(exit.key(key(":"))).toEqual({ sendEscape: true, action: "pass" });
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "pass" });
+    exit.key(key("Escape"));
+    expect(exit.key(key("Tab", { ctrlKey: true }))).toEqual({ sendEscape: true, action: "pass" });
   });
 
-  it("ignores key releases", () => {
+  it("sends the first of two Escapes and holds the second", () => {
     const exit = new KeyboardExit();
-    exit.leaves(key("Escape"));
-    exit.leaves({ ...key("Escape"), type: "keyup" });
-    expect(exit.leaves(key("Tab"))).toBe(true);
+    exit.key(key("Escape"));
+    expect(exit.key(key("Escape"))).toEqual({ sendEscape: true, action: "hold" });
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "leave" });
+  });
+
+  it("keeps Tab for the shell when no Escape came right before it", () => {
+    const exit = new KeyboardExit();
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "pass" });
+  });
+
+  it("gives back a held Escape when the terminal loses the focus another way", () => {
+    const exit = new KeyboardExit();
+    exit.key(key("Escape"));
+    expect(exit.release()).toBe(true);
+    expect(exit.release()).toBe(false);
+    expect(exit.key(key("Tab"))).toEqual({ sendEscape: false, action: "pass" });
   });
 });
