@@ -21,7 +21,7 @@ export interface PageVisit {
   route: string;
   /** Where to go. */
   path: (room: Room) => string;
-  /** Whose browser: a learner without an account who joined the workshop and passed steps, or its instructor. */
+  /** Whose browser: a learner without an account who has passed a step (so progress shows), or the workshop's instructor. */
   as: "learner" | "instructor";
   /** Waits until the page shows what a user came for (a connected terminal, a live dashboard). */
   ready?: (page: Page) => Promise<void>;
