@@ -25,7 +25,7 @@ export default async function CatalogPage() {
             </Link>
             <p>{meta.summary}</p>
             <span className="lesson-duration">{meta.duration} min</span>
-            {(progress.get(meta.slug)?.passed ?? 0) > 0 && <ProgressBar passed={progress.get(meta.slug)!.passed} total={meta.steps.length} />}
+            {(progress.get(meta.slug)?.passed ?? 0) > 0 && <ProgressBar passed={progress.get(meta.slug)!.passed} total={meta.steps.length} of={meta.title} />}
           </li>
         ))}
       </ol>

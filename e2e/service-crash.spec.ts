@@ -83,7 +83,7 @@ test("a service killed with -9 is a blip: the same page comes back to the same s
     await test.step("the sandbox service is killed with -9; the terminal says it is reconnecting", async () => {
       process.kill(servicePid(platform), "SIGKILL");
       await expect(lesson.terminal).toHaveAttribute("data-status", "reconnecting");
-      await expect(lesson.terminal.getByRole("status")).toContainText(/Reconnecting|Retrying/);
+      await expect(lesson.terminal.getByTestId("terminal-overlay")).toContainText(/Reconnecting|Retrying/);
       // A check asked for meanwhile says, in a sentence, to try again (not "Not yet").
       const check = page.getByTestId("check-write-note");
       await check.getByRole("button", { name: "Check" }).click();

@@ -13,7 +13,7 @@ test("a lesson opens a live shell in the learner's own container", async ({ page
   const lesson = new LessonPage(page);
   await page.goto("/lessons/start-here");
   // While it starts, the learner sees what is happening, not a blank box.
-  await expect(lesson.terminal.getByRole("status")).toContainText(/sandbox|Connecting/);
+  await expect(lesson.terminal.getByTestId("terminal-overlay")).toContainText(/sandbox|Connecting/);
   await lesson.waitConnected();
   await lesson.type("echo $((6*7))");
   await lesson.expectLine("42");
@@ -106,7 +106,7 @@ test("a forged learner cookie is refused in a sentence and cleared", async ({ pa
   const lesson = new LessonPage(page);
   await page.goto("/lessons/start-here");
   await expect(lesson.terminal).toHaveAttribute("data-status", "error");
-  await expect(lesson.terminal.getByRole("status")).toContainText("Your learner cookie was not issued by this platform");
+  await expect(lesson.terminal.getByTestId("terminal-overlay")).toContainText("Your learner cookie was not issued by this platform");
   expect((await context.cookies()).find((c) => c.name === "dojo_learner")).toBeUndefined();
   // A reload continues as a new learner.
   await page.reload();

@@ -357,6 +357,11 @@ export interface WorkshopEndedEvent {
   message: string;
 }
 
+/** Names one step of one lesson on the dashboard (rows' `passed` and `currentStep`). */
+export function stepKey(lesson: string, step: string): string {
+  return `${lesson}/${step}`;
+}
+
 /** What a dashboard row says about a learner's sandbox. */
 export type SeatSandboxState = "none" | "starting" | "ready" | "idle" | "paused" | "gone";
 
@@ -368,6 +373,10 @@ export interface DashboardRow {
   lesson: string | null;
   nextStep: string | null;
   stepsPassed: number;
+  /** The steps passed in the workshop's lessons, each as `stepKey(lesson, step)`, in course order: the dashboard's grid. */
+  passed: string[];
+  /** `stepKey` of `nextStep` (null when there is no lesson yet or every step of it is passed): the grid's "current" cell. */
+  currentStep: string | null;
   sandbox: SeatSandboxState;
   lastActivity: string | null;
 }

@@ -32,7 +32,7 @@ export default async function ProgressPage() {
         {progress.map((lesson) => (
           <li key={lesson.slug} className="lesson-card">
             <Link href={`/lessons/${lesson.slug}`}>{lesson.title}</Link>
-            <ProgressBar passed={lesson.passed} total={lesson.total} />
+            <ProgressBar passed={lesson.passed} total={lesson.total} of={lesson.title} />
           </li>
         ))}
       </ol>

@@ -4,22 +4,31 @@
  * starts, exposes `data-status` (connecting | starting | connected | reconnecting | error |
  * ended) for tests, and handles copy/paste the way people expect from a desktop terminal:
  * selecting copies, Ctrl+Shift+C / Ctrl+Shift+V copy and paste, right-click pastes.
+ * For keyboard and screen-reader users: Esc then Tab leaves it (keyboard-exit.ts, said
+ * under the screen and to screen readers), and xterm's screen-reader mode can be switched
+ * on (remembered in this browser). Its colours follow the system's scheme (theme.ts).
  */
 import "@xterm/xterm/css/xterm.css";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Terminal } from "@xterm/xterm";
 import type { SandboxInfo } from "../../shared/protocol";
 import { copyText, readClipboard } from "./clipboard";
 import { InputOrder } from "./input-order";
+import { KeyboardExit } from "./keyboard-exit";
 import type { ConnectionStatus } from "./sandbox-connection";
 import { useSandboxConnection } from "./SandboxConnectionProvider";
+import { followScheme, MIN_CONTRAST, TERMINAL_THEMES } from "./theme";
 
-const THEME = {
-  background: "#0f1419",
-  foreground: "#e6e1cf",
-  cursor: "#f29718",
-  selectionBackground: "#33415e",
-};
+/** Where the learner's choice of screen-reader mode is remembered (this browser only). */
+const SCREEN_READER_KEY = "dojo.terminal.screenReaderMode";
+
+function storedScreenReaderMode(): boolean {
+  try {
+    return window.localStorage.getItem(SCREEN_READER_KEY) === "on";
+  } catch {
+    return false; // storage blocked (private mode, policies): the default, and no error
+  }
+}
 
 /** The terminal of the page's sandbox connection (SandboxConnectionProvider), which it starts once its screen is ready. */
 export function SandboxTerminal() {
@@ -30,6 +39,21 @@ export function SandboxTerminal() {
   const connection = useSandboxConnection();
   const [hint, setHint] = useState("");
   const [expiry, setExpiry] = useState<{ expiresAt: string; canExtend: boolean } | null>(null);
+  const terminal = useRef<Terminal | null>(null);
+  const [screenReader, setScreenReader] = useState(false);
+
+  const toggleScreenReader = useCallback(() => {
+    setScreenReader((on) => {
+      const next = !on;
+      try {
+        window.localStorage.setItem(SCREEN_READER_KEY, next ? "on" : "off");
+      } catch {
+        // not remembered; it still applies to this page
+      }
+      if (terminal.current) terminal.current.options.screenReaderMode = next;
+      return next;
+    });
+  }, []);
 
   useEffect(() => {
     const element = host.current;
@@ -39,6 +63,7 @@ export function SandboxTerminal() {
     let unsubscribe: (() => void) | undefined;
     let term: Terminal | undefined;
     let observer: ResizeObserver | undefined;
+    let unfollowScheme: (() => void) | undefined;
 
     void (async () => {
       const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
@@ -47,18 +72,25 @@ export function SandboxTerminal() {
         import("@xterm/addon-web-links"),
       ]);
       if (disposed) return;
+      const screenReaderMode = storedScreenReaderMode();
+      setScreenReader(screenReaderMode);
       term = new Terminal({
         cursorBlink: true,
         fontFamily: "'DejaVu Sans Mono', ui-monospace, Menlo, Consolas, monospace",
         fontSize: 14,
         scrollback: 5000,
-        theme: THEME,
+        minimumContrastRatio: MIN_CONTRAST,
+        screenReaderMode,
         macOptionIsMeta: true,
       });
+      terminal.current = term;
+      unfollowScheme = followScheme((scheme) => (term!.options.theme = TERMINAL_THEMES[scheme]));
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.loadAddon(new WebLinksAddon());
       term.open(element);
+      // Screen readers say how to leave when the terminal gets the focus.
+      term.textarea?.setAttribute("aria-describedby", "terminal-keys");
       fit.fit();
 
       let waitingForEnter = false;
@@ -85,21 +117,29 @@ export function SandboxTerminal() {
       });
 
       const input = new InputOrder();
-      term.onData((data) =>
+      const typed = (data: string) =>
         input.now(() => {
           if (!waitingForEnter) return void conn.input(data);
           if (data === "\r") {
             waitingForEnter = false;
             conn.restartShell();
           }
-        }),
-      );
+        });
+      term.onData(typed);
       term.onResize(({ cols, rows }) => conn.resize({ cols, rows }));
       term.onSelectionChange(() => {
         const selected = term!.getSelection();
         if (selected) void copyText(selected);
       });
+      const exit = new KeyboardExit();
+      term.textarea?.addEventListener("blur", () => {
+        if (exit.release()) typed("\x1b");
+      });
       term.attachCustomKeyEventHandler((event) => {
+        const decision = exit.key(event);
+        if (decision.sendEscape) typed("\x1b");
+        // "leave": not handled by xterm, so the browser moves the focus as Tab does anywhere else.
+        if (decision.action !== "pass") return false;
         if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
         if (event.code === "KeyC") {
           void copyText(term!.getSelection());
@@ -126,8 +166,10 @@ export function SandboxTerminal() {
     return () => {
       disposed = true;
       unsubscribe?.();
+      unfollowScheme?.();
       observer?.disconnect();
       term?.dispose();
+      terminal.current = null;
     };
   }, [connection]);
 
@@ -163,7 +205,8 @@ export function SandboxTerminal() {
       <div className="terminal-body">
         <div ref={host} className="terminal-host" />
         {showOverlay && (
-          <div className="terminal-overlay" role="status">
+          // Not a live region itself: the page's announcer says status changes once (LessonWorkspace).
+          <div className="terminal-overlay" data-testid="terminal-overlay">
             {status === "ended" ? (
               <>
                 <p>{message}</p>
@@ -179,6 +222,14 @@ export function SandboxTerminal() {
             )}
           </div>
         )}
+      </div>
+      <div className="terminal-keys">
+        <p id="terminal-keys">
+          <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the terminal (<kbd>Shift</kbd>+<kbd>Tab</kbd>: back to its buttons).
+        </p>
+        <button type="button" className="button-small secondary on-term" aria-pressed={screenReader} onClick={toggleScreenReader} data-testid="screen-reader-mode">
+          Screen reader mode
+        </button>
       </div>
     </div>
   );

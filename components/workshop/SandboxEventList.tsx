@@ -28,30 +28,32 @@ export function SandboxEventList({ events }: { events: Awaited<ReturnType<typeof
       {events.length === 0 ? (
         <p>No sandbox has been started for this workshop yet.</p>
       ) : (
-        <table className="dashboard-table">
-          <thead>
-            <tr>
-              <th>When (UTC)</th>
-              <th>Learner</th>
-              <th>Lesson</th>
-              <th>Sandbox</th>
-              <th>What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.id}>
-                <td>{event.at.toISOString().slice(0, 19).replace("T", " ")}</td>
-                <td>{event.displayName}</td>
-                <td>{event.lesson}</td>
-                <td>
-                  <code>{event.sandbox}</code>
-                </td>
-                <td>{describeEvent(event)}</td>
+        <div className="table-scroll" role="region" aria-label="Sandbox events (scrolls)" tabIndex={0}>
+          <table className="dashboard-table">
+            <thead>
+              <tr>
+                <th>When (UTC)</th>
+                <th>Learner</th>
+                <th>Lesson</th>
+                <th>Sandbox</th>
+                <th>What happened</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr key={event.id}>
+                  <td>{event.at.toISOString().slice(0, 19).replace("T", " ")}</td>
+                  <td>{event.displayName}</td>
+                  <td>{event.lesson}</td>
+                  <td>
+                    <code>{event.sandbox}</code>
+                  </td>
+                  <td>{describeEvent(event)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import "@xterm/xterm/css/xterm.css";
 import type { Terminal } from "@xterm/xterm";
 import { useEffect, useImperativeHandle, useRef, type Ref } from "react";
 import type { Write } from "../terminal/terminal-stream";
+import { followScheme, MIN_CONTRAST, TERMINAL_THEMES } from "../terminal/theme";
 
 export interface ShadowScreen {
   write(write: Write): void;
@@ -30,9 +31,11 @@ export function ShadowTerminal({ ref }: { ref: Ref<ShadowScreen | null> }) {
 
   useEffect(() => {
     let disposed = false;
+    let unfollowScheme: (() => void) | undefined;
     void import("@xterm/xterm").then(({ Terminal: XTerm }) => {
       if (disposed || !host.current) return;
-      const screen = new XTerm({ disableStdin: true, cursorBlink: false, convertEol: false, rows: 24, cols: 100, fontSize: 13, theme: { background: "#0f1419" } });
+      const screen = new XTerm({ disableStdin: true, cursorBlink: false, convertEol: false, rows: 24, cols: 100, fontSize: 13, minimumContrastRatio: MIN_CONTRAST });
+      unfollowScheme = followScheme((scheme) => (screen.options.theme = TERMINAL_THEMES[scheme]));
       screen.open(host.current);
       term.current = screen;
       for (const write of early.current.splice(0)) {
@@ -42,6 +45,7 @@ export function ShadowTerminal({ ref }: { ref: Ref<ShadowScreen | null> }) {
     });
     return () => {
       disposed = true;
+      unfollowScheme?.();
       term.current?.dispose();
       term.current = null;
     };

@@ -1,13 +1,15 @@
 "use client";
 /**
- * The instructor's live view of a workshop: how many are ready and how far everyone got,
- * one row per learner, announcements and hints, a read-only look at a learner's terminal,
+ * The instructor's live view of a workshop: how many are ready and how far everyone got
+ * (a learners × steps grid with a bar per step: StepGrid), one row per learner, announcements and hints, a read-only look at a learner's terminal,
  * and the button that ends it all.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { DashboardCounts, DashboardRow, DashboardSnapshot, DashboardWarmup } from "../../shared/protocol";
+import { useAnnounce } from "../a11y/Announcer";
 import { DashboardConnection } from "./dashboard-connection";
 import { ShadowTerminal, type ShadowScreen } from "./ShadowTerminal";
+import { StepGrid } from "./StepGrid";
 
 const SANDBOX_LABELS: Record<DashboardRow["sandbox"], string> = {
   none: "not started",
@@ -38,6 +40,13 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
   const [shadowed, setShadowed] = useState<{ learnerId: string; title: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const sayToScreenReaders = useAnnounce();
+
+  // Said through the page's one live region (the text below shows them; it is not a live region itself).
+  useEffect(() => sayToScreenReaders(live.message), [sayToScreenReaders, live.message]);
+  useEffect(() => {
+    if (notice) sayToScreenReaders(notice);
+  }, [sayToScreenReaders, notice]);
 
   useEffect(() => {
     const conn = new DashboardConnection(workshopId, {
@@ -121,7 +130,7 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
 
   return (
     <section className="dashboard" data-testid="dashboard" data-live={live.ok}>
-      <p className={`dashboard-live ${live.ok ? "ok" : ""}`} role="status">
+      <p className={`dashboard-live ${live.ok ? "ok" : ""}`}>
         {live.message}
       </p>
       {ended ? (
@@ -130,7 +139,7 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
         </p>
       ) : null}
       {notice ? (
-        <p className="dashboard-notice" role="status" data-testid="dashboard-notice">
+        <p className="dashboard-notice" data-testid="dashboard-notice">
           {notice}
         </p>
       ) : null}
@@ -158,66 +167,59 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
         </p>
       ) : null}
 
-      {counts && counts.steps.length > 0 ? (
-        <ol className="step-counts" data-testid="step-counts">
-          {counts.steps.map((step) => (
-            <li key={`${step.lesson}/${step.step}`} data-testid={`count-${step.lesson}-${step.step}`}>
-              <span className="step-count">
-                {step.passed} of {seats}
-              </span>{" "}
-              passed “{step.title}”
-            </li>
-          ))}
-        </ol>
-      ) : null}
+      {snapshot ? <StepGrid lessons={snapshot.lessons} rows={rows} counts={counts} /> : null}
 
-      <table className="dashboard-table">
-        <thead>
-          <tr>
-            <th>Learner</th>
-            <th>Lesson</th>
-            <th>Next step</th>
-            <th>Steps passed</th>
-            <th>Sandbox</th>
-            <th>Last activity</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
+      <div className="table-scroll" role="region" aria-label="Learners (scrolls)" tabIndex={0}>
+        <table className="dashboard-table">
+          <thead>
             <tr>
-              <td colSpan={7}>Nobody has joined yet.</td>
+              <th>Learner</th>
+              <th>Lesson</th>
+              <th>Next step</th>
+              <th>Steps passed</th>
+              <th>Sandbox</th>
+              <th>Last activity</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ) : null}
-          {rows.map((row) => (
-            <tr key={row.learnerId} data-testid="learner-row" data-learner={row.displayName}>
-              <td>{row.displayName}</td>
-              <td>{lessonTitle(row.lesson)}</td>
-              <td>{row.nextStep ?? "—"}</td>
-              <td data-testid="steps-passed">{row.stepsPassed}</td>
-              <td>
-                <span className={`sandbox-state ${row.sandbox}`} data-testid="sandbox-state">
-                  {SANDBOX_LABELS[row.sandbox]}
-                </span>
-              </td>
-              <td>{since(row.lastActivity, now)}</td>
-              <td className="row-actions">
-                <button type="button" className="button-small" onClick={() => shadow(row)} disabled={!!ended}>
-                  Watch
-                </button>
-                <button type="button" className="button-small" onClick={() => hint(row)} disabled={!!ended}>
-                  Hint
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={7}>Nobody has joined yet.</td>
+              </tr>
+            ) : null}
+            {rows.map((row) => (
+              <tr key={row.learnerId} data-testid="learner-row" data-learner={row.displayName}>
+                <td>{row.displayName}</td>
+                <td>{lessonTitle(row.lesson)}</td>
+                <td>{row.nextStep ?? "—"}</td>
+                <td data-testid="steps-passed">{row.stepsPassed}</td>
+                <td>
+                  <span className={`sandbox-state ${row.sandbox}`} data-testid="sandbox-state">
+                    {SANDBOX_LABELS[row.sandbox]}
+                  </span>
+                </td>
+                <td>{since(row.lastActivity, now)}</td>
+                <td className="row-actions">
+                  <button type="button" className="button-small" onClick={() => shadow(row)} disabled={!!ended}>
+                    Watch
+                  </button>
+                  <button type="button" className="button-small" onClick={() => hint(row)} disabled={!!ended}>
+                    Hint
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       <div className={`shadow-panel ${shadowed ? "open" : ""}`} data-testid="shadow-panel" hidden={!shadowed}>
         <div className="shadow-toolbar">
           <span>Watching {shadowed?.title} (read-only)</span>
-          <button type="button" className="button-small secondary" onClick={stopShadow}>
+          <button type="button" className="button-small secondary on-term" onClick={stopShadow}>
             Stop watching
           </button>
         </div>

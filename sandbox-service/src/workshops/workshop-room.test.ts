@@ -50,9 +50,17 @@ describe("WorkshopRoom", () => {
     r.active("bob", "one", new Date(4000)); // older than what we know: last activity stays
     expect(r.row("bob", "ready")).toMatchObject({ lesson: "one", nextStep: "Step B", stepsPassed: 1, sandbox: "ready", lastActivity: new Date(5000).toISOString() });
     r.passed("bob", "one", "b", new Date(6000));
-    expect(r.row("bob", "idle")?.nextStep).toBe("All steps passed");
+    expect(r.row("bob", "idle")).toMatchObject({ nextStep: "All steps passed", currentStep: null });
     r.active("bob", "two", new Date(7000));
     expect(r.row("bob", "idle")).toMatchObject({ lesson: "two", nextStep: "Step C", stepsPassed: 2 });
+  });
+
+  it("lists the steps a learner passed in course order and names their current one, for the dashboard's grid", () => {
+    const r = room();
+    expect(r.row("ada", "none")).toMatchObject({ passed: [], currentStep: null });
+    r.passed("ada", "two", "c", new Date(5000));
+    r.passed("ada", "one", "b", new Date(6000));
+    expect(r.row("ada", "ready")).toMatchObject({ passed: ["one/b", "two/c"], currentStep: "one/a" });
   });
 
   it("renames a learner who joins again instead of adding a second row", () => {

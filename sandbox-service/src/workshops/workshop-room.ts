@@ -3,7 +3,7 @@
  * events (a learner joins, opens a lesson, types, passes a step). Pure state: the hub
  * feeds it and sends what changed; sandbox states are asked of the caller.
  */
-import type { DashboardCounts, DashboardRow, SeatSandboxState } from "../../../shared/protocol";
+import { stepKey as key, type DashboardCounts, type DashboardRow, type SeatSandboxState } from "../../../shared/protocol";
 import type { Seat, Workshop } from "../../../shared/db/workshops";
 
 export interface LessonOutline {
@@ -19,8 +19,6 @@ interface SeatState extends Seat {
   lesson: string | null;
   lastActivity: Date | null;
 }
-
-const key = (lesson: string, step: string) => `${lesson}/${step}`;
 
 export class WorkshopRoom {
   private readonly seats = new Map<string, SeatState>();
@@ -78,13 +76,16 @@ export class WorkshopRoom {
     if (!seat) return undefined;
     const outline = this.lessons.find((l) => l.slug === seat.lesson);
     const next = outline?.steps.find((s) => !seat.passed.has(key(outline.slug, s.id)));
+    const passed = this.lessons.flatMap((l) => l.steps.map((s) => key(l.slug, s.id)).filter((k) => seat.passed.has(k)));
     return {
       learnerId,
       displayName: seat.displayName,
       joinedAt: seat.joinedAt.toISOString(),
       lesson: seat.lesson,
       nextStep: outline ? (next?.title ?? "All steps passed") : null,
-      stepsPassed: this.lessons.reduce((n, l) => n + l.steps.filter((s) => seat.passed.has(key(l.slug, s.id))).length, 0),
+      stepsPassed: passed.length,
+      passed,
+      currentStep: outline && next ? key(outline.slug, next.id) : null,
       sandbox,
       lastActivity: seat.lastActivity?.toISOString() ?? null,
     };
