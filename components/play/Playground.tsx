@@ -62,10 +62,11 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
   );
 
   return (
-    <div className="playground" data-testid="playground">
+    <main className="playground" data-testid="playground">
       <div className="playground-bar">
         {intro}
-        <div className="machine-tabs" role="tablist">
+        <div className="machine-tabs">
+          <div className="machine-tab-list" role="tablist" aria-label="Machines">
           {machines.map((machine) => (
             <button
               key={machine}
@@ -79,6 +80,7 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
               {machine}
             </button>
           ))}
+          </div>
           <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
             + Add machine
           </button>
@@ -100,7 +102,7 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
           </MachinePane>
         </SandboxConnectionProvider>
       ))}
-    </div>
+    </main>
   );
 }
 
