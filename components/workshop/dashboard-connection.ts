@@ -151,7 +151,11 @@ export class DashboardConnection {
       }
       return opened;
     } catch (error) {
-      if (this.shadowed?.learnerId === learnerId) this.shadowed = undefined;
+      if (this.shadowed?.learnerId === learnerId) {
+        this.shadowed = undefined;
+        // A socket opened to another agent for this watch goes with it (it did not answer, or refused).
+        this.closeShadowSocket();
+      }
       throw error;
     }
   }
