@@ -18,7 +18,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, openSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { placeLearner } from "../lib/placement";
@@ -34,6 +33,7 @@ import { removeLabelled } from "./support/docker-cli";
 import { REPO_ROOT } from "./support/service-process";
 import { summarize } from "./support/stats";
 import { sleep } from "./support/timing";
+import { freePort } from "../shared/testing/free-port";
 
 const quick = process.env.BENCH_QUICK === "1";
 const LEARNERS = Number(process.env.BENCH_AGENTS_LEARNERS ?? (quick ? 40 : 200));
@@ -44,17 +44,6 @@ const LESSON = "start-here";
 const LIVE_SECONDS = 15;
 const PROMPT_TIMEOUT_MS = 300_000;
 const RESULT_FILE = path.join(REPO_ROOT, "bench", "results", "agents.json");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
 
 interface Outcome {
   agent: string | null;

@@ -27,16 +27,27 @@ function create(): WebMetrics {
     registers: [registry],
   });
   const placements = new Counter({ name: "dojo_web_placements_total", help: "Sandbox tokens signed for each agent.", labelNames: ["agent"], registers: [registry] });
+  // Both gauges below are collected in one scrape: they share one read of the register.
+  let reading: Promise<{ counts: Record<"live" | "draining" | "silent", number>; freePlaces: number }> | undefined;
+  const register = () =>
+    (reading ??= (async () => {
+      const since = Date.now() - webConfig().AGENT_LIVE_SECONDS * 1000;
+      const counts = { live: 0, draining: 0, silent: 0 };
+      let freePlaces = 0;
+      for (const agent of await allAgents(db())) {
+        const state = agent.heartbeatAt.getTime() < since ? "silent" : agent.draining ? "draining" : "live";
+        counts[state]++;
+        if (state === "live") freePlaces += agent.freePlaces;
+      }
+      return { counts, freePlaces };
+    })().finally(() => setTimeout(() => (reading = undefined))));
   new Gauge({
     name: "dojo_web_agents",
     help: "Agents in the register, by state: live (heartbeat within AGENT_LIVE_SECONDS, taking learners), draining (live, taking none), silent.",
     labelNames: ["state"],
     registers: [registry],
     async collect() {
-      const since = Date.now() - webConfig().AGENT_LIVE_SECONDS * 1000;
-      const counts = { live: 0, draining: 0, silent: 0 };
-      for (const agent of await allAgents(db())) counts[agent.heartbeatAt.getTime() < since ? "silent" : agent.draining ? "draining" : "live"]++;
-      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      for (const [state, count] of Object.entries((await register()).counts)) this.set({ state }, count);
     },
   });
   new Gauge({
@@ -44,9 +55,7 @@ function create(): WebMetrics {
     help: "Free places on live agents that take learners, as of their last heartbeats: the platform's room.",
     registers: [registry],
     async collect() {
-      const since = Date.now() - webConfig().AGENT_LIVE_SECONDS * 1000;
-      const live = (await allAgents(db())).filter((agent) => !agent.draining && agent.heartbeatAt.getTime() >= since);
-      this.set(live.reduce((sum, agent) => sum + agent.freePlaces, 0));
+      this.set((await register()).freePlaces);
     },
   });
   return { registry, tokens, placements };

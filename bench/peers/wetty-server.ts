@@ -12,13 +12,13 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { SandboxTemplate } from "../../sandbox-service/src/templates/template";
 import { processMemory, type ProcessMemory } from "../support/proc-memory";
 import { REPO_ROOT } from "../support/service-process";
 import { sleep, within } from "../support/timing";
+import { freePort } from "../../shared/testing/free-port";
 
 const run = promisify(execFile);
 
@@ -59,17 +59,6 @@ export function wettyUnavailableReason(): string | undefined {
   if (process.getuid?.() !== 0) return "wetty runs a local command only when started as root";
   if (/\s/.test(ATTACH_SCRIPT)) return "the repository path contains whitespace (wetty's --command is split by env -S)";
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 export class WettyServer {

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../../lib/data/accounts";
@@ -22,23 +21,13 @@ import { signInstructorToken, signSandboxToken } from "../../shared/token";
 import type { RunningService } from "../src/service";
 import { startSecondEngine, type SecondEngine } from "./support/second-engine";
 import { newLearnerId, removeInstance, SECRET, startService, TestInstructor, testConfig, TestLearner } from "./support/harness";
+import { freePort } from "../../shared/testing/free-port";
 
 const LESSON = "start-here";
 const STEP = "save-hostname";
 /** Agents report every second and count as gone after three silent ones, so the test moves quickly. */
 const LIVE_SECONDS = 3;
 const MAX_PER_AGENT = 10;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
 
 let database: TestDatabase;
 let db: Database;

@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Supervisor, type Program } from "./supervisor";
-import { freePort, portHolder, portIsFree, stillRunning, tree } from "./testing/processes";
+import { freePort } from "../../shared/testing/free-port";
+import { portHolder, portIsFree, stillRunning, tree } from "./testing/processes";
 import type { ProcessInfo } from "./process-group";
 
 const FIXTURES = path.join(import.meta.dirname, "testing");

@@ -92,38 +92,20 @@ export class AgentMetrics {
         }
       },
     });
-    new Gauge({
-      name: "dojo_places_free",
-      help: "Sandboxes this agent can still start (SANDBOX_MAX_TOTAL minus what it holds, warm pool included).",
-      registers: [this.registry],
-      collect() {
-        this.set(capacity.free);
-      },
-    });
-    new Gauge({
-      name: "dojo_places_total",
-      help: "SANDBOX_MAX_TOTAL of this agent.",
-      registers: [this.registry],
-      collect() {
-        this.set(capacity.maxTotal);
-      },
-    });
-    new Gauge({
-      name: "dojo_draining",
-      help: "1 while an operator drains this agent (no new sandboxes).",
-      registers: [this.registry],
-      collect() {
-        this.set(capacity.draining ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: "dojo_waiting_learners",
-      help: "Learners waiting in line for a place.",
-      registers: [this.registry],
-      collect() {
-        this.set(manager.queueLength);
-      },
-    });
+    // One number each, read at scrape time.
+    const single = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    single("dojo_places_free", "Sandboxes this agent can still start (SANDBOX_MAX_TOTAL minus what it holds, warm pool included).", () => capacity.free);
+    single("dojo_places_total", "SANDBOX_MAX_TOTAL of this agent.", () => capacity.maxTotal);
+    single("dojo_draining", "1 while an operator drains this agent (no new sandboxes).", () => (capacity.draining ? 1 : 0));
+    single("dojo_waiting_learners", "Learners waiting in line for a place.", () => manager.queueLength);
     new Gauge({
       name: "dojo_pool_ready",
       help: "Warm sandboxes ready to be claimed, by template.",

@@ -3,7 +3,7 @@
  * as a browser sends them, from Node: names under *.localhost resolve to loopback only in
  * browsers, so these connect to the service on 127.0.0.1 and send the origin as Host.
  */
-import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
+import { request, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import type { Duplex } from "node:stream";
 
 export interface PortAnswer {
@@ -17,15 +17,18 @@ function options(url: string, headers: OutgoingHttpHeaders) {
   return { host: "127.0.0.1", port: Number(target.port || 80), path: `${target.pathname}${target.search}`, headers: { host: target.host, ...headers } };
 }
 
+/** An HTTP answer read to its end, as text. */
+function readAnswer(res: IncomingMessage, resolve: (answer: PortAnswer) => void): void {
+  let body = "";
+  res.setEncoding("utf8");
+  res.on("data", (chunk: string) => (body += chunk));
+  res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+}
+
 /** A GET, redirects not followed. */
 export function portGet(url: string, headers: OutgoingHttpHeaders = {}): Promise<PortAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(options(url, headers), (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(options(url, headers), (res) => readAnswer(res, resolve));
     req.on("error", reject);
     req.end();
   });
@@ -48,12 +51,7 @@ export function portUpgrade(url: string, headers: OutgoingHttpHeaders = {}): Pro
       }),
     );
     req.on("upgrade", (res, socket, head) => resolve({ status: 101, headers: res.headers, socket, head }));
-    req.on("response", (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    req.on("response", (res) => readAnswer(res, resolve));
     req.on("error", reject);
     req.end();
   });

@@ -1,7 +1,7 @@
 /** What tests of process supervision look at: trees of processes, and whether ports are free. */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { isRunning, processTable, type ProcessInfo } from "../process-group";
 
 /** A process and every running descendant of it (ended ones excluded: see isRunning). */
@@ -54,17 +54,5 @@ export function portIsFree(port: number): Promise<boolean> {
       resolve(false);
     });
     socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
-  });
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -7,10 +7,10 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../../testing/free-port";
 
 const run = promisify(execFile);
 const USER = "dojo";
@@ -21,17 +21,6 @@ function binaries(): string {
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (!newest) throw new Error("PostgreSQL's server programs (initdb, pg_ctl) are not installed: on Debian, apt-get install postgresql (scripts/test-postgres.sh does).");
   return path.join(root, newest, "bin");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class ThrowawayPostgres {
