@@ -15,6 +15,18 @@ log() { printf '[docker-engine] %s\n' "$*"; }
 
 engine_answers() { docker info >/dev/null 2>&1; }
 
+# Every sandbox's root is the same host uid under --userns-remap (dockremap, 100000), and
+# runc gives each container a session keyring owned by it: the kernel's default of 200 keys
+# per uid (kernel.keys.maxkeys) stopped new containers at about 100 per machine, with
+# "unable to create session key: disk quota exceeded" (bench:agents, 200 learners). Room
+# for the platform's SANDBOX_MAX_TOTAL and more; the keys cost the kernel little memory.
+raise_key_quota() {
+  [ "$(cat /proc/sys/kernel/keys/maxkeys 2>/dev/null || echo 0)" -ge 20000 ] && return
+  { echo 20000 > /proc/sys/kernel/keys/maxkeys && echo 2000000 > /proc/sys/kernel/keys/maxbytes; } 2>/dev/null \
+    || log "could not raise kernel.keys.maxkeys (not root?): at most about 100 sandboxes will start on this machine."
+}
+raise_key_quota
+
 apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null \
     || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null; }
