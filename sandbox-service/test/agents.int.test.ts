@@ -144,7 +144,8 @@ describe("two agents", () => {
         }
         passerOnB = id;
         const watched = await instructor.request<DashboardSnapshot>(EVENTS.workshopWatch, {});
-        expect(watched.ok).toBe(true);
+        // Agent A holds no sandbox of this learner; the first picture asks B for it.
+        expect(watched.ok && watched.value.rows.find((row) => row.learnerId === id)?.sandbox).toBe("ready");
         await learner.run("hostname > ~/hostname.txt");
         const check = await learner.request<{ passed: boolean }>(EVENTS.checkRun, { step: STEP });
         expect(check).toMatchObject({ ok: true, value: { passed: true } });

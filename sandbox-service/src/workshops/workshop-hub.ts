@@ -100,6 +100,12 @@ export class WorkshopHub {
     cluster.hear("workshop:ended", ({ workshop }) => {
       this.endHere(workshop, false).catch((error: unknown) => this.log.warn("could not end this agent's part of a workshop", { workshop, error }));
     });
+    cluster.answer("workshop:sandboxes", async ({ workshop }) => {
+      const room = await this.loaded(workshop);
+      const held: Record<string, SeatSandboxState> = {};
+      if (room) for (const learner of room.learnerIds) if (this.sandboxOf(room, learner)) held[learner] = this.sandboxState(room, learner);
+      return held;
+    });
     manager.on("provisioned", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("ended", (sandbox) => this.sandboxChanged(sandbox));
     manager.on("frozen", (sandbox) => this.sandboxChanged(sandbox));
@@ -187,7 +193,7 @@ export class WorkshopHub {
       },
       lessons: room.lessons.map(({ slug, title, steps }) => ({ slug, title, steps })),
       images: await this.registry.availability([...new Set(room.lessons.flatMap((l) => l.images))]),
-      rows: room.learnerIds.map((id) => this.rowOf(room, id)).filter((row): row is DashboardRow => row !== undefined),
+      rows: await this.rowsOnEveryAgent(room),
       counts: room.counts(),
       warmup: this.warmup(room),
     };
@@ -368,7 +374,23 @@ export class WorkshopHub {
     return room.row(learnerId, this.sandboxState(room, learnerId));
   }
 
-  /** The learner's sandbox for the lesson they are on, or else for any of the workshop's lessons. */
+  /**
+   * Every learner's row, with the sandboxes other agents hold: later changes reach the
+   * dashboard as rows from those agents, but the first picture must not show their
+   * learners as having none.
+   */
+  private async rowsOnEveryAgent(room: WorkshopRoom): Promise<DashboardRow[]> {
+    const elsewhere = new Map<string, SeatSandboxState>();
+    for (const held of await this.cluster.ask("workshop:sandboxes", { workshop: room.workshop.id })) {
+      for (const [learner, state] of Object.entries(held)) if (room.has(learner)) elsewhere.set(learner, state);
+    }
+    return room.learnerIds.flatMap((id) => {
+      const here = this.sandboxOf(room, id) ? this.sandboxState(room, id) : undefined;
+      const row = room.row(id, here ?? elsewhere.get(id) ?? this.sandboxState(room, id));
+      return row ? [row] : [];
+    });
+  }
+
   /** The live agent holding this learner's sandbox of the workshop, when it is not this one. */
   private async placedElsewhere(room: WorkshopRoom, learnerId: string): Promise<ShadowMoved["moved"] | null> {
     if (!this.database || !this.options.agent) return null;
@@ -377,6 +399,7 @@ export class WorkshopHub {
     return found?.publicUrl ? { agent: found.agentId, url: found.publicUrl } : null;
   }
 
+  /** The learner's sandbox for the lesson they are on, or else for any of the workshop's lessons. */
   private sandboxOf(room: WorkshopRoom, learnerId: string): Sandbox | undefined {
     const theirs = this.manager.list().filter((s) => s.owner.learner === learnerId && room.teaches(s.owner.lesson) && s.state !== SandboxState.Gone);
     return theirs.find((s) => s.owner.lesson === room.currentLesson(learnerId)) ?? theirs[0];
