@@ -95,6 +95,9 @@ function WorkspaceBody({
   const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
   const [messages, setMessages] = useState<WorkshopMessageEvent[]>([]);
   const [workshopEnded, setWorkshopEnded] = useState<string | null>(null);
+  // The other machines connect once node1's connection got a token: a first visit has no
+  // learner cookie yet, and tokens asked for at once would each make a learner of their own.
+  const [learnerKnown, setLearnerKnown] = useState(false);
   const announce = useAnnounce();
   const sentences = useRef(new StatusAnnouncements());
   // What is announced as passed: a step already passed (another visit, a re-check) is not news.
@@ -104,6 +107,7 @@ function WorkspaceBody({
     useMemo(
       () => ({
         status: (status: ConnectionStatus, message: string) => {
+          if (status === "starting" || status === "connected") setLearnerKnown(true);
           const sentence = sentences.current.onStatus(status, message);
           if (sentence) announce(sentence);
         },
@@ -165,7 +169,7 @@ function WorkspaceBody({
           {children}
         </article>
         <section className="lesson-terminal" aria-label="Terminal">
-          {machines.length > 0 ? <MachineTerminals lesson={lesson} machines={machines} shown={shown} onShow={onShow} /> : <SandboxTerminal />}
+          {machines.length > 0 ? <MachineTerminals lesson={lesson} machines={machines} shown={shown} onShow={onShow} othersMayStart={learnerKnown} /> : <SandboxTerminal />}
         </section>
       </main>
     </WorkspaceContext.Provider>
@@ -177,7 +181,19 @@ function WorkspaceBody({
  * (the provider around the workspace); the others get a provider each. Hidden panes stay
  * mounted, so every machine stays attached (not idle) while another is shown.
  */
-function MachineTerminals({ lesson, machines, shown, onShow }: { lesson: string; machines: readonly string[]; shown: string; onShow: (machine: string) => void }) {
+function MachineTerminals({
+  lesson,
+  machines,
+  shown,
+  onShow,
+  othersMayStart,
+}: {
+  lesson: string;
+  machines: readonly string[];
+  shown: string;
+  onShow: (machine: string) => void;
+  othersMayStart: boolean;
+}) {
   return (
     <div className="lesson-machines">
       <MachineTabs machines={machines} shown={shown} onSelect={onShow} />
@@ -185,6 +201,8 @@ function MachineTerminals({ lesson, machines, shown, onShow }: { lesson: string;
         <section key={machine} className="machine-pane" data-machine={machine} hidden={machine !== shown} aria-label={machine}>
           {machine === "node1" ? (
             <SandboxTerminal />
+          ) : !othersMayStart ? (
+            <p className="machine-waiting">{machine} starts once node1 is connected…</p>
           ) : (
             <SandboxConnectionProvider lesson={lesson} machine={machine}>
               <SandboxTerminal />

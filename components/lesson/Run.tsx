@@ -31,7 +31,7 @@ export function Run({ children, machine }: { children: ReactNode; machine?: stri
     setNote(sent ? "" : `${target ? `The terminal of ${target}` : "The terminal"} is not connected yet; try again in a moment.`);
   };
   return (
-    <div className="run" {...(target ? { "data-machine": target } : {})}>
+    <div className="run">
       {target && <span className="run-machine">{target}</span>}
       <pre>
         <code>{command}</code>
