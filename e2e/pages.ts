@@ -35,6 +35,15 @@ export const PAGES: PageVisit[] = [
   { name: "the catalog", route: "/", path: () => "/", as: "learner" },
   { name: "a shell lesson", route: "/lessons/[slug]", path: () => "/lessons/start-here", as: "learner", ready: terminalConnected },
   { name: "a docker lesson", route: "/lessons/[slug]", path: () => "/lessons/meet-docker", as: "learner", ready: terminalConnected },
+  {
+    name: "a lesson with several machines",
+    route: "/lessons/[slug]",
+    path: () => "/lessons/registries",
+    as: "learner",
+    ready: async (page) => {
+      await expect(page.locator('.machine-pane[data-machine="node1"]').getByTestId("terminal")).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
+    },
+  },
   { name: "my progress", route: "/progress", path: () => "/progress", as: "learner" },
   { name: "the account page", route: "/account", path: () => "/account", as: "learner" },
   { name: "signing in", route: "/account/sign-in", path: () => "/account/sign-in", as: "learner" },

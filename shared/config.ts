@@ -19,6 +19,8 @@ import { agentIdSchema } from "./ids";
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.coerce.number().int().positive();
 const bytes = z.coerce.number().int().positive();
+/** PLAYGROUND_MAX_MACHINES: also the most machines a lesson may ask for (shared/lessons/loader.ts checks). */
+export const playgroundMaxMachinesSchema = z.coerce.number().int().min(1).max(99).default(5);
 
 /** What both processes read: where local state and the database are, the shared secret. */
 const commonFields = {
@@ -199,7 +201,7 @@ const serviceSchema = z.object({
    * playground counts as one sandbox toward SANDBOX_MAX_PER_LEARNER. Too high lets one
    * learner take a large share of the machine; below 2 there is nothing to network.
    */
-  PLAYGROUND_MAX_MACHINES: z.coerce.number().int().min(1).max(99).default(5),
+  PLAYGROUND_MAX_MACHINES: playgroundMaxMachinesSchema,
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),
   /** Sandboxes are kept warm for a workshop's capacity from this long before it opens. */

@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { isReservedSlug, machineLesson, machineNameSchema, machineOf, nextMachine } from "./playground";
+import { isReservedSlug, machineLesson, machineNameSchema, machineOf, nextMachine, sessionOf } from "./playground";
 
 describe("playground names", () => {
   it("maps machines to their pseudo-lessons and back, and nothing else", () => {
     expect(machineOf(machineLesson("node3"))).toBe("node3");
-    for (const lesson of ["play", "play-node0", "play-node100", "play-../x", "images", "xplay-node1"]) expect(machineOf(lesson)).toBeNull();
+    for (const lesson of ["play", "play-node0", "play-node100", "play-../x", "images", "-node1", "Reg-node1"]) expect(machineOf(lesson)).toBeNull();
+  });
+
+  it("names a multi-machine lesson's machines after the lesson, and finds the lesson again", () => {
+    expect(machineLesson("node2", "registries")).toBe("registries-node2");
+    expect(machineOf("registries-node2")).toBe("node2");
+    expect(sessionOf("registries-node2")).toBe("registries");
+    expect(sessionOf("play-node1")).toBe("play");
+    expect(sessionOf("python-sdk")).toBe("python-sdk");
+    expect(machineOf("python-sdk")).toBeNull();
   });
 
   it("accepts node1 to node99 as machine names, and no path, command or other spelling", () => {
@@ -22,5 +31,7 @@ describe("playground names", () => {
     expect(isReservedSlug("play")).toBe(true);
     expect(isReservedSlug("play-node1")).toBe(true);
     expect(isReservedSlug("playing")).toBe(false);
+    expect(isReservedSlug("swarm-node2")).toBe(true);
+    expect(isReservedSlug("node-basics")).toBe(false);
   });
 });

@@ -21,7 +21,8 @@
  *     ← check:passed {step}                 to every tab of the sandbox, when a step passes
  *   → file:read {path}             ack      a text file of the sandbox, for the lesson's <Editor> (empty, exists: false, if missing)
  *   → file:write {path, content}   ack      saves it atomically; refused as a conflict if it changed since `baseVersion`
- *   (the playground, /play: sandbox:open {machine} binds the socket to one machine of the learner's session)
+ *   (the playground, /play, and a lesson with `machines: N`: sandbox:open {machine} binds the socket to one machine of the learner's session;
+ *    a lesson's check:run runs on the machine its step names, among the learner's own machines of that lesson)
  *   → play:remove {machine}        ack      removes a machine of the learner's own playground
  *     ← play:machines                       the session's machines changed (another tab added or removed one)
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
@@ -118,7 +119,11 @@ export type TerminalPosition = z.infer<typeof terminalPositionSchema>;
 export const sandboxOpenSchema = z.object({
   /** The sandbox this page was showing, if any: refused if it is not the learner's. */
   sandboxId: z.string().regex(/^[a-f0-9]{12,64}$/).optional(),
-  /** On the playground (a token for "play"): which machine this page shows; node1 when omitted. Refused on a lesson. */
+  /**
+   * On the playground (a token for "play") or a lesson with several machines (the token's
+   * `machines`): which machine this page shows; node1 when omitted. Refused on a lesson
+   * with one sandbox, and past the lesson's machines.
+   */
   machine: machineNameSchema.optional(),
 }).strict();
 
@@ -258,7 +263,7 @@ export interface SandboxInfo {
    * (paused while nobody watched it, for keeping the machine busy) and that it runs again.
    */
   notice?: string;
-  /** On the playground: which machine this is (node2) and the session's machines. */
+  /** On the playground or a lesson with several machines: which machine this is (node2) and the session's machines. */
   playground?: PlaygroundMachines & { machine: string };
 }
 

@@ -17,6 +17,11 @@ export const sandboxClaimsSchema = z.object({
   /** Sandbox template the lesson asks for (the web reads it from the lesson's frontmatter). */
   template: z.enum(TEMPLATE_NAMES),
   /**
+   * The lesson's machines (frontmatter `machines`), when it has several: the page may open
+   * node1 … node<machines>, all on one private network. Absent: one sandbox.
+   */
+  machines: z.number().int().min(2).max(99).optional(),
+  /**
    * The agent (sandbox service) the web app placed this sandbox on; only that agent accepts
    * the token. Absent before any agent has registered (a platform starting up).
    */

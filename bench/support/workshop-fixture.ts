@@ -51,6 +51,7 @@ export async function firstLesson(): Promise<WorkshopLesson> {
   if (!lesson) throw new Error("there are no lessons in lessons/");
   const step = lesson.meta.steps[0];
   if (!step) throw new Error(`${lesson.meta.file} has no steps: the benchmark needs one to solve and check`);
+  if (typeof step.solve !== "string") throw new Error(`${lesson.meta.file}: the benchmark types its first step's solve into one terminal, so it must be one script`);
   return { slug: lesson.meta.slug, title: lesson.meta.title, template: lesson.meta.template, step: { id: step.id, title: step.title, solve: step.solve } };
 }
 

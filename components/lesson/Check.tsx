@@ -5,12 +5,13 @@ import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 import { useWorkspace } from "./LessonWorkspace";
 
 export function Check({ step }: { step: string }) {
-  const { steps, passed } = useWorkspace();
+  const { steps, passed, machines } = useWorkspace();
   const connection = useSandboxConnection();
   // "failed": the check ran and the step is not done; "error": it could not run (say why, and to try again).
   const [state, setState] = useState<"idle" | "checking" | "failed" | "error">("idle");
   const [message, setMessage] = useState("");
-  const title = steps.find((s) => s.id === step)?.title ?? step;
+  const info = steps.find((s) => s.id === step);
+  const title = info?.title ?? step;
   const isPassed = passed.has(step);
 
   const check = async () => {
@@ -41,6 +42,7 @@ export function Check({ step }: { step: string }) {
         {isPassed ? "✓" : "○"}
       </span>
       <span className="check-title">{title}</span>
+      {machines.length > 0 && info && <span className="check-machine">on {info.machine}</span>}
       <button type="button" className="button-small" onClick={() => void check()} disabled={state === "checking"}>
         {state === "checking" ? "Checking…" : isPassed ? "Check again" : "Check"}
       </button>

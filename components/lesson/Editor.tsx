@@ -20,6 +20,8 @@ import type { OnMount } from "./editor/MonacoPane";
 import { languageForFile } from "./editor/language";
 import { useWorkspace } from "./LessonWorkspace";
 import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
+import type { SandboxConnection } from "../terminal/sandbox-connection";
+import type { SandboxInfo } from "../../shared/protocol";
 
 const MonacoPane = dynamic(() => import("./editor/MonacoPane"), {
   ssr: false,
@@ -41,16 +43,30 @@ interface Base {
 
 const NOT_CONNECTED = "Your sandbox is not connected yet; the file loads as soon as it is.";
 
-export function Editor({ file, height = 320 }: { file: string; height?: number }) {
+/** `machine`: in a lesson with several machines, whose file (node1 by default). */
+export function Editor({ file, height = 320, machine }: { file: string; height?: number; machine?: string }) {
   if (typeof file !== "string" || file === "") {
     return <p className="run-note">This editor names no file: the lesson should say {'<Editor file="~/app.py" />'}.</p>;
   }
-  return <FileEditor file={file} height={height} />;
+  return <FileEditor file={file} height={height} machine={machine} />;
 }
 
-function FileEditor({ file, height }: { file: string; height: number }) {
-  const { sandbox } = useWorkspace();
-  const connection = useSandboxConnection();
+/** The sandbox `connection` is on: the workspace's (node1's) by default, else followed on that machine's own connection. */
+function useSandboxOf(connection: SandboxConnection | null, machine: string | undefined): SandboxInfo | null {
+  const { sandbox: pageSandbox } = useWorkspace();
+  const [own, setOwn] = useState<SandboxInfo | null>(null);
+  useEffect(() => {
+    if (!machine || !connection) return;
+    setOwn(connection.sandbox);
+    // A reconnect to the same sandbox keeps the same object, so the file does not reload for it.
+    return connection.subscribe({ sandbox: (next) => setOwn((current) => (current?.id === next?.id ? current : next)) });
+  }, [connection, machine]);
+  return machine ? own : pageSandbox;
+}
+
+function FileEditor({ file, height, machine }: { file: string; height: number; machine?: string }) {
+  const connection = useSandboxConnection(machine);
+  const sandbox = useSandboxOf(connection, machine);
   const language = languageForFile(file);
   const editor = useRef<MonacoEditor | null>(null);
   /** Text loaded before Monaco was ready: applied when it mounts. */

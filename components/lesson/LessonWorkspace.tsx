@@ -6,10 +6,17 @@
  * current sandbox through the workspace context provided here. On a narrow screen the two
  * panes stack and a switch shows one at a time (CSS decides when the switch shows); status
  * changes are said to screen readers through the page's live region.
+ *
+ * A lesson with several machines (`machines: N`) shows one terminal tab per machine (the
+ * playground's MachineTabs), each machine with its own connection; the page's default
+ * connection, which checks and progress use, is node1's (a step's check runs on its own
+ * machine: the service picks it from the lesson file).
  */
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useAnnounce } from "../a11y/Announcer";
 import type { SandboxInfo, WorkshopEndedEvent, WorkshopMessageEvent } from "../../shared/protocol";
+import { MachineTabs } from "../machines/MachineTabs";
+import { MachineConnectionsProvider } from "../terminal/MachineConnections";
 import { SandboxConnectionProvider, useConnectionEvents } from "../terminal/SandboxConnectionProvider";
 import type { ConnectionStatus } from "../terminal/sandbox-connection";
 import { SandboxTerminal } from "../terminal/SandboxTerminal";
@@ -20,37 +27,77 @@ import { WorkshopMessages } from "./WorkshopMessages";
 export interface StepInfo {
   id: string;
   title: string;
+  /** The machine the step's check runs on (node1 unless the lesson has several). */
+  machine: string;
 }
 
 interface Workspace {
-  /** The sandbox the page is connected to, or null while there is none (starting, ended). A reset changes it. */
+  /** The sandbox the page is connected to (node1's, with several machines), or null while there is none (starting, ended). A reset changes it. */
   sandbox: SandboxInfo | null;
   steps: StepInfo[];
   passed: ReadonlySet<string>;
+  /** The lesson's machines, node1 first; empty for a lesson with one sandbox. */
+  machines: readonly string[];
 }
 
-const WorkspaceContext = createContext<Workspace>({ sandbox: null, steps: [], passed: new Set() });
+const WorkspaceContext = createContext<Workspace>({ sandbox: null, steps: [], passed: new Set(), machines: [] });
 
 export function useWorkspace(): Workspace {
   return useContext(WorkspaceContext);
 }
 
-export function LessonWorkspace({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
+const NO_MACHINES: readonly string[] = [];
+
+export function LessonWorkspace({ lesson, steps, machines = 1, children }: { lesson: string; steps: StepInfo[]; machines?: number; children: ReactNode }) {
+  const [pane, setPane] = useState<"text" | "terminal">("text");
+  const [shown, setShown] = useState("node1");
+  const names = useMemo(() => (machines > 1 ? Array.from({ length: machines }, (_, i) => `node${i + 1}`) : NO_MACHINES), [machines]);
+  // A Run button typed into a machine: show its tab (and, on a narrow screen, the terminal).
+  const show = useCallback((machine: string) => {
+    setShown(machine);
+    setPane("terminal");
+  }, []);
+  const body = (
+    <WorkspaceBody lesson={lesson} steps={steps} machines={names} shown={shown} onShow={setShown} pane={pane} onPane={setPane}>
+      {children}
+    </WorkspaceBody>
+  );
+  if (names.length === 0) return <SandboxConnectionProvider lesson={lesson}>{body}</SandboxConnectionProvider>;
   return (
-    <SandboxConnectionProvider lesson={lesson}>
-      <WorkspaceBody lesson={lesson} steps={steps}>
-        {children}
-      </WorkspaceBody>
-    </SandboxConnectionProvider>
+    <MachineConnectionsProvider onShow={show}>
+      <SandboxConnectionProvider lesson={lesson} machine="node1">
+        {body}
+      </SandboxConnectionProvider>
+    </MachineConnectionsProvider>
   );
 }
 
-function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: StepInfo[]; children: ReactNode }) {
+function WorkspaceBody({
+  lesson,
+  steps,
+  machines,
+  shown,
+  onShow,
+  pane,
+  onPane: setPane,
+  children,
+}: {
+  lesson: string;
+  steps: StepInfo[];
+  machines: readonly string[];
+  shown: string;
+  onShow: (machine: string) => void;
+  pane: "text" | "terminal";
+  onPane: (pane: "text" | "terminal") => void;
+  children: ReactNode;
+}) {
   const [passed, setPassed] = useState<ReadonlySet<string>>(new Set());
   const [sandbox, setSandbox] = useState<SandboxInfo | null>(null);
   const [messages, setMessages] = useState<WorkshopMessageEvent[]>([]);
   const [workshopEnded, setWorkshopEnded] = useState<string | null>(null);
-  const [pane, setPane] = useState<"text" | "terminal">("text");
+  // The other machines connect once node1's connection got a token: a first visit has no
+  // learner cookie yet, and tokens asked for at once would each make a learner of their own.
+  const [learnerKnown, setLearnerKnown] = useState(false);
   const announce = useAnnounce();
   const sentences = useRef(new StatusAnnouncements());
   // What is announced as passed: a step already passed (another visit, a re-check) is not news.
@@ -60,6 +107,7 @@ function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: Ste
     useMemo(
       () => ({
         status: (status: ConnectionStatus, message: string) => {
+          if (status === "starting" || status === "connected") setLearnerKnown(true);
           const sentence = sentences.current.onStatus(status, message);
           if (sentence) announce(sentence);
         },
@@ -82,7 +130,7 @@ function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: Ste
           setMessages((current) => (current.some((m) => m.id === message.id) ? current : [...current, message])),
         workshopEnded: (ended: WorkshopEndedEvent) => setWorkshopEnded(ended.message),
       }),
-      [announce, steps],
+      [announce, steps, setPane],
     ),
   );
 
@@ -103,7 +151,7 @@ function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: Ste
   }, [lesson]);
 
   const done = steps.filter((step) => passed.has(step.id)).length;
-  const workspace = useMemo(() => ({ sandbox, steps, passed }), [sandbox, steps, passed]);
+  const workspace = useMemo(() => ({ sandbox, steps, passed, machines }), [sandbox, steps, passed, machines]);
   return (
     <WorkspaceContext.Provider value={workspace}>
       <main className="workspace" data-pane={pane}>
@@ -121,9 +169,47 @@ function WorkspaceBody({ lesson, steps, children }: { lesson: string; steps: Ste
           {children}
         </article>
         <section className="lesson-terminal" aria-label="Terminal">
-          <SandboxTerminal />
+          {machines.length > 0 ? <MachineTerminals lesson={lesson} machines={machines} shown={shown} onShow={onShow} othersMayStart={learnerKnown} /> : <SandboxTerminal />}
         </section>
       </main>
     </WorkspaceContext.Provider>
+  );
+}
+
+/**
+ * One terminal per machine behind the shared tabs. node1's is the page's own connection
+ * (the provider around the workspace); the others get a provider each. Hidden panes stay
+ * mounted, so every machine stays attached (not idle) while another is shown.
+ */
+function MachineTerminals({
+  lesson,
+  machines,
+  shown,
+  onShow,
+  othersMayStart,
+}: {
+  lesson: string;
+  machines: readonly string[];
+  shown: string;
+  onShow: (machine: string) => void;
+  othersMayStart: boolean;
+}) {
+  return (
+    <div className="lesson-machines">
+      <MachineTabs machines={machines} shown={shown} onSelect={onShow} />
+      {machines.map((machine) => (
+        <section key={machine} className="machine-pane" data-machine={machine} hidden={machine !== shown} aria-label={machine}>
+          {machine === "node1" ? (
+            <SandboxTerminal />
+          ) : !othersMayStart ? (
+            <p className="machine-waiting">{machine} starts once node1 is connected…</p>
+          ) : (
+            <SandboxConnectionProvider lesson={lesson} machine={machine}>
+              <SandboxTerminal />
+            </SandboxConnectionProvider>
+          )}
+        </section>
+      ))}
+    </div>
   );
 }

@@ -7,8 +7,9 @@
 import { useState, type ReactNode } from "react";
 import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 
-export function PortLink({ port, children }: { port: number | string; children?: ReactNode }) {
-  const connection = useSandboxConnection();
+/** `machine`: in a lesson with several machines, whose port (node1 by default). */
+export function PortLink({ port, machine, children }: { port: number | string; machine?: string; children?: ReactNode }) {
+  const connection = useSandboxConnection(machine);
   const [note, setNote] = useState("");
   const open = async () => {
     // Open the tab during the click (popup blockers allow that), then point it at the link.

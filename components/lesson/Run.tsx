@@ -1,7 +1,12 @@
 "use client";
-/** A command in the lesson with a button that types it into the learner's terminal, and one that copies it. */
+/**
+ * A command in the lesson with a button that types it into the learner's terminal, and one
+ * that copies it. In a lesson with several machines, `machine` names the terminal (node1 by
+ * default), which the button brings to the front.
+ */
 import { Children, isValidElement, useState, type ReactNode } from "react";
 import { copyText } from "../terminal/clipboard";
+import { useMachineConnections } from "../terminal/MachineConnections";
 import { useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 
 function textOf(node: ReactNode): string {
@@ -14,16 +19,20 @@ function textOf(node: ReactNode): string {
     .join("");
 }
 
-export function Run({ children }: { children: ReactNode }) {
+export function Run({ children, machine }: { children: ReactNode; machine?: string }) {
   const command = textOf(children).trim();
-  const connection = useSandboxConnection();
+  const machines = useMachineConnections();
+  const target = machines ? (machine ?? "node1") : undefined;
+  const connection = useSandboxConnection(target);
   const [note, setNote] = useState("");
   const run = () => {
     const sent = connection?.run(command) ?? false;
-    setNote(sent ? "" : "The terminal is not connected yet; try again in a moment.");
+    if (sent && target) machines?.show(target);
+    setNote(sent ? "" : `${target ? `The terminal of ${target}` : "The terminal"} is not connected yet; try again in a moment.`);
   };
   return (
     <div className="run">
+      {target && <span className="run-machine">{target}</span>}
       <pre>
         <code>{command}</code>
       </pre>

@@ -12,6 +12,7 @@ import { nextMachine } from "../../shared/playground";
 import type { PlaygroundMachines } from "../../shared/protocol";
 import { SandboxConnectionProvider, useConnectionEvents, useSandboxConnection } from "../terminal/SandboxConnectionProvider";
 import { SandboxTerminal } from "../terminal/SandboxTerminal";
+import { MachineTabs } from "../machines/MachineTabs";
 import { PortLink } from "../lesson/PortLink";
 import { Run } from "../lesson/Run";
 
@@ -65,29 +66,14 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
     <main className="playground" data-testid="playground">
       <div className="playground-bar">
         {intro}
-        <div className="machine-tabs">
-          <div className="machine-tab-list" role="tablist" aria-label="Machines">
-          {machines.map((machine) => (
-            <button
-              key={machine}
-              type="button"
-              role="tab"
-              aria-selected={machine === shown}
-              className={machine === shown ? "machine-tab machine-tab-active" : "machine-tab"}
-              data-testid={`machine-tab-${machine}`}
-              onClick={() => setActive(machine)}
-            >
-              {machine}
-            </button>
-          ))}
-          </div>
+        <MachineTabs machines={machines} shown={shown} onSelect={setActive}>
           <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
             + Add machine
           </button>
           <span className="field-note">
             {machines.length} of {maxMachines} machines · they reach each other by name (ping node1)
           </span>
-        </div>
+        </MachineTabs>
         {note && <p className="run-note">{note}</p>}
       </div>
       {machines.length === 0 && (

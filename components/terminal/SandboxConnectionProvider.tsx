@@ -7,28 +7,41 @@
  * happens through `useConnectionEvents`.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { useMachineConnections } from "./MachineConnections";
 import { SandboxConnection, type ConnectionEvents } from "./sandbox-connection";
 
 const ConnectionContext = createContext<SandboxConnection | null>(null);
 
-/** `machine`: on the playground, which of the session's machines (each has a provider and connection of its own). */
+/**
+ * `machine`: on the playground or in a lesson with several machines, which of the session's
+ * machines (each has a provider and connection of its own, registered by name with the
+ * page's MachineConnectionsProvider when there is one).
+ */
 export function SandboxConnectionProvider({ lesson, machine, children }: { lesson: string; machine?: string; children: ReactNode }) {
   const [connection, setConnection] = useState<SandboxConnection | null>(null);
+  const register = useMachineConnections()?.register;
   useEffect(() => {
     // Made here, not during render: React may render twice, and a connection is a socket.
     const next = new SandboxConnection(lesson, machine);
     setConnection(next);
+    if (machine) register?.(machine, next);
     return () => {
       next.stop();
       setConnection(null);
+      if (machine) register?.(machine, null);
     };
-  }, [lesson, machine]);
+  }, [lesson, machine, register]);
   return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
 }
 
-/** The page's sandbox connection; null until the page has mounted (and outside a lesson page). */
-export function useSandboxConnection(): SandboxConnection | null {
-  return useContext(ConnectionContext);
+/**
+ * The page's sandbox connection; null until the page has mounted (and outside a lesson
+ * page). With `machine`, on a page with several machines: that machine's connection.
+ */
+export function useSandboxConnection(machine?: string): SandboxConnection | null {
+  const nearest = useContext(ConnectionContext);
+  const machines = useMachineConnections();
+  return machine && machines ? machines.get(machine) : nearest;
 }
 
 /** Hears the connection's events while the component is mounted. Pass a stable (memoised) listener. */

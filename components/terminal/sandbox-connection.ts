@@ -73,6 +73,7 @@ export class SandboxConnection {
   private resetting = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private current: SandboxInfo | null = null;
   /** Output offset last acknowledged to the service (flow control). */
   private acked = 0;
   /** The service said it is restarting: what to show until it answers again. */
@@ -90,7 +91,13 @@ export class SandboxConnection {
     return () => this.listeners.delete(listener);
   }
 
+  /** The sandbox last announced (`sandbox` event): a part that subscribes late starts from it. */
+  get sandbox(): SandboxInfo | null {
+    return this.current;
+  }
+
   private emit<K extends keyof ConnectionEvents>(event: K, ...args: Parameters<ConnectionEvents[K]>): void {
+    if (event === "sandbox") this.current = (args[0] as SandboxInfo | null) ?? null;
     for (const listener of this.listeners) (listener[event] as ((...a: Parameters<ConnectionEvents[K]>) => void) | undefined)?.(...args);
   }
 

@@ -13,6 +13,11 @@
  *   must FAIL and say what is missing.
  * - **Alternatives** (`alternatives:`): the same, but the check must PASS.
  *
+ * - **Machines** (`machines: N`): each test gets all N machines of a fresh learner, on their
+ *   private network, as the lesson page opens them; a script in parts runs each part on its
+ *   machine, and checks are asked from node1 and run where the step says (`machine:`), as
+ *   the service does for a learner.
+ *
  * Why a sandbox per variant: a shortcut's leftovers (a container called `hello` that never
  * printed anything, a hand-written log) would change what the next one or the real solve
  * meets, so sharing a sandbox would prove less than it claims. A fresh docker sandbox costs
@@ -25,7 +30,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../../shared/config";
 import { loadLessons, stepsNeededBefore, type Lesson } from "../../shared/lessons/loader";
-import type { LessonStep, StepVariant } from "../../shared/lessons/schema";
+import { scriptParts, type LessonScript, type LessonStep, type StepVariant } from "../../shared/lessons/schema";
+import { machineLesson } from "../../shared/playground";
 import { CheckRunner } from "../../sandbox-service/src/checks/check-runner";
 import { DockerEngine } from "../../sandbox-service/src/engine/docker-engine";
 import { silentLogger } from "../../sandbox-service/src/log/logger";
@@ -45,7 +51,11 @@ const config = loadServiceConfig({
 });
 const engine = new DockerEngine(config.DOCKER_HOST);
 // The learner's limits: a check that needs longer than learners get fails here too.
-const checks = new CheckRunner(engine, null, silentLogger, { timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000, maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS });
+const checks = new CheckRunner(engine, null, silentLogger, {
+  timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000,
+  maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS,
+  machines: (learner, session) => service.manager.machines(learner, session),
+});
 let service: RunningService;
 
 /** A solve may pull and build; longer than this, something is stuck. */
@@ -59,16 +69,28 @@ afterAll(async () => {
   for (const container of await engine.list(instanceSelector(config.DOJO_INSTANCE))) await engine.remove(container.id);
 });
 
-/** A fresh sandbox for the lesson, as a new learner gets it; removed after `use`, whatever happens. */
-async function withSandbox<T>(lesson: Lesson, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const owner = { learner: `lesson-test-${randomBytes(6).toString("hex")}`, lesson: lesson.meta.slug, template: lesson.meta.template };
-  const sandbox = await service.manager.open(owner, () => {});
+/** A learner's machines in one lesson by name: node1 alone for a one-sandbox lesson. */
+type Machines = ReadonlyMap<string, Sandbox>;
+
+/** A fresh sandbox (or all N machines) for the lesson, as a new learner gets it; removed after `use`, whatever happens. */
+async function withSandbox<T>(lesson: Lesson, use: (machines: Machines) => Promise<T>): Promise<T> {
+  const learner = `lesson-test-${randomBytes(6).toString("hex")}`;
+  const names = Array.from({ length: lesson.meta.machines }, (_, i) => `node${i + 1}`);
+  const lessonOf = (machine: string) => (lesson.meta.machines > 1 ? machineLesson(machine, lesson.meta.slug) : lesson.meta.slug);
+  const opened = await Promise.allSettled(names.map((machine) => service.manager.open({ learner, lesson: lessonOf(machine), template: lesson.meta.template }, () => {})));
+  const machines = new Map<string, Sandbox>();
+  opened.forEach((result, i) => result.status === "fulfilled" && machines.set(names[i]!, result.value));
   try {
-    return await use(sandbox);
+    const failed = opened.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    return await use(machines);
   } finally {
-    await service.manager.remove(sandbox, "reset");
+    for (const sandbox of machines.values()) await service.manager.remove(sandbox, "reset");
   }
 }
+
+/** The sandbox the page of node1 shows, where checks are asked from (they run on their step's machine). */
+const first = (machines: Machines) => machines.get("node1")!;
 
 /**
  * Runs a script as a careful learner types it, stopping at the first command that fails
@@ -76,16 +98,21 @@ async function withSandbox<T>(lesson: Lesson, use: (sandbox: Sandbox) => Promise
  * the test, with its output, if it does not succeed. A command expected to fail says so:
  * `docker run … || [ $? = 3 ]`.
  */
-async function runScript(sandbox: Sandbox, script: string, what: string): Promise<void> {
-  const result = await engine.run(sandbox.id, { cmd: ["bash", "-e", "-c", script], timeoutMs: SCRIPT_TIMEOUT_MS });
-  const output = `${result.stdout}\n${result.stderr}`.trim().slice(-2000);
-  expect(result.exitCode, `${what} ${result.exitCode === null ? "did not finish" : "failed"}:\n${output}`).toBe(0);
+async function runScript(machines: Machines, script: LessonScript, machine: string, what: string): Promise<void> {
+  for (const part of scriptParts(script, machine)) {
+    const on = lessonHasMachines(machines) ? ` (on ${part.machine})` : "";
+    const result = await engine.run(machines.get(part.machine)!.id, { cmd: ["bash", "-e", "-c", part.script], timeoutMs: SCRIPT_TIMEOUT_MS });
+    const output = `${result.stdout}\n${result.stderr}`.trim().slice(-2000);
+    expect(result.exitCode, `${what}${on} ${result.exitCode === null ? "did not finish" : "failed"}:\n${output}`).toBe(0);
+  }
 }
 
+const lessonHasMachines = (machines: Machines) => machines.size > 1;
+
 /** Stands where a learner stands on reaching `steps[index]`: the earlier steps it needs solved. */
-async function solveStepsBefore(lesson: Lesson, sandbox: Sandbox, index: number): Promise<void> {
+async function solveStepsBefore(lesson: Lesson, machines: Machines, index: number): Promise<void> {
   for (const earlier of stepsNeededBefore(lesson.meta.steps, index).map((i) => lesson.meta.steps[i]!)) {
-    await runScript(sandbox, earlier.solve, `${lesson.meta.file}, step ${earlier.id}: the solve script (run to reach a later step)`);
+    await runScript(machines, earlier.solve, earlier.machine, `${lesson.meta.file}, step ${earlier.id}: the solve script (run to reach a later step)`);
   }
 }
 
@@ -98,10 +125,10 @@ function variantsOf(lesson: Lesson) {
 
 async function tryVariant(lesson: Lesson, kind: "shortcut" | "alternative", step: LessonStep, index: number, variant: StepVariant): Promise<string> {
   const where = `${lesson.meta.file}, step ${step.id}, ${kind} "${variant.name}"`;
-  return withSandbox(lesson, async (sandbox) => {
-    if (!variant.fresh) await solveStepsBefore(lesson, sandbox, index);
-    await runScript(sandbox, variant.script, `${where}: the script`);
-    const result = await checks.run(sandbox, step.id);
+  return withSandbox(lesson, async (machines) => {
+    if (!variant.fresh) await solveStepsBefore(lesson, machines, index);
+    await runScript(machines, variant.script, step.machine, `${where}: the script`);
+    const result = await checks.run(first(machines), step.id);
     if (kind === "shortcut") {
       expect(result.passed, `${where}: the check accepts this shortcut`).toBe(false);
       expect(result.message, `${where}: the check refuses it without saying what is missing`).not.toBe("");
@@ -119,9 +146,11 @@ describe.concurrent.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as c
 
   it("has a step the learner types: some line of its solve is in no Run button", () => {
     const words = (text: string) => text.replace(/\s+/g, " ").trim();
-    const runs = [...lesson.body.matchAll(/<Run>([\s\S]*?)<\/Run>/g)].map((m) => words(m[1]!.replace(/^\s*\{`|`\}\s*$/g, "")));
+    const runs = [...lesson.body.matchAll(/<Run\b[^>]*>([\s\S]*?)<\/Run>/g)].map((m) => words(m[1]!.replace(/^\s*\{`|`\}\s*$/g, "")));
     const typed = lesson.meta.steps.filter((step) =>
-      step.solve.split("\n").map(words).some((line) => line !== "" && !line.startsWith("#") && !runs.some((run) => run.includes(line))),
+      scriptParts(step.solve, step.machine)
+        .flatMap((part) => part.script.split("\n"))
+        .map(words).some((line) => line !== "" && !line.startsWith("#") && !runs.some((run) => run.includes(line))),
     );
     expect(typed.map((s) => s.id), `${lesson.meta.file}: every step's solve can be done with Run buttons alone`).not.toEqual([]);
   });
@@ -132,7 +161,8 @@ describe.concurrent.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as c
   });
 
   it("walk-through: every check fails on a fresh sandbox, and before its step, and passes after its solve", async () => {
-    await withSandbox(lesson, async (sandbox) => {
+    await withSandbox(lesson, async (machines) => {
+      const sandbox = first(machines);
       for (const step of lesson.meta.steps) {
         const fresh = await checks.run(sandbox, step.id);
         expect(fresh.passed, `${lesson.meta.file}, step ${step.id}: the check passes on a fresh sandbox, before anything was done`).toBe(false);
@@ -141,7 +171,7 @@ describe.concurrent.each(lessons.map((lesson) => [lesson.meta.slug, lesson] as c
         const before = await checks.run(sandbox, step.id);
         expect(before.passed, `${lesson.meta.file}, step ${step.id}: the check passes before the step is done`).toBe(false);
         expect(before.message, `${lesson.meta.file}, step ${step.id}: a failing check should say what is missing`).not.toBe("");
-        await runScript(sandbox, step.solve, `${lesson.meta.file}, step ${step.id}: the solve script`);
+        await runScript(machines, step.solve, step.machine, `${lesson.meta.file}, step ${step.id}: the solve script`);
         const after = await checks.run(sandbox, step.id);
         expect(after.passed, `${lesson.meta.file}, step ${step.id}: the check fails after the solve script: ${after.message}`).toBe(true);
       }

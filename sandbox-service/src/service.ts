@@ -218,6 +218,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     timeoutMs: config.CHECK_TIMEOUT_SECONDS * 1000,
     maxConcurrent: config.SANDBOX_MAX_CONCURRENT_CHECKS,
     lessonsDir: overrides.lessonsDir,
+    machines: (learner, session) => manager.machines(learner, session),
   });
   const files = new SandboxFiles(engine, { maxBytes: config.SANDBOX_FILE_MAX_BYTES }, log);
   const workshops = new WorkshopHub(

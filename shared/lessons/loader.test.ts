@@ -57,6 +57,45 @@ describe("parseLesson", () => {
     expect(messageOf(() => parseLesson("05-play.mdx", valid))).toContain("playground");
     expect(messageOf(() => parseLesson("05-play-node2.mdx", valid))).toContain("playground");
     expect(parseLesson("05-playing.mdx", valid).meta.slug).toBe("playing");
+    expect(messageOf(() => parseLesson("05-registries-node2.mdx", valid))).toContain("machine");
+  });
+
+  describe("machines", () => {
+    const docker = valid.replace("template: shell", "template: docker\nmachines: 2");
+    const twoParts = docker.replace("solve: touch /tmp/x", "solve:\n      - machine: node1\n        script: touch /tmp/y\n      - machine: node2\n        script: touch /tmp/x");
+
+    it("defaults to one machine, and checks on node1", () => {
+      const lesson = parseLesson("03-a.mdx", valid);
+      expect(lesson.meta.machines).toBe(1);
+      expect(lesson.meta.steps[0]!.machine).toBe("node1");
+    });
+
+    it("accepts several machines for docker, steps on any of them and solve scripts in parts", () => {
+      const lesson = parseLesson("03-a.mdx", twoParts.replace("check: test", "machine: node2\n    check: test"));
+      expect(lesson.meta.machines).toBe(2);
+      expect(lesson.meta.steps[0]!.machine).toBe("node2");
+      expect(lesson.meta.steps[0]!.solve).toEqual([
+        { machine: "node1", script: "touch /tmp/y" },
+        { machine: "node2", script: "touch /tmp/x" },
+      ]);
+    });
+
+    it("refuses several machines without the docker template", () => {
+      expect(messageOf(() => parseLesson("03-a.mdx", valid.replace("template: shell", "template: shell\nmachines: 2")))).toContain("template: docker");
+    });
+
+    it("refuses more machines than the platform gives, and none at all", () => {
+      expect(messageOf(() => parseLesson("03-a.mdx", docker, 1))).toContain("PLAYGROUND_MAX_MACHINES=1");
+      expect(messageOf(() => parseLesson("03-a.mdx", docker.replace("machines: 2", "machines: 0")))).toContain("`machines`");
+    });
+
+    it("refuses a step, a script part or a component naming a machine the lesson does not have", () => {
+      expect(messageOf(() => parseLesson("03-a.mdx", docker.replace("check: test", "machine: node3\n    check: test")))).toContain("node3");
+      expect(messageOf(() => parseLesson("03-a.mdx", twoParts.replace("machines: 2", "machines: 1")))).toContain("node2");
+      expect(messageOf(() => parseLesson("03-a.mdx", `${docker}<Run machine="node3">ls</Run>\n`))).toContain('<Run machine="node3">');
+      expect(messageOf(() => parseLesson("03-a.mdx", `${docker}<Editor path="~/x" machine="../x" />\n`))).toContain("names no machine");
+      expect(parseLesson("03-a.mdx", `${docker}<Run machine="node2">ls</Run>\n`).meta.machines).toBe(2);
+    });
   });
 
   it("refuses a bad file name", () => {

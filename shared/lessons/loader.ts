@@ -6,8 +6,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
-import { isReservedSlug } from "../playground";
-import { frontmatterSchema, type LessonFrontmatter, type LessonStep } from "./schema";
+import { playgroundMaxMachinesSchema } from "../config";
+import { machineLesson, machineNumber, isReservedSlug } from "../playground";
+import { ID_PATTERNS } from "../ids";
+import { frontmatterSchema, scriptParts, type LessonFrontmatter, type LessonStep } from "./schema";
 
 export const LESSONS_DIR = path.join(process.cwd(), "lessons");
 
@@ -28,7 +30,34 @@ export interface Lesson {
 
 export class LessonError extends Error {}
 
-export function parseLesson(fileName: string, source: string): Lesson {
+/**
+ * The machines a lesson may name: 1..`machines`, which needs the `docker` template (machines
+ * are `docker` sandboxes on a network) and fits the platform's PLAYGROUND_MAX_MACHINES.
+ */
+function checkMachines(file: string, slug: string, meta: LessonFrontmatter, body: string, maxMachines: number): void {
+  if (meta.machines > 1 && meta.template !== "docker") {
+    throw new LessonError(`${file}: field \`machines\`: several machines need \`template: docker\` (machines are docker sandboxes on a network)`);
+  }
+  if (meta.machines > maxMachines) {
+    throw new LessonError(`${file}: field \`machines\`: ${meta.machines} is more than the platform gives (PLAYGROUND_MAX_MACHINES=${maxMachines})`);
+  }
+  if (meta.machines > 1 && !new RegExp(`^${ID_PATTERNS.lessonSlug}$`).test(machineLesson(`node${meta.machines}`, slug))) {
+    throw new LessonError(`${file}: the slug "${slug}" is too long for a lesson with machines (its machines are named ${slug}-node1…)`);
+  }
+  const beyond = (machine: string) => machineNumber(machine) > meta.machines;
+  const named = meta.machines === 1 ? "This lesson has one machine (node1); add `machines:` to ask for more" : `This lesson has machines node1 to node${meta.machines}`;
+  for (const step of meta.steps) {
+    const scripts = [step.solve, ...[...step.shortcuts, ...step.alternatives].map((v) => v.script)];
+    const machines = [step.machine, ...scripts.flatMap((script) => scriptParts(script, step.machine).map((part) => part.machine))];
+    const wrong = machines.find(beyond);
+    if (wrong) throw new LessonError(`${file}: step "${step.id}" names ${wrong}. ${named}.`);
+  }
+  for (const [, component, machine] of body.matchAll(/<(Run|Editor|PortLink)\b[^>]*\bmachine="([^"]*)"/g)) {
+    if (!/^node[1-9][0-9]?$/.test(machine!) || beyond(machine!)) throw new LessonError(`${file}: <${component} machine="${machine}"> names no machine of this lesson. ${named}.`);
+  }
+}
+
+export function parseLesson(fileName: string, source: string, maxMachines = playgroundMaxMachinesSchema.parse(process.env.PLAYGROUND_MAX_MACHINES)): Lesson {
   const file = `lessons/${fileName}`;
   const name = FILE_NAME.exec(fileName);
   if (!name) throw new LessonError(`${file}: file name must look like NN-slug.mdx (two digits, then lowercase words joined by '-')`);
@@ -58,7 +87,8 @@ export function parseLesson(fileName: string, source: string): Lesson {
   for (const [, step] of parsed.content.matchAll(/<Check\s+step="([^"]*)"/g)) {
     if (!ids.includes(step!)) throw new LessonError(`${file}: <Check step="${step}"> names no step of this lesson's \`steps\``);
   }
-  if (isReservedSlug(name[2]!)) throw new LessonError(`${file}: the slug "${name[2]}" is the playground's (/play); pick another file name`);
+  if (isReservedSlug(name[2]!)) throw new LessonError(`${file}: the slug "${name[2]}" is the playground's (/play) or a machine's (…-node2); pick another file name`);
+  checkMachines(file, name[2]!, result.data, parsed.content, maxMachines);
   return { meta: { ...result.data, slug: name[2]!, order: Number(name[1]), file }, body: parsed.content };
 }
 

@@ -98,6 +98,8 @@ export async function POST(request: NextRequest) {
       sub: learner.id,
       lesson: lesson.meta.slug,
       template: lesson.meta.template,
+      // a lesson with several machines: the service lets the page open node1 … nodeN of it
+      ...("machines" in lesson.meta && lesson.meta.machines > 1 ? { machines: lesson.meta.machines } : {}),
       exp,
       ...(placement ? { agent: placement.agentId } : {}),
       ...(workshop ? { workshop: workshop.id } : {}),

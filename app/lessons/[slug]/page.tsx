@@ -42,7 +42,7 @@ export default async function LessonPage({ params }: Props) {
   });
 
   return (
-    <LessonWorkspace lesson={slug} steps={lesson.meta.steps.map(({ id, title }) => ({ id, title }))}>
+    <LessonWorkspace lesson={slug} machines={lesson.meta.machines} steps={lesson.meta.steps.map(({ id, title, machine }) => ({ id, title, machine }))}>
       <p className="lesson-meta">
         Lesson {lesson.meta.order} · {lesson.meta.duration} min
       </p>

@@ -542,3 +542,38 @@ describe("SandboxManager: playground machines", () => {
     expect(engine.networks.size).toBe(0);
   });
 });
+
+describe("SandboxManager: a lesson's machines", () => {
+  const lessonMachine = (n: number, lesson = "registries", learner = owner.learner) => ({ learner, lesson: `${lesson}-node${n}`, template: "docker" });
+  const playMachine = (n: number) => ({ learner: owner.learner, lesson: `play-node${n}`, template: "docker" });
+
+  it("keeps each lesson's machines and the playground's apart: own list, own network, own lifetime", async () => {
+    const { engine, clock, manager } = setup();
+    const play1 = await manager.open(playMachine(1), noProgress);
+    clock.now += 30 * MINUTE;
+    const reg1 = await manager.open(lessonMachine(1), noProgress);
+    const reg2 = await manager.open(lessonMachine(2), noProgress);
+    expect(manager.machines(owner.learner).map((m) => m.id)).toEqual([play1.id]);
+    expect(manager.machines(owner.learner, "registries").map((m) => m.machine)).toEqual(["node1", "node2"]);
+    const network = (id: string) => engine.containers.get(id)!.spec!.network!.name;
+    expect(network(reg1.id)).toBe(network(reg2.id));
+    expect(network(reg1.id)).not.toBe(network(play1.id));
+    // The lesson's session started with its own first machine, not with the playground.
+    expect(reg2.expiresAt).toEqual(reg1.expiresAt);
+    expect(reg1.expiresAt.getTime()).toBeGreaterThan(play1.expiresAt.getTime());
+    await manager.extend(reg2);
+    expect(reg1.expiresAt).toEqual(reg2.expiresAt);
+    expect(play1.expiresAt.getTime()).toBeLessThan(reg1.expiresAt.getTime());
+  });
+
+  it("counts a lesson's machines as one sandbox of its learner, and removes its network with the last one", async () => {
+    const { engine, manager } = setup({ maxPerLearner: 2 });
+    const reg1 = await manager.open(lessonMachine(1), noProgress);
+    const reg2 = await manager.open(lessonMachine(2), noProgress);
+    await manager.open(owner, noProgress);
+    await expect(manager.open({ ...owner, lesson: "images" }, noProgress)).rejects.toMatchObject({ code: "capacity" });
+    await manager.remove(reg1, "reset");
+    await manager.remove(reg2, "reset");
+    await expect.poll(() => engine.networks.size).toBe(0);
+  });
+});

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { machineNumber, machineOf } from "../../../shared/playground";
+import { machineNumber, machineOf, PLAYGROUND_LESSON, sessionOf as sessionOfLesson } from "../../../shared/playground";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
 import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
@@ -116,9 +116,9 @@ function ownerKey(owner: SandboxOwner): string {
   return `${owner.learner}\n${owner.lesson}`;
 }
 
-/** What counts as one sandbox toward the per-learner limit: a lesson, or a whole playground. */
+/** What counts as one sandbox toward the per-learner limit: a lesson (all its machines), or a whole playground. */
 function sessionOf(owner: SandboxOwner): string {
-  return machineOf(owner.lesson) ? "play" : owner.lesson;
+  return sessionOfLesson(owner.lesson);
 }
 
 export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
@@ -161,10 +161,13 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return this.options.playgroundMaxMachines;
   }
 
-  /** The machines of a learner's playground (any state but gone), node1 first. */
-  machines(learner: string): Sandbox[] {
+  /**
+   * The machines of a learner's session (any state but gone), node1 first: their
+   * playground ("play", the default), or a lesson with several machines (its slug).
+   */
+  machines(learner: string, session: string = PLAYGROUND_LESSON): Sandbox[] {
     return this.list()
-      .filter((s) => s.owner.learner === learner && s.machine !== null)
+      .filter((s) => s.owner.learner === learner && s.machine !== null && s.session === session)
       .sort((a, b) => machineNumber(a.machine!) - machineNumber(b.machine!));
   }
 
@@ -234,8 +237,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     if (!this.canExtend(sandbox)) {
       throw new UserFacingError("capacity", "This sandbox cannot be extended any further. Save what you need; a reset gives you a fresh one.");
     }
-    // A playground's machines share one lifetime: extending one extends them all.
-    const together = sandbox.machine ? this.machines(sandbox.owner.learner).filter((s) => s.state === SandboxState.Ready) : [sandbox];
+    // A session's machines share one lifetime: extending one extends them all.
+    const together = sandbox.machine ? this.machines(sandbox.owner.learner, sandbox.session).filter((s) => s.state === SandboxState.Ready) : [sandbox];
     if (!together.includes(sandbox)) together.push(sandbox);
     const expiresAt = new Date(sandbox.expiresAt.getTime() + this.options.extensionMs);
     for (const each of together) {
@@ -374,7 +377,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       this.removing.delete(id);
     }
     sandbox.state = SandboxState.Gone;
-    if (sandbox.machine) this.releaseNetwork(sandbox.owner.learner);
+    if (sandbox.machine) this.releaseNetwork(sandbox.owner.learner, sandbox.session);
     this.admission.admitNext();
   }
 
@@ -527,8 +530,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const existing = this.byOwner.get(ownerKey(owner));
     if (existing) return this.creating.get(existing) ?? Promise.resolve(existing);
     const now = this.now();
-    // A machine added to a playground joins the session's lifetime: adding machines never extends it.
-    const session = machineOf(owner.lesson) ? this.machines(owner.learner)[0] : undefined;
+    // A machine added to a session joins its lifetime: adding machines never extends it.
+    const session = machineOf(owner.lesson) ? this.machines(owner.learner, sessionOf(owner))[0] : undefined;
     const claimedAt = session?.claimedAt ?? wholeSecond(now);
     const expiresAt = session?.expiresAt ?? wholeSecond(now + this.options.maxLifetimeMs);
     const sandbox = new Sandbox(owner, randomBytes(4).toString("hex"), claimedAt, claimedAt, expiresAt, now);
@@ -544,7 +547,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           this.byId.delete(sandbox.id);
           void this.engine.remove(sandbox.id).catch(() => undefined);
         }
-        if (sandbox.machine) this.releaseNetwork(owner.learner);
+        if (sandbox.machine) this.releaseNetwork(owner.learner, sandbox.session);
         this.admission.admitNext();
         throw this.explain(error, "Your sandbox could not be created.");
       })
@@ -564,7 +567,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       if (claimed) return sandbox;
     }
     progress({ phase: "creating", message: sandbox.machine ? `Creating ${sandbox.machine}…` : "Creating your sandbox…" });
-    const network = sandbox.machine ? { name: await this.networks.ensure(sandbox.owner.learner), alias: sandbox.machine } : undefined;
+    const network = sandbox.machine ? { name: await this.networks.ensure(sandbox.owner.learner, sandbox.session), alias: sandbox.machine } : undefined;
     const container = await createSandboxContainer(this.engine, template, {
       name: sandbox.name,
       hostname: sandbox.hostname,
@@ -630,10 +633,10 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     });
   }
 
-  /** Removes a learner's playground network once no machine of theirs is left (in the background; reconcile retries). */
-  private releaseNetwork(learner: string): void {
+  /** Removes a learner's session network once no machine of that session is left (in the background; reconcile retries). */
+  private releaseNetwork(learner: string, session: string): void {
     this.networks
-      .release(learner, () => this.machines(learner).length > 0)
+      .release(learner, session, () => this.machines(learner, session).length > 0)
       .catch((error: unknown) => this.log.warn("could not remove a playground network; the next sweep retries", { error: String(error) }));
   }
 

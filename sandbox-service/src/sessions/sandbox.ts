@@ -1,5 +1,5 @@
 import type { Terminal } from "../terminal/terminal";
-import { machineOf } from "../../../shared/playground";
+import { machineOf, sessionOf } from "../../../shared/playground";
 import { containerName, hostnameOf, type SandboxOwner } from "./identity";
 
 /** Lifecycle states only move forward: creating → ready → removing → gone. */
@@ -72,9 +72,14 @@ export class Sandbox {
     return { sandbox: this.id.slice(0, 12), hostname: this.hostname, learner: this.owner.learner, lesson: this.owner.lesson };
   }
 
-  /** A playground machine's name (node2), or null for a lesson's sandbox. */
+  /** A machine's name (node2) on the playground or in a lesson with several machines, or null for a lesson's one sandbox. */
   get machine(): string | null {
     return machineOf(this.owner.lesson);
+  }
+
+  /** The lesson this sandbox is for ("play" for the playground): its owner's lesson without the machine. */
+  get session(): string {
+    return sessionOf(this.owner.lesson);
   }
 
   /** A playground machine is called by its name (its prompt says node2, as swarm lists it). */

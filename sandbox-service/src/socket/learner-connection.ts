@@ -20,7 +20,7 @@ import type { SandboxManager } from "../sessions/sandbox-manager";
 import { socketViewer } from "../terminal/socket-viewer";
 import type { Terminal } from "../terminal/terminal";
 import type { SandboxClaims } from "../../../shared/token";
-import { machineLesson, PLAYGROUND_LESSON } from "../../../shared/playground";
+import { machineLesson, machineNumber, PLAYGROUND_LESSON } from "../../../shared/playground";
 import type { SocketData } from "./auth";
 import { serve, type ServiceSocket } from "./handlers";
 
@@ -55,13 +55,15 @@ export interface ConnectionServices {
 export function handleLearnerConnection(socket: ServiceSocket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
   const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
   const playground = claims.lesson === PLAYGROUND_LESSON;
-  // On the playground the socket's owner is the machine it opened (sandbox:open {machine}).
-  let owner: SandboxOwner = { learner: claims.sub, lesson: playground ? machineLesson("node1") : claims.lesson, template: claims.template };
+  // The playground, or a lesson with several machines (`machines:` signed into the token by the web).
+  const withMachines = playground || (claims.machines ?? 1) > 1;
+  // On the playground and in a lesson with machines, the socket's owner is the machine it opened (sandbox:open {machine}).
+  let owner: SandboxOwner = { learner: claims.sub, lesson: withMachines ? machineLesson("node1", claims.lesson) : claims.lesson, template: claims.template };
   let sandbox: Sandbox | undefined;
   if (playground) void socket.join(playgroundRoom(claims.sub));
   const machines = () => ({
-    machines: manager.machines(claims.sub).map((m) => m.machine!),
-    maxMachines: manager.playgroundMaxMachines,
+    machines: manager.machines(claims.sub, claims.lesson).map((m) => m.machine!),
+    maxMachines: playground ? manager.playgroundMaxMachines : (claims.machines ?? 1),
   });
   const machinesChanged = () => socket.to(playgroundRoom(claims.sub)).emit(EVENTS.playMachines, machines());
   const attachments = new Map<string, { terminal: Terminal; viewerId: string }>();
@@ -108,8 +110,12 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
   serve(socket, "learner", log, {
     requests: {
       [EVENTS.sandboxOpen]: async ({ sandboxId, machine }) => {
-        if (machine && !playground) throw new UserFacingError("bad_request", "Only the playground has machines; a lesson has one sandbox.");
-        if (playground) owner = { ...owner, lesson: machineLesson(machine ?? "node1") };
+        if (machine && !withMachines) throw new UserFacingError("bad_request", `This lesson has one sandbox; it has no machine called ${machine}.`);
+        // A lesson's machines are what its frontmatter asked for (the playground's limit is the manager's).
+        if (machine && !playground && machineNumber(machine) > claims.machines!) {
+          throw new UserFacingError("bad_request", `This lesson has ${claims.machines} machines (node1 to node${claims.machines}); there is no ${machine}.`);
+        }
+        if (withMachines) owner = { ...owner, lesson: machineLesson(machine ?? "node1", claims.lesson) };
         if (sandboxId) {
           const asked = manager.findById(sandboxId);
           if (asked && asked.owner.learner !== owner.learner) {
@@ -117,7 +123,7 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
             throw new UserFacingError("forbidden", "That sandbox belongs to another learner.");
           }
           if (asked && asked.owner.lesson !== owner.lesson) {
-            throw new UserFacingError("forbidden", playground ? "That sandbox is another machine." : "That sandbox belongs to another lesson.");
+            throw new UserFacingError("forbidden", withMachines ? "That sandbox is another machine." : "That sandbox belongs to another lesson.");
           }
         }
         const known = playground ? manager.machines(claims.sub).length : 0;

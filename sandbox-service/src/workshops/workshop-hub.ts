@@ -255,7 +255,7 @@ export class WorkshopHub {
     shadows.set(observer.id, { terminal, viewer });
     const replay = terminal.observe(viewer);
     return {
-      opened: { hostname: sandbox.hostname, lesson: sandbox.owner.lesson, instance: terminal.instance, offset: replay.offset, data: replay.data },
+      opened: { hostname: sandbox.hostname, lesson: sandbox.session, instance: terminal.instance, offset: replay.offset, data: replay.data },
       stop: () => {
         if (shadows.get(observer.id)?.viewer !== viewer) return;
         terminal.unobserve(observer.id);
@@ -281,7 +281,7 @@ export class WorkshopHub {
   private async endHere(workshopId: string, announce: boolean): Promise<{ removed: number }> {
     const room = await this.requireRoom(workshopId);
     room.workshop.endedAt ??= new Date(this.now());
-    const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.owner.lesson));
+    const doomed = this.manager.list().filter((s) => room.has(s.owner.learner) && room.teaches(s.session));
     // Nobody watches a learner of an ended workshop, whatever happens to their sandbox.
     for (const { terminal, viewer } of this.shadows.get(workshopId)?.values() ?? []) {
       terminal.unobserve(viewer.id);
@@ -317,7 +317,7 @@ export class WorkshopHub {
     const sandboxes = this.manager.list().filter((s) => s.state !== SandboxState.Gone);
     this.upcoming = near.map(({ seated, ...w }) => {
       const arrived = before.get(w.id) ?? new Set<string>();
-      for (const s of sandboxes) if (seated.includes(s.owner.learner) && w.lessons.includes(s.owner.lesson)) arrived.add(s.owner.learner);
+      for (const s of sandboxes) if (seated.includes(s.owner.learner) && w.lessons.includes(s.session)) arrived.add(s.owner.learner);
       return { ...w, template: templateOf(w.lessons[0]), arrived };
     });
     this.recomputeDemand();
@@ -349,7 +349,7 @@ export class WorkshopHub {
   private sandboxChanged(sandbox: Sandbox): void {
     for (const id of this.rooms.keys()) {
       this.withRoom(id, (room) => {
-        if (room.has(sandbox.owner.learner) && room.teaches(sandbox.owner.lesson)) this.sendRow(room, sandbox.owner.learner);
+        if (room.has(sandbox.owner.learner) && room.teaches(sandbox.session)) this.sendRow(room, sandbox.owner.learner);
       });
     }
   }
@@ -401,8 +401,8 @@ export class WorkshopHub {
 
   /** The learner's sandbox for the lesson they are on, or else for any of the workshop's lessons. */
   private sandboxOf(room: WorkshopRoom, learnerId: string): Sandbox | undefined {
-    const theirs = this.manager.list().filter((s) => s.owner.learner === learnerId && room.teaches(s.owner.lesson) && s.state !== SandboxState.Gone);
-    return theirs.find((s) => s.owner.lesson === room.currentLesson(learnerId)) ?? theirs[0];
+    const theirs = this.manager.list().filter((s) => s.owner.learner === learnerId && room.teaches(s.session) && s.state !== SandboxState.Gone);
+    return theirs.find((s) => s.session === room.currentLesson(learnerId)) ?? theirs[0];
   }
 
   private sandboxState(room: WorkshopRoom, learnerId: string): SeatSandboxState {
