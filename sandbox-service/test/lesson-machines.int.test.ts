@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVENTS, type CheckResult, type SandboxInfo } from "../../shared/protocol";
+import { EVENTS, type CheckResult } from "../../shared/protocol";
 import type { RunningService } from "../src/service";
 import { PlaygroundNetworks } from "../src/sessions/playground-networks";
-import { engine, newLearnerId, removeInstance, startService, testConfig, token, TestLearner } from "./support/harness";
+import { engine, newLearnerId, readyMachine, removeInstance, startService, testConfig, token, TestLearner, type TestMachine } from "./support/harness";
 
 const lessonsDir = mkdtempSync(path.join(tmpdir(), "dojo-machines-lessons-"));
 writeFileSync(
@@ -62,19 +62,11 @@ Body.
 const config = testConfig({ PLAYGROUND_MAX_MACHINES: "3" });
 let service: RunningService;
 
-type Page = TestLearner & { info: SandboxInfo };
+type Page = TestMachine;
 
 /** A page of the lesson showing one machine, its shell ready. */
-async function machine(learner: string, name: string): Promise<Page> {
-  const page = new TestLearner(service.port, { token: token({ sub: learner, lesson: "two-nodes", template: "docker", machines: 2 }) }) as Page;
-  await page.connected();
-  const answer = await page.request<SandboxInfo>(EVENTS.sandboxOpen, { machine: name });
-  if (!answer.ok) throw new Error(answer.error.message);
-  page.info = answer.value;
-  await page.openTerminal();
-  await page.waitFor("# ");
-  return page;
-}
+const machine = (learner: string, name: string): Promise<Page> =>
+  readyMachine(service.port, { sub: learner, lesson: "two-nodes", template: "docker", machines: 2 }, name);
 
 const networks = () => new PlaygroundNetworks(engine, config.DOJO_INSTANCE);
 const networkExists = (name: string) => execFileSync("docker", ["network", "ls", "-q", "--filter", `name=^${name}$`], { encoding: "utf8" }).trim() !== "";

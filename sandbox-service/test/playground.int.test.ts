@@ -11,24 +11,16 @@ import { EVENTS, type PlaygroundMachines, type SandboxInfo } from "../../shared/
 import { bridgeName } from "../src/engine/docker-engine";
 import type { RunningService } from "../src/service";
 import { PlaygroundNetworks } from "../src/sessions/playground-networks";
-import { engine, newLearnerId, removeInstance, startService, testConfig, token, TestLearner } from "./support/harness";
+import { engine, newLearnerId, readyMachine, removeInstance, startService, testConfig, token, TestLearner, type TestMachine } from "./support/harness";
 
 const config = testConfig({ PLAYGROUND_MAX_MACHINES: "2" });
 let service: RunningService;
 
-type Machine = TestLearner & { info: SandboxInfo };
+type Machine = TestMachine;
 
 /** A page's connection to one machine of a learner's playground, its shell ready. */
-async function machine(learner: string, name: string): Promise<Machine> {
-  const page = new TestLearner(service.port, { token: token({ sub: learner, lesson: "play", template: "docker" }) }) as Machine;
-  await page.connected();
-  const answer = await page.request<SandboxInfo>(EVENTS.sandboxOpen, { machine: name });
-  if (!answer.ok) throw new Error(answer.error.message);
-  page.info = answer.value;
-  await page.openTerminal();
-  await page.waitFor("# ");
-  return page;
-}
+const machine = (learner: string, name: string): Promise<Machine> =>
+  readyMachine(service.port, { sub: learner, lesson: "play", template: "docker" }, name);
 
 const networkOf = (learner: string) => new PlaygroundNetworks(engine, config.DOJO_INSTANCE).nameFor(learner);
 const networkExists = (name: string) => execFileSync("docker", ["network", "ls", "-q", "--filter", `name=^${name}$`], { encoding: "utf8" }).trim() !== "";

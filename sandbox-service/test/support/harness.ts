@@ -252,6 +252,20 @@ export async function readyLearner(port: number, claims: Partial<SandboxClaims> 
   return learner;
 }
 
+export type TestMachine = TestLearner & { info: SandboxInfo };
+
+/** Connects a page to one named machine of a learner's playground or multi-machine lesson, its shell ready. */
+export async function readyMachine(port: number, claims: Partial<SandboxClaims>, machine: string): Promise<TestMachine> {
+  const page = new TestLearner(port, { token: token(claims) }) as TestMachine;
+  await page.connected();
+  const answer = await page.request<SandboxInfo>(EVENTS.sandboxOpen, { machine });
+  if (!answer.ok) throw new Error(answer.error.message);
+  page.info = answer.value;
+  await page.openTerminal();
+  await page.waitFor("# ");
+  return page;
+}
+
 /** A workshop dashboard stand-in: an instructor token, the rows, counts and shadow output it hears. */
 export class TestInstructor {
   readonly socket: Socket;
