@@ -7,22 +7,36 @@
  * happens through `useConnectionEvents`.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import type { InviteAccess } from "../../shared/invites";
 import { SandboxConnection, type ConnectionEvents } from "./sandbox-connection";
 
 const ConnectionContext = createContext<SandboxConnection | null>(null);
 
 /** `machine`: on the playground, which of the session's machines (each has a provider and connection of its own). */
-export function SandboxConnectionProvider({ lesson, machine, children }: { lesson: string; machine?: string; children: ReactNode }) {
+/** `invite`: a guest of someone's playground (/play/shared/<id>). */
+export function SandboxConnectionProvider({
+  lesson,
+  machine,
+  invite,
+  children,
+}: {
+  lesson: string;
+  machine?: string;
+  invite?: { linkId: string; access: InviteAccess };
+  children: ReactNode;
+}) {
   const [connection, setConnection] = useState<SandboxConnection | null>(null);
+  const inviteId = invite?.linkId;
+  const inviteAccess = invite?.access;
   useEffect(() => {
     // Made here, not during render: React may render twice, and a connection is a socket.
-    const next = new SandboxConnection(lesson, machine);
+    const next = new SandboxConnection(lesson, machine, inviteId && inviteAccess ? { linkId: inviteId, access: inviteAccess } : undefined);
     setConnection(next);
     return () => {
       next.stop();
       setConnection(null);
     };
-  }, [lesson, machine]);
+  }, [lesson, machine, inviteId, inviteAccess]);
   return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
 }
 

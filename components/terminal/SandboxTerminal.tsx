@@ -82,6 +82,8 @@ export function SandboxTerminal() {
         minimumContrastRatio: MIN_CONTRAST,
         screenReaderMode,
         macOptionIsMeta: true,
+        // A read-only guest of a playground watches: the keyboard types nothing.
+        disableStdin: conn.readOnly,
       });
       terminal.current = term;
       unfollowScheme = followScheme((scheme) => (term!.options.theme = TERMINAL_THEMES[scheme]));
