@@ -212,9 +212,11 @@ export function SandboxTerminal() {
             {status === "ended" ? (
               <>
                 <p>{message}</p>
-                <button type="button" className="button" onClick={() => connection?.reopen()}>
-                  Start a new sandbox
-                </button>
+                {!connection?.isGuest && (
+                  <button type="button" className="button" onClick={() => connection?.reopen()}>
+                    Start a new sandbox
+                  </button>
+                )}
               </>
             ) : (
               <p>

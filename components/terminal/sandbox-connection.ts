@@ -87,6 +87,11 @@ export class SandboxConnection {
     private readonly invite?: { linkId: string; access: InviteAccess },
   ) {}
 
+  /** A guest of someone's playground (an invite link): its sandbox is not its to start again. */
+  get isGuest(): boolean {
+    return this.invite !== undefined;
+  }
+
   /** A read-only guest's connection: nothing typed is sent (the service would refuse it anyway). */
   get readOnly(): boolean {
     return this.invite?.access === "read";
