@@ -69,6 +69,15 @@ export const PAGES: PageVisit[] = [
       await expect(page.locator('[data-machine="node1"]').getByTestId("terminal")).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
     },
   },
+  {
+    name: "a shared playground's link that opens nothing",
+    route: "/play/shared/[id]",
+    path: () => "/play/shared/AAAAAAAAAAAAAAAAAAAAAA",
+    as: "learner",
+    ready: async (page) => {
+      await expect(page.getByTestId("invite-refused")).toBeVisible();
+    },
+  },
   { name: "the examples", route: "/examples", path: () => "/examples", as: "learner" },
   { name: "a page that does not exist", route: "not-found", path: () => "/no-such-page", as: "learner" },
 ];

@@ -43,6 +43,11 @@ const commonFields = {
 const bothFields = {
   /** Port of the sandbox service (socket.io). */
   SANDBOX_PORT: port.default(4000),
+  /**
+   * A sandbox is removed this long after it was created, attached or not. The web app
+   * reads it too: a playground's invite link never lasts longer (shared/invites.ts).
+   */
+  SANDBOX_MAX_LIFETIME_SECONDS: seconds.default(2 * 60 * 60),
 };
 
 /** The web app's settings (pages, accounts, workshops, tokens). */
@@ -135,8 +140,6 @@ const serviceSchema = z.object({
   AGENT_HEARTBEAT_SECONDS: seconds.max(60).default(5),
   /** A sandbox with no terminal attached for this long is removed. */
   SANDBOX_IDLE_TIMEOUT_SECONDS: seconds.default(15 * 60),
-  /** A sandbox is removed this long after it was created, attached or not. */
-  SANDBOX_MAX_LIFETIME_SECONDS: seconds.default(2 * 60 * 60),
   /** The learner is warned this long before the maximum lifetime, and may extend it. */
   SANDBOX_EXPIRY_WARNING_SECONDS: seconds.default(5 * 60),
   /** Time one extension adds. */
@@ -202,6 +205,13 @@ const serviceSchema = z.object({
    * learner take a large share of the machine; below 2 there is nothing to network.
    */
   PLAYGROUND_MAX_MACHINES: playgroundMaxMachinesSchema,
+  /**
+   * How often the service reads a connected guest's invite link again (socket/guest-access.ts).
+   * A revoked or expired link cuts its guests at most this long after: too long, and a guest
+   * the owner sent away keeps watching; too short, and every connected guest costs a
+   * database read that often.
+   */
+  INVITE_RECHECK_SECONDS: seconds.max(60).default(3),
   /** Ready `docker` sandboxes kept waiting (their engine already started). */
   SANDBOX_DOCKER_POOL_SIZE: z.coerce.number().int().min(0).max(500).default(1),
   /** Sandboxes are kept warm for a workshop's capacity from this long before it opens. */

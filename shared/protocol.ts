@@ -25,6 +25,9 @@
  *    a lesson's check:run runs on the machine its step names, among the learner's own machines of that lesson)
  *   → play:remove {machine}        ack      removes a machine of the learner's own playground
  *     ← play:machines                       the session's machines changed (another tab added or removed one)
+ *   (a guest of someone's playground, by an invite link: the token's `guest` claim; sandbox:open
+ *    only of the owner's existing machines; "read" guests may only watch — see socket/guest-access.ts)
+ *     ← play:invite-ended {message}         the invite was revoked or expired: the socket is closed after it
  *     ← workshop:message                    an announcement or a hint from the workshop's instructor
  *     ← workshop:ended                      the instructor ended the workshop (the sandbox is removed)
  *     ← service:restarting                  the service is stopping (a restart): sandboxes are kept; reconnect
@@ -79,6 +82,7 @@ export const EVENTS = {
   serviceRestarting: "service:restarting",
   playRemove: "play:remove",
   playMachines: "play:machines",
+  playInviteEnded: "play:invite-ended",
 } as const;
 
 
@@ -506,6 +510,7 @@ export const PUSHES = {
   [EVENTS.protocolError]: { to: ["learner", "instructor"], payload: shape<ProtocolErrorBody & { event: string }>() },
   [EVENTS.serviceRestarting]: { to: ["learner", "instructor"], payload: shape<ServiceRestarting>() },
   [EVENTS.playMachines]: { to: ["learner"], payload: shape<PlaygroundMachines>() },
+  [EVENTS.playInviteEnded]: { to: ["learner"], payload: shape<{ message: string }>() },
 } as const satisfies Record<string, { to: readonly Role[]; payload: unknown }>;
 
 type Requests = typeof REQUESTS;

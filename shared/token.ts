@@ -7,6 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { agentIdSchema, learnerIdSchema, lessonSlugSchema } from "./ids";
 import { TEMPLATE_NAMES } from "./templates";
+import { inviteAccessSchema, inviteKeySchema } from "./invites";
 
 
 export const sandboxClaimsSchema = z.object({
@@ -28,6 +29,13 @@ export const sandboxClaimsSchema = z.object({
   agent: agentIdSchema.optional(),
   /** The workshop the learner is in, when this lesson is part of it: their progress shows on its dashboard. */
   workshop: z.uuid().optional(),
+  /**
+   * A guest of `sub`'s playground, let in by an invite link (shared/invites.ts): `sub` is
+   * then the playground's owner, never the guest. The service checks the invite (by its
+   * key) against the database while the guest stays connected and enforces `access` on
+   * every event. Only with the lesson "play".
+   */
+  guest: z.object({ invite: inviteKeySchema, access: inviteAccessSchema }).strict().optional(),
   /** Expiry, seconds since the epoch. */
   exp: z.number().int(),
 });

@@ -15,6 +15,8 @@ import { SandboxTerminal } from "../terminal/SandboxTerminal";
 import { MachineTabs } from "../machines/MachineTabs";
 import { PortLink } from "../lesson/PortLink";
 import { Run } from "../lesson/Run";
+import type { InviteAccess } from "../../shared/invites";
+import { SharePanel } from "./SharePanel";
 
 /** An example of the gallery (examples/), opened with /play?example=NAME: its files go to node1. */
 export interface PlaygroundExample {
@@ -31,7 +33,13 @@ const ASSUMED_MAX_MACHINES = 5;
 
 const byNumber = (a: string, b: string) => Number(a.slice(4)) - Number(b.slice(4));
 
-export function Playground({ intro, example }: { intro?: ReactNode; example?: PlaygroundExample }) {
+/** A guest's view (/play/shared/<id>): the owner's machines, no adding or removing; "read" only watches. */
+export interface PlaygroundGuest {
+  linkId: string;
+  access: InviteAccess;
+}
+
+export function Playground({ intro, example, guest }: { intro?: ReactNode; example?: PlaygroundExample; guest?: PlaygroundGuest }) {
   // Machines shown: the service's list once known, plus ones this page is adding (not in it yet).
   const [machines, setMachines] = useState<string[]>(["node1"]);
   const adding = useRef(new Set(["node1"]));
@@ -67,23 +75,26 @@ export function Playground({ intro, example }: { intro?: ReactNode; example?: Pl
       <div className="playground-bar">
         {intro}
         <MachineTabs machines={machines} shown={shown} onSelect={setActive}>
-          <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
-            + Add machine
-          </button>
+          {!guest && (
+            <button type="button" className="button-small" onClick={add} disabled={machines.length >= maxMachines}>
+              + Add machine
+            </button>
+          )}
           <span className="field-note">
             {machines.length} of {maxMachines} machines · they reach each other by name (ping node1)
           </span>
         </MachineTabs>
         {note && <p className="run-note">{note}</p>}
+        {!guest && <SharePanel />}
       </div>
-      {machines.length === 0 && (
+      {machines.length === 0 && !guest && (
         <p className="playground-empty">
           No machines. <button type="button" className="button-small" onClick={add}>+ Add machine</button>
         </p>
       )}
       {machines.map((machine) => (
-        <SandboxConnectionProvider key={machine} lesson="play" machine={machine}>
-          <MachinePane machine={machine} shown={machine === shown} onMachines={heard} onRemoved={removed}>
+        <SandboxConnectionProvider key={machine} lesson="play" machine={machine} invite={guest}>
+          <MachinePane machine={machine} shown={machine === shown} onMachines={heard} onRemoved={removed} guest={guest}>
             {machine === "node1" && example && <ExamplePanel example={example} />}
           </MachinePane>
         </SandboxConnectionProvider>
@@ -97,9 +108,11 @@ function MachinePane({
   shown,
   onMachines,
   onRemoved,
+  guest,
   children,
 }: {
   children?: ReactNode;
+  guest?: PlaygroundGuest;
   machine: string;
   shown: boolean;
   onMachines: (from: string, list: PlaygroundMachines) => void;
@@ -121,17 +134,23 @@ function MachinePane({
 
   return (
     <section className="machine-pane" data-machine={machine} hidden={!shown} aria-label={machine}>
-      <div className="machine-actions">
-        <label className="field-note">
-          Port{" "}
-          <input className="port-input" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value.replace(/\D/g, "").slice(0, 5))} />
-        </label>
-        {/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 ? <PortLink port={Number(port)}>Open port {port}</PortLink> : null}
-        <button type="button" className="button-small" onClick={() => void remove()}>
-          Remove {machine}
-        </button>
-        {note && <span className="run-note">{note}</span>}
-      </div>
+      {guest ? (
+        <p className="field-note" data-testid="guest-access">
+          {guest.access === "read" ? "You are watching this machine (read-only)." : "You can type in this machine's terminal (read-write)."}
+        </p>
+      ) : (
+        <div className="machine-actions">
+          <label className="field-note">
+            Port{" "}
+            <input className="port-input" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value.replace(/\D/g, "").slice(0, 5))} />
+          </label>
+          {/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535 ? <PortLink port={Number(port)}>Open port {port}</PortLink> : null}
+          <button type="button" className="button-small" onClick={() => void remove()}>
+            Remove {machine}
+          </button>
+          {note && <span className="run-note">{note}</span>}
+        </div>
+      )}
       {children}
       <SandboxTerminal />
     </section>

@@ -8,6 +8,7 @@
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useMachineConnections } from "./MachineConnections";
+import type { InviteAccess } from "../../shared/invites";
 import { SandboxConnection, type ConnectionEvents } from "./sandbox-connection";
 
 const ConnectionContext = createContext<SandboxConnection | null>(null);
@@ -16,13 +17,26 @@ const ConnectionContext = createContext<SandboxConnection | null>(null);
  * `machine`: on the playground or in a lesson with several machines, which of the session's
  * machines (each has a provider and connection of its own, registered by name with the
  * page's MachineConnectionsProvider when there is one).
+ * `invite`: a guest of someone's playground (/play/shared/<id>).
  */
-export function SandboxConnectionProvider({ lesson, machine, children }: { lesson: string; machine?: string; children: ReactNode }) {
+export function SandboxConnectionProvider({
+  lesson,
+  machine,
+  invite,
+  children,
+}: {
+  lesson: string;
+  machine?: string;
+  invite?: { linkId: string; access: InviteAccess };
+  children: ReactNode;
+}) {
   const [connection, setConnection] = useState<SandboxConnection | null>(null);
   const register = useMachineConnections()?.register;
+  const inviteId = invite?.linkId;
+  const inviteAccess = invite?.access;
   useEffect(() => {
     // Made here, not during render: React may render twice, and a connection is a socket.
-    const next = new SandboxConnection(lesson, machine);
+    const next = new SandboxConnection(lesson, machine, inviteId && inviteAccess ? { linkId: inviteId, access: inviteAccess } : undefined);
     setConnection(next);
     if (machine) register?.(machine, next);
     return () => {
@@ -30,7 +44,7 @@ export function SandboxConnectionProvider({ lesson, machine, children }: { lesso
       setConnection(null);
       if (machine) register?.(machine, null);
     };
-  }, [lesson, machine, register]);
+  }, [lesson, machine, register, inviteId, inviteAccess]);
   return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>;
 }
 

@@ -82,6 +82,8 @@ export function SandboxTerminal() {
         minimumContrastRatio: MIN_CONTRAST,
         screenReaderMode,
         macOptionIsMeta: true,
+        // A read-only guest of a playground watches: the keyboard types nothing.
+        disableStdin: conn.readOnly,
       });
       terminal.current = term;
       unfollowScheme = followScheme((scheme) => (term!.options.theme = TERMINAL_THEMES[scheme]));
@@ -210,9 +212,11 @@ export function SandboxTerminal() {
             {status === "ended" ? (
               <>
                 <p>{message}</p>
-                <button type="button" className="button" onClick={() => connection?.reopen()}>
-                  Start a new sandbox
-                </button>
+                {!connection?.isGuest && (
+                  <button type="button" className="button" onClick={() => connection?.reopen()}>
+                    Start a new sandbox
+                  </button>
+                )}
               </>
             ) : (
               <p>

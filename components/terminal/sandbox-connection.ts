@@ -6,6 +6,7 @@
  * use it through `useSandboxConnection()` and hear what happens by subscribing.
  * UI-agnostic: no DOM here.
  */
+import type { InviteAccess } from "../../shared/invites";
 import { io } from "socket.io-client";
 import {
   EVENTS,
@@ -83,7 +84,19 @@ export class SandboxConnection {
     private readonly lesson: string,
     /** On the playground: the machine this connection shows (node1, node2…). */
     private readonly machine?: string,
+    /** A guest of someone's playground: the invite link's id and what it allows (the service enforces it). */
+    private readonly invite?: { linkId: string; access: InviteAccess },
   ) {}
+
+  /** A guest of someone's playground (an invite link): its sandbox is not its to start again. */
+  get isGuest(): boolean {
+    return this.invite !== undefined;
+  }
+
+  /** A read-only guest's connection: nothing typed is sent (the service would refuse it anyway). */
+  get readOnly(): boolean {
+    return this.invite?.access === "read";
+  }
 
   /** Hears the events named in `listener` until the returned function is called. */
   subscribe(listener: Partial<ConnectionEvents>): () => void {
@@ -211,6 +224,11 @@ export class SandboxConnection {
     socket.on(EVENTS.workshopMessage, (message) => this.emit("workshopMessage", message));
     socket.on(EVENTS.workshopEnded, (ended) => this.emit("workshopEnded", ended));
     socket.on(EVENTS.playMachines, (machines) => this.emit("machines", machines));
+    // A guest whose invite was revoked or expired: the sentence stays, nothing reconnects.
+    socket.on(EVENTS.playInviteEnded, ({ message }) => {
+      this.stop();
+      this.emit("status", "ended", message);
+    });
   }
 
   stop(): void {
@@ -221,7 +239,7 @@ export class SandboxConnection {
 
   /** Sends keystrokes; false when no terminal is open to receive them. */
   input(data: string): boolean {
-    if (!this.terminalOpen || !this.socket) return false;
+    if (!this.terminalOpen || !this.socket || this.readOnly) return false;
     for (let i = 0; i < data.length; i += MAX_INPUT_CHARS) {
       this.socket.emit(EVENTS.terminalInput, { terminalId: TERMINAL_ID, data: data.slice(i, i + MAX_INPUT_CHARS) });
     }
@@ -403,7 +421,7 @@ export class SandboxConnection {
   private async tokenUntilAnswered(): Promise<SocketToken> {
     for (;;) {
       try {
-        return await fetchSocketToken("/api/sandbox-token", { lesson: this.lesson });
+        return await fetchSocketToken("/api/sandbox-token", { lesson: this.lesson, ...(this.invite ? { invite: this.invite.linkId } : {}) });
       } catch (error) {
         if (error instanceof RequestError) this.emit("status", "error", error.message);
         else this.emit("status", "reconnecting", "Cannot reach the platform. Retrying…");

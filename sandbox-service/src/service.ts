@@ -30,6 +30,7 @@ import { joinCluster } from "./agents/cluster";
 import { AgentMetrics, METRICS_CONTENT_TYPE } from "./metrics/agent-metrics";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
+import { findInvite } from "../../shared/db/invites";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
 import { SandboxFiles } from "./files/sandbox-files";
@@ -252,11 +253,17 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     },
     now,
   );
+  // Guests' invite links are read from the database; without one (tests), no link opens anything.
+  const invites = {
+    lookup: database ? (key: string) => findInvite(database, key) : async () => null,
+    recheckMs: config.INVITE_RECHECK_SECONDS * 1000,
+    now,
+  };
   const drain = new RequestDrain();
   io.on("connection", (socket) => {
     drain.watch(socket);
     if (socket.data.role === "instructor") handleInstructorConnection(socket, workshops, log);
-    else handleLearnerConnection(socket, { manager, ports, checks, files, activity: workshops, log });
+    else handleLearnerConnection(socket, { manager, ports, checks, files, activity: workshops, invites, log });
   });
   if (records) logSandboxEvents(manager, records);
   const stopRelaying = relaySandboxNotices(io, manager, templates, engine, config.DOJO_INSTANCE, log);

@@ -2,6 +2,8 @@
  * POST { lesson } → { token, sandboxUrl, expiresAt }: a short-lived token that lets this
  * browser open its learner's sandbox for that lesson (or, for "play", the machines of its
  * playground: shared/playground.ts). Called on every (re)connect.
+ * With an invite link's id, a guest's token for the playground of the invite's owner,
+ * with the invite's access level, while the invite is live.
  * Tokens for learners without an account are limited per client address (a client that
  * drops its cookie gets a new learner, with sandboxes of its own, each time).
  */
@@ -22,10 +24,13 @@ import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
 import { PLAYGROUND_LESSON, PLAYGROUND_TEMPLATE } from "@/shared/playground";
+import { findInviteByLink } from "@/shared/db/invites";
+import { INVITE_REFUSALS, inviteRefusal, type InviteRecord } from "@/shared/invites";
 
 export const dynamic = "force-dynamic";
 
-const requestSchema = z.object({ lesson: z.string().max(64) });
+/** `invite`: a guest's link id (/play/shared/<id>); the token then opens its owner's playground (shared/invites.ts). */
+const requestSchema = z.object({ lesson: z.string().max(64), invite: z.string().max(64).optional() });
 
 function refuse(status: number, error: string, headers?: Record<string, string>) {
   return NextResponse.json({ error }, { status, headers });
@@ -56,11 +61,24 @@ export async function POST(request: NextRequest) {
     return response;
   }
 
+  // a guest: the invite decides whose playground and how far (never the browser)
+  let guest: { owner: string; invite: InviteRecord } | null = null;
+  if (body.data.invite !== undefined) {
+    if (lesson.meta.slug !== PLAYGROUND_LESSON) return refuse(400, "An invite link opens a playground, not a lesson.");
+    const invite = await findInviteByLink(db(), body.data.invite);
+    const refusal = inviteRefusal(invite, invite?.ownerId ?? "", new Date());
+    if (refusal || !invite) {
+      webMetrics().tokens.inc({ outcome: "invite_refused" });
+      return refuse(403, INVITE_REFUSALS[refusal ?? "unknown"]);
+    }
+    guest = { owner: invite.ownerId, invite };
+  }
+
   // in a workshop that teaches this lesson, the sandbox reports to its dashboard; anonymous
   // learners outside a workshop get a limited number of tokens per client address; record the visit
   let workshop: Awaited<ReturnType<typeof workshopForLesson>> = null;
   try {
-    workshop = learner.kind === "known" ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
+    workshop = learner.kind === "known" && !guest ? await workshopForLesson(db(), learner.id, lesson.meta.slug) : null;
     const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
     if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
       webMetrics().tokens.inc({ outcome: "rate_limited" });
@@ -85,17 +103,20 @@ export async function POST(request: NextRequest) {
   // place the sandbox on an agent (the one holding it, else the least loaded live one)
   let placement: Placement | null = null;
   try {
-    placement = await placeLearner(db(), learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS);
+    placement = await placeLearner(db(), guest?.owner ?? learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS);
   } catch (error) {
     // The database is away: the agent on this page's host (one machine) is the best guess.
     if (!isTransientDatabaseError(error)) throw error;
   }
 
   // sign the token, for that agent only
-  const exp = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
+  // (a guest's never outlives the invite: the service also checks it while the guest stays)
+  const ttlEnd = Math.floor(Date.now() / 1000) + settings.TOKEN_TTL_SECONDS;
+  const exp = guest ? Math.min(ttlEnd, Math.floor(guest.invite.expiresAt.getTime() / 1000)) : ttlEnd;
   const token = signSandboxToken(
     {
-      sub: learner.id,
+      sub: guest?.owner ?? learner.id,
+      ...(guest ? { guest: { invite: guest.invite.key, access: guest.invite.access } } : {}),
       lesson: lesson.meta.slug,
       template: lesson.meta.template,
       // a lesson with several machines: the service lets the page open node1 … nodeN of it

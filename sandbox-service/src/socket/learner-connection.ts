@@ -22,7 +22,8 @@ import type { Terminal } from "../terminal/terminal";
 import type { SandboxClaims } from "../../../shared/token";
 import { machineLesson, machineNumber, PLAYGROUND_LESSON } from "../../../shared/playground";
 import type { SocketData } from "./auth";
-import { serve, type ServiceSocket } from "./handlers";
+import { guestRefusal, watchInvite, type InviteLookup } from "./guest-access";
+import { serve, type MessageHandlers, type RequestHandlers, type ServiceSocket } from "./handlers";
 
 export function sandboxRoom(sandboxId: string): string {
   return `sandbox:${sandboxId}`;
@@ -49,12 +50,31 @@ export interface ConnectionServices {
   checks: CheckRunner;
   files: SandboxFiles;
   activity: LearnerActivity;
+  /** Guests' invites (socket/guest-access.ts): where they are read, how often again, the clock. */
+  invites: { lookup: InviteLookup; recheckMs: number; now: () => number };
   log: Logger;
 }
 
-export function handleLearnerConnection(socket: ServiceSocket, { manager, ports, checks, files, activity, log }: ConnectionServices): void {
+export function handleLearnerConnection(socket: ServiceSocket, { manager, ports, checks, files, activity: ownActivity, invites, log }: ConnectionServices): void {
   const { claims } = socket.data as Extract<SocketData, { role: "learner" }>;
   const playground = claims.lesson === PLAYGROUND_LESSON;
+  // A guest by an invite link: `claims.sub` is the playground's owner, the guest only watches
+  // (or types, with "write"); nothing they do counts as the owner's workshop activity.
+  const guest = claims.guest;
+  const activity: LearnerActivity = guest ? GUEST_ACTIVITY : ownActivity;
+  if (guest) {
+    const stopWatching = watchInvite(claims, invites.lookup, invites.now, invites.recheckMs, (message) => {
+      log.info("guest's invite ended", { owner: claims.sub, invite: guest.invite.slice(0, 12) });
+      socket.emit(EVENTS.playInviteEnded, { message });
+      socket.disconnect(true);
+    });
+    socket.on("disconnect", stopWatching);
+    if (!playground) {
+      socket.emit(EVENTS.playInviteEnded, { message: "An invite link opens a playground, not a lesson." });
+      socket.disconnect(true);
+      return;
+    }
+  }
   // The playground, or a lesson with several machines (`machines:` signed into the token by the web).
   const withMachines = playground || (claims.machines ?? 1) > 1;
   // On the playground and in a lesson with machines, the socket's owner is the machine it opened (sandbox:open {machine}).
@@ -66,7 +86,10 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
     maxMachines: playground ? manager.playgroundMaxMachines : (claims.machines ?? 1),
   });
   const machinesChanged = () => socket.to(playgroundRoom(claims.sub)).emit(EVENTS.playMachines, machines());
-  const attachments = new Map<string, { terminal: Terminal; viewerId: string }>();
+  /** `observer`: a read-only guest's (Terminal.observe): no input, no say in size or pace. */
+  const attachments = new Map<string, { terminal: Terminal; viewerId: string; observer?: boolean }>();
+  const release = (a: { terminal: Terminal; viewerId: string; observer?: boolean }) =>
+    a.observer ? a.terminal.unobserve(a.viewerId) : a.terminal.detach(a.viewerId);
 
   const info = (s: Sandbox): SandboxInfo => ({
     id: s.id,
@@ -84,7 +107,7 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
   const progress = (status: Parameters<Parameters<SandboxManager["open"]>[1]>[0]) => socket.emit(EVENTS.sandboxStatus, status);
 
   const detachAll = () => {
-    for (const { terminal, viewerId } of attachments.values()) terminal.detach(viewerId);
+    for (const attachment of attachments.values()) release(attachment);
     attachments.clear();
     if (sandbox) {
       manager.detach(sandbox, socket.id);
@@ -107,7 +130,20 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
     return sandbox;
   };
 
-  serve(socket, "learner", log, {
+  /** A read-only guest watches a shell the owner has open; it never starts one. */
+  const watch = (current: Sandbox, terminalId: string): TerminalOpened => {
+    const terminal = current.terminals.get(terminalId);
+    if (!terminal) throw new UserFacingError("not_found", "That terminal is not open on this machine yet: it appears once the playground's owner opens it.");
+    const previous = attachments.get(terminalId);
+    if (previous) release(previous);
+    const viewer = socketViewer(socket, terminalId, terminal);
+    const replay = terminal.observe(viewer);
+    attachments.set(terminalId, { terminal, viewerId: viewer.id, observer: true });
+    manager.attach(current, socket.id);
+    return { instance: terminal.instance, reset: replay.reset, offset: replay.offset, data: replay.data };
+  };
+
+  const handlers: { requests: RequestHandlers<"learner">; messages: MessageHandlers<"learner"> } = {
     requests: {
       [EVENTS.sandboxOpen]: async ({ sandboxId, machine }) => {
         if (machine && !withMachines) throw new UserFacingError("bad_request", `This lesson has one sandbox; it has no machine called ${machine}.`);
@@ -125,6 +161,9 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
           if (asked && asked.owner.lesson !== owner.lesson) {
             throw new UserFacingError("forbidden", withMachines ? "That sandbox is another machine." : "That sandbox belongs to another lesson.");
           }
+        }
+        if (guest && !manager.machines(claims.sub).some((m) => m.machine === (machine ?? "node1"))) {
+          throw new UserFacingError("not_found", `The playground you were invited to has no machine called ${machine ?? "node1"} right now.`);
         }
         const known = playground ? manager.machines(claims.sub).length : 0;
         const opened = await manager.open(owner, progress, gone.signal);
@@ -165,11 +204,12 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
       [EVENTS.fileWrite]: ({ path, content, baseVersion }) => files.write(readySandbox(), path, content, baseVersion),
       [EVENTS.terminalOpen]: async ({ terminalId, size, since }): Promise<TerminalOpened> => {
         const current = readySandbox();
+        if (guest?.access === "read") return watch(current, terminalId);
         progress({ phase: "starting", message: "Opening a shell…" });
         const terminal = await manager.openTerminal(current, terminalId, size);
         if (sandbox !== current) throw new UserFacingError("not_found", "This sandbox has been replaced. Reload the page.");
         const previous = attachments.get(terminalId);
-        if (previous) previous.terminal.detach(previous.viewerId);
+        if (previous) release(previous);
         const viewer = socketViewer(socket, terminalId, terminal);
         // attach() returns the replay and starts the live stream in one synchronous step.
         const replay = terminal.attach(viewer, size, since?.instance === terminal.instance ? since.offset : undefined);
@@ -189,14 +229,15 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
       },
       [EVENTS.terminalResize]: ({ terminalId, size }) => {
         const attachment = attachments.get(terminalId);
-        if (attachment) attachment.terminal.resize(attachment.viewerId, size);
+        if (attachment && !attachment.observer) attachment.terminal.resize(attachment.viewerId, size);
       },
       [EVENTS.terminalAck]: ({ terminalId, offset }) => {
         const attachment = attachments.get(terminalId);
-        if (attachment) attachment.terminal.ack(attachment.viewerId, offset);
+        if (attachment && !attachment.observer) attachment.terminal.ack(attachment.viewerId, offset);
       },
     },
-  });
+  };
+  serve(socket, "learner", log, guest ? guardedForGuest(handlers, guest.access) : handlers);
 
   socket.on("disconnect", () => {
     gone.abort();
@@ -205,4 +246,32 @@ export function handleLearnerConnection(socket: ServiceSocket, { manager, ports,
   });
 
   activity.learnerConnected(socket, claims).catch((error: unknown) => log.warn("could not join the learner to their workshop", { error }));
+}
+
+/** A guest's page reports nothing to the owner's workshop (and `claims.sub` is not the guest). */
+const GUEST_ACTIVITY: LearnerActivity = {
+  learnerConnected: async () => undefined,
+  attached: () => undefined,
+  typed: () => undefined,
+  passed: () => undefined,
+  disconnected: () => undefined,
+};
+
+/** Every handler behind the guest table (guest-access.ts): a refused event never reaches its handler. */
+function guardedForGuest(
+  handlers: { requests: RequestHandlers<"learner">; messages: MessageHandlers<"learner"> },
+  access: NonNullable<SandboxClaims["guest"]>["access"],
+): typeof handlers {
+  const guard = <T extends Record<string, (payload: never) => unknown>>(table: T): T =>
+    Object.fromEntries(
+      Object.entries(table).map(([event, handler]) => [
+        event,
+        (payload: never) => {
+          const refusal = guestRefusal(event as Parameters<typeof guestRefusal>[0], access);
+          if (refusal) throw new UserFacingError("forbidden", refusal);
+          return handler(payload);
+        },
+      ]),
+    ) as T;
+  return { requests: guard(handlers.requests), messages: guard(handlers.messages) };
 }
