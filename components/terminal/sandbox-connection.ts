@@ -54,6 +54,10 @@ export interface ConnectionEvents {
   machines(machines: PlaygroundMachines): void;
 }
 
+/** Steps of the first connection, in order, marked on the page's timeline (see SandboxConnection.mark). */
+export const CONNECTION_MARKS = ["created", "start", "token", "connected", "sandbox", "terminal"] as const;
+export type ConnectionMark = (typeof CONNECTION_MARKS)[number];
+
 /** Retry delay after a failure the learner cannot fix (engine down, service busy). */
 const RETRY_MS = 3000;
 const TERMINAL_ID = "main";
@@ -77,12 +81,27 @@ export class SandboxConnection {
   private acked = 0;
   /** The service said it is restarting: what to show until it answers again. */
   private restarting: string | undefined;
+  private readonly marked = new Set<ConnectionMark>();
 
   constructor(
     private readonly lesson: string,
     /** On the playground: the machine this connection shows (node1, node2…). */
     private readonly machine?: string,
-  ) {}
+  ) {
+    // Made by the provider's effect: the page has hydrated.
+    this.mark("created");
+  }
+
+  /**
+   * The first time each step is reached, a `performance.mark` named `dojo:<machine or
+   * "lesson">:<step>`: bench/browser.ts reads them to split the time to a prompt. Once per
+   * step so reconnects never grow the browser's list of marks; each costs microseconds.
+   */
+  private mark(step: ConnectionMark): void {
+    if (this.marked.has(step)) return;
+    this.marked.add(step);
+    globalThis.performance?.mark?.(`dojo:${this.machine ?? "lesson"}:${step}`);
+  }
 
   /** Hears the events named in `listener` until the returned function is called. */
   subscribe(listener: Partial<ConnectionEvents>): () => void {
@@ -103,8 +122,10 @@ export class SandboxConnection {
     this.started = true;
     this.size = size;
     this.emit("status", "connecting", "Connecting to your sandbox…");
+    this.mark("start");
     const first = await this.tokenUntilAnswered();
     if (this.stopped) return;
+    this.mark("token");
     this.connect(first);
   }
 
@@ -137,6 +158,7 @@ export class SandboxConnection {
     this.socket = socket;
 
     socket.on("connect", () => {
+      this.mark("connected");
       this.restarting = undefined;
       this.openSandbox();
     });
@@ -340,6 +362,7 @@ export class SandboxConnection {
   }
 
   private sandboxOpened(info: SandboxInfo): void {
+    this.mark("sandbox");
     if (info.id !== this.sandboxId) this.stream.clear();
     this.sandboxId = info.id;
     this.sandboxReady = true;
@@ -364,6 +387,7 @@ export class SandboxConnection {
     request(socket, EVENTS.terminalOpen, { terminalId: TERMINAL_ID, size, since: this.stream.position() }).then(
       (opened) => {
         // Acks count from where this attachment starts: the service counts the replay as unacknowledged.
+        this.mark("terminal");
         this.acked = opened.offset;
         this.terminalOpen = true;
         for (const write of this.stream.opened({ ...opened, data: bytes(opened.data) })) this.emit("write", write);
