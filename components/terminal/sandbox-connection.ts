@@ -55,7 +55,7 @@ export interface ConnectionEvents {
 }
 
 /** Steps of the first connection, in order, marked on the page's timeline (see SandboxConnection.mark). */
-export const CONNECTION_MARKS = ["created", "start", "token", "connected", "sandbox", "terminal"] as const;
+export const CONNECTION_MARKS = ["created", "asked", "start", "token", "connected", "sandbox", "terminal"] as const;
 export type ConnectionMark = (typeof CONNECTION_MARKS)[number];
 
 /** Retry delay after a failure the learner cannot fix (engine down, service busy). */
@@ -82,6 +82,8 @@ export class SandboxConnection {
   /** The service said it is restarting: what to show until it answers again. */
   private restarting: string | undefined;
   private readonly marked = new Set<ConnectionMark>();
+  /** The first token, asked for before the terminal was ready (prepare). */
+  private prefetched: Promise<SocketToken> | undefined;
 
   constructor(
     private readonly lesson: string,
@@ -123,10 +125,28 @@ export class SandboxConnection {
     this.size = size;
     this.emit("status", "connecting", "Connecting to your sandbox…");
     this.mark("start");
-    const first = await this.tokenUntilAnswered();
+    const first = await this.tokenUntilAnswered(this.prefetched);
+    this.prefetched = undefined;
     if (this.stopped) return;
     this.mark("token");
     this.connect(first);
+  }
+
+  /**
+   * Asks the web app for the first token now, as soon as the page has hydrated, so that
+   * round trip overlaps the loading of the terminal's code instead of following it
+   * (bench/browser.ts measured them in series). Its answer, or its refusal, is used by
+   * `start` as if asked then: a refusal is shown, and retried, only once there is a
+   * screen to show it on. Later calls do nothing.
+   */
+  prepare(): void {
+    if (this.prefetched || this.started) return;
+    this.mark("asked");
+    this.prefetched = fetchSocketToken("/api/sandbox-token", { lesson: this.lesson });
+    this.prefetched.then(
+      () => this.mark("token"),
+      () => undefined, // handled by start
+    );
   }
 
   /**
@@ -417,10 +437,12 @@ export class SandboxConnection {
   }
 
   /** A token from the web app, asking again until it answers (it may be restarting). */
-  private async tokenUntilAnswered(): Promise<SocketToken> {
+  private async tokenUntilAnswered(asked?: Promise<SocketToken>): Promise<SocketToken> {
     for (;;) {
       try {
-        return await fetchSocketToken("/api/sandbox-token", { lesson: this.lesson });
+        const answer = asked ?? fetchSocketToken("/api/sandbox-token", { lesson: this.lesson });
+        asked = undefined;
+        return await answer;
       } catch (error) {
         if (error instanceof RequestError) this.emit("status", "error", error.message);
         else this.emit("status", "reconnecting", "Cannot reach the platform. Retrying…");
