@@ -22,7 +22,7 @@
  * BENCH_BROWSER_ONLY=lessons|play.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
@@ -424,6 +424,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await removeInstance().catch(() => undefined);
+    // The run's own database: nothing in it outlives the run.
+    for (const suffix of ["", "-shm", "-wal"]) rmSync(path.join(REPO_ROOT, ".dojo", `${INSTANCE}.db${suffix}`), { force: true });
   }
   const result = buildResult(loads, play, version, loadAtStart);
   mkdirSync(RESULTS, { recursive: true });
