@@ -1,10 +1,10 @@
 "use client";
 /**
  * The page's one connection to its sandbox (coder's pattern: one owner per connection on a
- * page). The provider creates it for the lesson and stops it when the page goes; the
- * terminal starts it once its screen is ready, and every other part (editor, checks, Run
- * buttons, port links, progress) uses it through `useSandboxConnection` and hears what
- * happens through `useConnectionEvents`.
+ * page). The provider creates it for the lesson (and has it ask for its token at once)
+ * and stops it when the page goes; the terminal starts it once its screen is ready,
+ * and every other part (editor, checks, Run buttons, port links, progress) uses it through
+ * `useSandboxConnection` and hears what happens through `useConnectionEvents`.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useMachineConnections } from "./MachineConnections";
@@ -37,6 +37,8 @@ export function SandboxConnectionProvider({
   useEffect(() => {
     // Made here, not during render: React may render twice, and a connection is a socket.
     const next = new SandboxConnection(lesson, machine, inviteId && inviteAccess ? { linkId: inviteId, access: inviteAccess } : undefined);
+    // The token now, while the terminal's code loads; the terminal starts it when its screen is ready.
+    next.prepare();
     setConnection(next);
     if (machine) register?.(machine, next);
     return () => {

@@ -55,6 +55,10 @@ export interface ConnectionEvents {
   machines(machines: PlaygroundMachines): void;
 }
 
+/** Steps of the first connection, in order, marked on the page's timeline (see SandboxConnection.mark). */
+export const CONNECTION_MARKS = ["created", "asked", "start", "token", "connected", "sandbox", "terminal"] as const;
+export type ConnectionMark = (typeof CONNECTION_MARKS)[number];
+
 /** Retry delay after a failure the learner cannot fix (engine down, service busy). */
 const RETRY_MS = 3000;
 const TERMINAL_ID = "main";
@@ -79,6 +83,9 @@ export class SandboxConnection {
   private acked = 0;
   /** The service said it is restarting: what to show until it answers again. */
   private restarting: string | undefined;
+  private readonly marked = new Set<ConnectionMark>();
+  /** The first token, asked for before the terminal was ready (prepare). */
+  private prefetched: Promise<SocketToken> | undefined;
 
   constructor(
     private readonly lesson: string,
@@ -86,7 +93,21 @@ export class SandboxConnection {
     private readonly machine?: string,
     /** A guest of someone's playground: the invite link's id and what it allows (the service enforces it). */
     private readonly invite?: { linkId: string; access: InviteAccess },
-  ) {}
+  ) {
+    // Made by the provider's effect: the page has hydrated.
+    this.mark("created");
+  }
+
+  /**
+   * The first time each step is reached, a `performance.mark` named `dojo:<machine or
+   * "lesson">:<step>`: bench/browser.ts reads them to split the time to a prompt. Once per
+   * step so reconnects never grow the browser's list of marks; each costs microseconds.
+   */
+  private mark(step: ConnectionMark): void {
+    if (this.marked.has(step)) return;
+    this.marked.add(step);
+    globalThis.performance?.mark?.(`dojo:${this.machine ?? "lesson"}:${step}`);
+  }
 
   /** A guest of someone's playground (an invite link): its sandbox is not its to start again. */
   get isGuest(): boolean {
@@ -123,9 +144,34 @@ export class SandboxConnection {
     this.started = true;
     this.size = size;
     this.emit("status", "connecting", "Connecting to your sandbox…");
-    const first = await this.tokenUntilAnswered();
+    this.mark("start");
+    const first = await this.tokenUntilAnswered(this.prefetched);
+    this.prefetched = undefined;
     if (this.stopped) return;
+    this.mark("token");
     this.connect(first);
+  }
+
+  /**
+   * Asks the web app for the first token now, as soon as the page has hydrated, so that
+   * round trip overlaps the loading of the terminal's code instead of following it
+   * (bench/browser.ts measured them in series). Its answer, or its refusal, is used by
+   * `start` as if asked then: a refusal is shown, and retried, only once there is a
+   * screen to show it on. Later calls do nothing.
+   */
+  prepare(): void {
+    if (this.prefetched || this.started) return;
+    this.mark("asked");
+    this.prefetched = this.askToken();
+    this.prefetched.then(
+      () => this.mark("token"),
+      () => undefined, // handled by start
+    );
+  }
+
+  /** The web app's token for this page: a guest's names the invite link, the web app reads the rest from the database. */
+  private askToken(): Promise<SocketToken> {
+    return fetchSocketToken("/api/sandbox-token", { lesson: this.lesson, ...(this.invite ? { invite: this.invite.linkId } : {}) });
   }
 
   /**
@@ -157,6 +203,7 @@ export class SandboxConnection {
     this.socket = socket;
 
     socket.on("connect", () => {
+      this.mark("connected");
       this.restarting = undefined;
       this.openSandbox();
     });
@@ -365,6 +412,7 @@ export class SandboxConnection {
   }
 
   private sandboxOpened(info: SandboxInfo): void {
+    this.mark("sandbox");
     if (info.id !== this.sandboxId) this.stream.clear();
     this.sandboxId = info.id;
     this.sandboxReady = true;
@@ -389,6 +437,7 @@ export class SandboxConnection {
     request(socket, EVENTS.terminalOpen, { terminalId: TERMINAL_ID, size, since: this.stream.position() }).then(
       (opened) => {
         // Acks count from where this attachment starts: the service counts the replay as unacknowledged.
+        this.mark("terminal");
         this.acked = opened.offset;
         this.terminalOpen = true;
         for (const write of this.stream.opened({ ...opened, data: bytes(opened.data) })) this.emit("write", write);
@@ -418,10 +467,12 @@ export class SandboxConnection {
   }
 
   /** A token from the web app, asking again until it answers (it may be restarting). */
-  private async tokenUntilAnswered(): Promise<SocketToken> {
+  private async tokenUntilAnswered(asked?: Promise<SocketToken>): Promise<SocketToken> {
     for (;;) {
       try {
-        return await fetchSocketToken("/api/sandbox-token", { lesson: this.lesson, ...(this.invite ? { invite: this.invite.linkId } : {}) });
+        const answer = asked ?? this.askToken();
+        asked = undefined;
+        return await answer;
       } catch (error) {
         if (error instanceof RequestError) this.emit("status", "error", error.message);
         else this.emit("status", "reconnecting", "Cannot reach the platform. Retrying…");
