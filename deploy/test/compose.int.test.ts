@@ -24,7 +24,7 @@ const instance = `it-${suffix}`;
 const agentId = `compose-${suffix}`;
 const env: Record<string, string> = {};
 let webUrl = "";
-let learner: TestLearner | undefined;
+const learners: TestLearner[] = [];
 
 function compose(...args: string[]): string {
   return execFileSync("docker-compose", ["-p", project, "-f", `${root}docker-compose.yml`, ...args], {
@@ -41,7 +41,7 @@ function claimsOf(token: string): Record<string, unknown> {
 }
 
 /** POST /api/sandbox-token as a lesson page does, until the web app answers with a token for our agent. */
-async function tokenFromWebApp(): Promise<{ token: string; sandboxUrl: string }> {
+async function tokenFromWebApp(lesson: string): Promise<{ token: string; sandboxUrl: string }> {
   let last = "no answer yet";
   // The web app and the agent start in parallel; the agent registers within seconds.
   for (let i = 0; i < 240; i++) {
@@ -49,7 +49,7 @@ async function tokenFromWebApp(): Promise<{ token: string; sandboxUrl: string }>
       const answer = await fetch(`${webUrl}/api/sandbox-token`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ lesson: "start-here" }),
+        body: JSON.stringify({ lesson }),
       });
       const body = (await answer.json()) as { token?: string; sandboxUrl?: string; error?: string };
       last = `${answer.status} ${JSON.stringify(body)}`;
@@ -104,7 +104,7 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
   }, 600_000);
 
   afterAll(async () => {
-    learner?.close();
+    for (const learner of learners) learner.close();
     try {
       compose("down", "-v", "--remove-orphans", "--timeout", "25");
     } finally {
@@ -114,9 +114,10 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
   }, 120_000);
 
   it("gives a learner a shell: a token from the web app, a prompt from the agent, over PostgreSQL", async () => {
-    const { token, sandboxUrl } = await tokenFromWebApp();
+    const { token, sandboxUrl } = await tokenFromWebApp("start-here");
     expect(new URL(sandboxUrl).port).toBe(env.SANDBOX_PORT);
-    learner = new TestLearner(sandboxUrl, { token });
+    const learner = new TestLearner(sandboxUrl, { token });
+    learners.push(learner);
     try {
       await learner.connected();
       await learner.openSandbox();
@@ -130,6 +131,23 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
     const running = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`], { encoding: "utf8" });
     expect(running.split("\n").filter(Boolean)).toHaveLength(3);
   });
+
+  it("runs a `docker` sandbox whose own engine starts containers: the agent container hands it its cgroup", async () => {
+    // The host-level work the agent container opts out of remapping for: without the
+    // delegation the nested `docker run` fails with "mkdir /sys/fs/cgroup/…: permission denied".
+    const { token, sandboxUrl } = await tokenFromWebApp("meet-docker");
+    const learner = new TestLearner(sandboxUrl, { token });
+    learners.push(learner);
+    try {
+      await learner.connected();
+      await learner.openSandbox();
+      await learner.openTerminal();
+      await learner.waitFor(/[#$] /, 60_000);
+      expect(await learner.run("docker run --rm busybox echo nested-$((6 * 7)) 2>&1 | tail -n 3", 120_000)).toContain("nested-42");
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
+    }
+  }, 240_000);
 
   it("tears down: nothing labelled with the project is left", () => {
     compose("down", "-v", "--remove-orphans", "--timeout", "25");
