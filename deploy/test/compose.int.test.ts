@@ -13,6 +13,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVENTS, type SandboxInfo } from "../../shared/protocol";
 import { freePort } from "../../shared/testing/free-port";
 import { removeInstance, TestLearner } from "../../sandbox-service/test/support/harness";
 
@@ -144,6 +145,24 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
       await learner.openTerminal();
       await learner.waitFor(/[#$] /, 60_000);
       expect(await learner.run("docker run --rm busybox echo nested-$((6 * 7)) 2>&1 | tail -n 3", 120_000)).toContain("nested-42");
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
+    }
+  }, 240_000);
+
+  it("opens a playground machine on a private network, which the agent keeps the host off through the host's /proc", async () => {
+    // The bridge lockdown writes the host bridge's settings through DOJO_HOST_PROC; where it
+    // cannot, the machine is refused in a sentence instead of being left on an open network.
+    const { token, sandboxUrl } = await tokenFromWebApp("play");
+    const page = new TestLearner(sandboxUrl, { token });
+    learners.push(page);
+    try {
+      await page.connected();
+      const answer = await page.request<SandboxInfo>(EVENTS.sandboxOpen, { machine: "node1" });
+      expect(answer.ok ? answer.value.hostname : answer.error.message).toBe("node1");
+      await page.openTerminal();
+      await page.waitFor(/[#$] /, 60_000);
+      expect(await page.run("hostname")).toContain("node1");
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
     }
