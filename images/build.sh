@@ -9,6 +9,9 @@
 #   dojo/lab-docker:latest  the `docker` sandbox template (images/docker/, FROM lab-shell)
 #   dojo/python:3           python:3 in the platform registry (images/python/)
 #   dojo/registry:2         registry:2 in the platform registry (images/registry/)
+#   dojo/node:20            the platform's own runtime: this host's node (images/node/)
+#   dojo/postgres:15        Debian's PostgreSQL 15 (images/postgres/)
+# (the last two for docker-compose.yml and deploy/stack.yml; `npm start` does not use them)
 # and seeds the platform registry (scripts/registry.sh) with them under Docker Hub's names,
 # so that `docker pull busybox` inside a sandbox works offline.
 set -euo pipefail
@@ -16,7 +19,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${DOJO_IMAGE_WORKDIR:-/var/tmp/dojo-images}
 step=0
-total=7
+total=9
 
 progress() { step=$((step + 1)); printf '[images %d/%d] %s\n' "$step" "$total" "$*"; }
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -90,6 +93,17 @@ build_lab() {
   echo "    built"
 }
 
+# The runtime image gets this host's node binary (images/node/Dockerfile says why), staged
+# beside a copy of the folder so the hash covers the binary too: a new Node.js rebuilds it.
+build_node() {
+  local stage="$work/node-context"
+  rm -rf "$stage" && mkdir -p "$stage"
+  cp "$here/node/"* "$stage/"
+  cp "$(readlink -f "$(command -v node)")" "$stage/node"
+  build_lab dojo/node:20 "$stage"
+  rm -rf "$stage"
+}
+
 # Local image → name in the platform registry (Docker Hub's official-image names).
 SEEDS=(
   "dojo/busybox:latest library/busybox:latest"
@@ -138,4 +152,6 @@ build_lab dojo/lab-shell:latest "$here/shell"
 build_lab dojo/lab-docker:latest "$here/docker" "$here/shell"
 build_lab dojo/python:3 "$here/python"
 build_lab dojo/registry:2 "$here/registry"
+build_node
+build_lab dojo/postgres:15 "$here/postgres"
 seed_registry

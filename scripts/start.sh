@@ -28,16 +28,7 @@ bash scripts/registry.sh
 step "Database"
 npm run --silent db:migrate
 
-if [ "$mode" = production ]; then
-  stale=yes
-  if [ -f .next/BUILD_ID ]; then
-    stale=$(find app components lib shared lessons prisma next.config.ts package-lock.json tsconfig.json -newer .next/BUILD_ID -print -quit 2>/dev/null)
-  fi
-  if [ -n "$stale" ]; then
-    step "Building the web app"
-    npx next build
-  fi
-fi
+if [ "$mode" = production ]; then bash scripts/build-web.sh; fi
 
 step "Starting the platform"
 # node itself (not npx tsx, whose wrapper would stand between a signal and the supervisor).

@@ -55,6 +55,9 @@ describe("configuration", () => {
     // A bad Docker setting does not stop the web app, which never uses it.
     expect(() => loadWebConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET, DOCKER_HOST: "nonsense" })).not.toThrow();
     expect(() => loadServiceConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET, DOCKER_HOST: "nonsense" })).toThrow(/DOCKER_HOST/);
+    // Where the host's /proc is (the compose agent's /host/proc): an absolute path, or a sentence.
+    expect(loadServiceConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET }).DOJO_HOST_PROC).toBe("/proc");
+    expect(() => loadServiceConfig({ DOJO_DATA_DIR: dataDir(), DOJO_SECRET: SECRET, DOJO_HOST_PROC: "host/proc" })).toThrow(/DOJO_HOST_PROC: must be an absolute path/);
     expect(loadDatabaseConfig({})).toEqual({ DATABASE_URL: "file:.dojo/dojo.db", DOJO_DATA_DIR: ".dojo" });
   });
 

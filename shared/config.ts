@@ -124,6 +124,13 @@ const serviceSchema = z.object({
   /** Docker engine address: unix:///path/to.sock or tcp://host:port. */
   DOCKER_HOST: z.string().regex(/^(unix|tcp):\/\//, "must start with unix:// or tcp://").default("unix:///var/run/docker.sock"),
   /**
+   * Where this process sees the host's /proc, whose sys/net settings keep the host off
+   * private sandbox networks. /proc when the service runs on the host; in a container
+   * Docker makes /proc/sys read-only, so docker-compose.yml mounts the host's at /host/proc.
+   * Wrong, and every private network is refused (never left open).
+   */
+  DOJO_HOST_PROC: z.string().startsWith("/", "must be an absolute path").default("/proc"),
+  /**
    * This agent's name in the platform's register (one sandbox service per Docker engine):
    * stable across restarts, unique per machine. Default: the machine's host name, so
    * platforms on one machine sharing a database count as one agent.

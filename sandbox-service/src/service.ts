@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import type { Duplex } from "node:stream";
 import { Server } from "socket.io";
 import { socketMessageLimit, type ServiceConfig } from "../../shared/config";
@@ -88,7 +89,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   const log = overrides.log ?? consoleLogger;
   const now = overrides.now ?? Date.now;
   const metrics = new AgentMetrics(config.AGENT_ID, { processMetrics: overrides.processMetrics ?? false });
-  const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST, (error) => metrics.engineError(error));
+  const engine = overrides.engine ?? new DockerEngine(config.DOCKER_HOST, (error) => metrics.engineError(error), path.join(config.DOJO_HOST_PROC, "sys"));
   const templates = createTemplates(config);
   // Parts that would otherwise ask each other back share small objects instead: the
   // platform's capacity (the manager and the pool report what they hold) and the pool's

@@ -216,6 +216,8 @@ export class DockerEngine implements SandboxEngine {
     dockerHost: string,
     /** Hears every failure, translated (the metrics count them by kind). */
     private readonly onError: (error: Error) => void = () => undefined,
+    /** The host's /proc/sys: where the bridge lockdown writes (DOJO_HOST_PROC in shared/config.ts). */
+    private readonly hostProcSys = "/proc/sys",
   ) {
     this.docker = new Docker(dockerOptionsFromHost(dockerHost));
   }
@@ -368,7 +370,7 @@ export class DockerEngine implements SandboxEngine {
     }
     try {
       // Every time, not only at creation: cheap, and a bridge the engine re-made (a restart) gets it again.
-      await lockDownBridge(bridge);
+      await lockDownBridge(bridge, this.hostProcSys);
     } catch (error) {
       await this.removeNetwork(spec.name).catch(() => undefined);
       throw new EngineError(`could not keep the host off network ${spec.name}: ${(error as Error).message}`, { cause: error });
