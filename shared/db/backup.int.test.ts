@@ -74,6 +74,8 @@ async function fill(db: Database): Promise<void> {
   await db.agent.create({ data: { id: "agent-a", publicUrl: "https://a.dojo.example", capacity: 340, freePlaces: 12, draining: true, startedAt: at, heartbeatAt: at } });
   await db.agent.create({ data: { id: "agent-b", publicUrl: null, capacity: 8, freePlaces: 0, startedAt: at, heartbeatAt: at } });
   await db.placement.create({ data: { learnerId: "learner-0123456789abcdef", lesson: "start-here", agentId: "agent-a", placedAt: at } });
+  await db.playgroundInvite.create({ data: { id: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", ownerId: "learner-0123456789abcdef", access: "read", createdAt: at, expiresAt: new Date(at.getTime() + 3_600_000) } });
+  await db.playgroundInvite.create({ data: { id: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", ownerId: "learner-0123456789abcdef", access: "write", createdAt: at, expiresAt: at, revokedAt: at } });
   await db.socketIoAttachment.create({ data: { id: 1n, payload: Buffer.from([0, 255, 10, 39]), createdAt: at } });
 }
 
