@@ -277,8 +277,8 @@ export interface SandboxStatus {
   message: string;
 }
 
-/** "removed": a playground machine its learner removed. */
-export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone" | "workshop-ended" | "removed";
+/** "removed": a playground machine its learner removed; "replaced": an unused sandbox that gave way when its learner, at their limit, opened another. */
+export type SandboxEndReason = "idle" | "lifetime" | "reset" | "gone" | "workshop-ended" | "removed" | "replaced";
 export interface SandboxEnded {
   sandboxId: string;
   reason: SandboxEndReason;

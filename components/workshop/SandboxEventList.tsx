@@ -1,12 +1,15 @@
 /** The sandbox events of a workshop's learners (created, claimed, paused, resumed, removed and why), for its instructor. */
 import type { workshopSandboxEvents } from "../../shared/db/sandbox-events";
+import type { SandboxEndReason } from "../../shared/protocol";
 
-const REASONS: Record<string, string> = {
+const REASONS: Record<SandboxEndReason, string> = {
   idle: "idle too long",
   lifetime: "reached its lifetime",
   reset: "reset by the learner",
   gone: "stopped unexpectedly",
   "workshop-ended": "workshop ended",
+  removed: "machine removed by the learner",
+  replaced: "gave way to another lesson",
 };
 
 /** Why a sandbox was paused (sandbox-service/src/runaway/): it kept the machine busy while nobody had it open. */
@@ -16,7 +19,7 @@ const PAUSE_REASONS: Record<string, string> = {
 };
 
 function describeEvent(event: { kind: string; reason: string | null }): string {
-  if (event.kind === "removed") return `removed (${REASONS[event.reason ?? ""] ?? event.reason ?? "no reason"})`;
+  if (event.kind === "removed") return `removed (${REASONS[(event.reason ?? "") as SandboxEndReason] ?? event.reason ?? "no reason"})`;
   if (event.kind === "paused") return `paused (${PAUSE_REASONS[event.reason ?? ""] ?? "kept the machine busy"} with nobody watching)`;
   return event.kind;
 }

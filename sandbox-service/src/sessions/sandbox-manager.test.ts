@@ -8,7 +8,7 @@ import { createTemplates } from "../templates/catalog";
 import { UserFacingError } from "../user-facing-error";
 import { Capacity } from "./capacity";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
-import { SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
+import { endMessage, SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
 
 const MINUTE = 60_000;
@@ -266,14 +266,33 @@ describe("SandboxManager: capacity", () => {
     expect(manager.queueLength).toBe(0);
   });
 
-  it("limits how many sandboxes one learner holds", async () => {
+  it("limits how many sandboxes one learner has open at once", async () => {
     const { manager } = setup({ maxPerLearner: 2 });
-    await manager.open({ ...owner, lesson: "one" }, noProgress);
-    await manager.open({ ...owner, lesson: "two" }, noProgress);
+    manager.attach(await manager.open({ ...owner, lesson: "one" }, noProgress), "tab-1");
+    manager.attach(await manager.open({ ...owner, lesson: "two" }, noProgress), "tab-2");
     await expect(manager.open({ ...owner, lesson: "three" }, noProgress)).rejects.toMatchObject({
       code: "capacity",
-      message: expect.stringMatching(/^You already have 2 sandboxes running/),
+      message: expect.stringMatching(/^You already have 2 sandboxes open in other tabs/),
     });
+    expect(manager.list().map((s) => s.owner.lesson)).toEqual(["one", "two"]);
+  });
+
+  it("at the limit, the sandbox left longest ago gives way to a new lesson's, and its learner is told why", async () => {
+    const { clock, manager, ended } = setup({ maxPerLearner: 2 });
+    const one = await manager.open({ ...owner, lesson: "one" }, noProgress);
+    const two = await manager.open({ ...owner, lesson: "two" }, noProgress);
+    manager.attach(one, "tab-1");
+    manager.attach(two, "tab-2");
+    manager.detach(two, "tab-2");
+    clock.now += MINUTE;
+    manager.detach(one, "tab-1");
+    await manager.open({ ...owner, lesson: "three" }, noProgress);
+    expect(manager.list().map((s) => s.owner.lesson).sort()).toEqual(["one", "three"]);
+    expect(ended).toEqual([[owner.learner, "replaced"]]);
+    expect(endMessage("replaced")).toMatch(/make room for one you opened in another lesson/);
+    // Someone else's unused sandbox never gives way to this learner.
+    await manager.open(other, noProgress);
+    expect(manager.list().some((s) => s.owner.learner === other.learner)).toBe(true);
   });
 });
 
@@ -519,11 +538,21 @@ describe("SandboxManager: playground machines", () => {
   });
 
   it("refuses machines past the limit, and counts a whole playground as one sandbox of its learner", async () => {
-    const { manager } = setup({ playgroundMaxMachines: 3, maxPerLearner: 2 });
+    const { manager, ended } = setup({ playgroundMaxMachines: 3, maxPerLearner: 2 });
     for (const n of [1, 2, 3]) await manager.open(machine(n), noProgress);
     await expect(manager.open(machine(4), noProgress)).rejects.toMatchObject({ code: "too_many", message: expect.stringMatching(/at most 3 machines/) });
-    await manager.open(owner, noProgress);
+    manager.attach(await manager.open(owner, noProgress), "lesson-tab");
+    manager.attach(manager.machines(owner.learner)[1]!, "play-tab");
     await expect(manager.open({ ...owner, lesson: "images" }, noProgress)).rejects.toMatchObject({ code: "capacity" });
+    // Once the playground's tab is closed, the whole playground gives way: no machine is left alone.
+    manager.detach(manager.machines(owner.learner)[1]!, "play-tab");
+    await manager.open({ ...owner, lesson: "images" }, noProgress);
+    expect(manager.machines(owner.learner)).toEqual([]);
+    expect(ended).toEqual([
+      [owner.learner, "replaced"],
+      [owner.learner, "replaced"],
+      [owner.learner, "replaced"],
+    ]);
   });
 
   it("removes the network with the last machine, and reconcile reaps one left behind", async () => {
@@ -570,8 +599,10 @@ describe("SandboxManager: a lesson's machines", () => {
     const { engine, manager } = setup({ maxPerLearner: 2 });
     const reg1 = await manager.open(lessonMachine(1), noProgress);
     const reg2 = await manager.open(lessonMachine(2), noProgress);
-    await manager.open(owner, noProgress);
+    manager.attach(reg1, "lesson-tab");
+    manager.attach(await manager.open(owner, noProgress), "other-tab");
     await expect(manager.open({ ...owner, lesson: "images" }, noProgress)).rejects.toMatchObject({ code: "capacity" });
+    manager.detach(reg1, "lesson-tab");
     await manager.remove(reg1, "reset");
     await manager.remove(reg2, "reset");
     await expect.poll(() => engine.networks.size).toBe(0);

@@ -89,6 +89,7 @@ const END_MESSAGES: Record<SandboxEndReason, string> = {
   gone: "Your sandbox stopped unexpectedly.",
   "workshop-ended": "The workshop has ended, so your sandbox was removed. Thank you for taking part!",
   removed: "This machine was removed from your playground.",
+  replaced: "This sandbox was removed to make room for one you opened in another lesson. Reload the page for a fresh one.",
 };
 
 export function endMessage(reason: SandboxEndReason): string {
@@ -503,11 +504,19 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const sessions = new Set(this.list().filter((s) => s.owner.learner === owner.learner).map((s) => sessionOf(s.owner)));
     const held = sessions.size;
     if (!sessions.has(sessionOf(owner)) && held >= this.options.maxPerLearner) {
-      throw new UserFacingError(
-        "capacity",
-        `You already have ${held} sandboxes running, the most one learner can have at once. ` +
-          `Those of lessons you have left are removed after ${Math.round(this.options.idleTimeoutMs / 60_000)} minutes without an open terminal.`,
-      );
+      // A learner reading lesson after lesson leaves sandboxes behind; the limit is against
+      // hoarding, so one nobody has open gives way (as opening a new scenario does on
+      // KillerCoda). Only when every one is open somewhere is the learner refused.
+      const unused = this.longestUnusedSession(owner.learner);
+      if (!unused) {
+        throw new UserFacingError(
+          "capacity",
+          `You already have ${held} sandboxes open in other tabs, the most one learner can have at once. Close one of those tabs, then reload this page.`,
+        );
+      }
+      this.log.info("sandbox replaced: its learner reached their limit and opened another", { ...unused[0]!.forLog(), for: owner.lesson });
+      // remove() gives up each slot before it awaits, so a second request at once counts correctly.
+      await Promise.all(unused.map((sandbox) => this.remove(sandbox, "replaced")));
     }
     return this.admission.enter(
       // A machine never takes a pooled sandbox (reserve()), so only free room lets it in.
@@ -520,6 +529,21 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         }),
       signal,
     );
+  }
+
+  /**
+   * The learner's session (a lesson's sandbox, or all machines of a playground or lesson)
+   * that no terminal has shown for the longest, or undefined when each is open or starting.
+   */
+  private longestUnusedSession(learner: string): Sandbox[] | undefined {
+    const bySession = new Map<string, Sandbox[]>();
+    for (const sandbox of this.list().filter((s) => s.owner.learner === learner)) {
+      bySession.set(sandbox.session, [...(bySession.get(sandbox.session) ?? []), sandbox]);
+    }
+    const unused = (sandbox: Sandbox) =>
+      sandbox.state === SandboxState.Ready && sandbox.attached.size === 0 && sandbox.startingTerminals.size === 0;
+    const lastSeen = (sandboxes: Sandbox[]) => Math.max(...sandboxes.map((s) => s.idleSince));
+    return [...bySession.values()].filter((sandboxes) => sandboxes.every(unused)).sort((a, b) => lastSeen(a) - lastSeen(b))[0];
   }
 
   /**
