@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Build every image the platform needs, offline, from Debian packages only (no registry
 # is reachable here). Each image is rebuilt only when it is missing or its recipe changed:
-# lab images carry a label with a hash of their build folder.
+# images carry a label with a hash of their build folder (and of the Debian base they are
+# built on, so a new base rebuilds them).
 #
 #   dojo/busybox:latest     busybox-static in an empty root (2 MB)
-#   dojo/debian:bookworm    debootstrap --variant=minbase, imported (~200 MB)
+#   dojo/debian:bookworm    debootstrap --variant=minbase without manuals, translations
+#                           or apt caches (images/debian/), imported (~80 MB)
 #   dojo/lab-shell:latest   the `shell` sandbox template (images/shell/)
 #   dojo/lab-docker:latest  the `docker` sandbox template (images/docker/, FROM lab-shell)
 #   dojo/python:3           python:3 in the platform registry (images/python/)
@@ -64,9 +66,11 @@ build_busybox() {
 }
 
 build_debian() {
-  local name=dojo/debian:bookworm
+  local name=dojo/debian:bookworm hash current
   progress "$name"
-  if have_image "$name"; then echo "    up to date"; return; fi
+  hash=$(context_hash "$here/debian")
+  current=$(docker image inspect -f '{{ index .Config.Labels "dojo.context-hash" }}' "$name" 2>/dev/null || true)
+  if [ "$current" = "$hash" ]; then echo "    up to date"; return; fi
   ensure_packages debootstrap
   local root="$work/bookworm" mirror
   mirror=$(debian_mirror)
@@ -74,18 +78,25 @@ build_debian() {
   as_root rm -rf "$root"
   as_root debootstrap --variant=minbase bookworm "$root" "$mirror" > "$work/debootstrap.log" 2>&1 \
     || { tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
-  as_root rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"*
+  as_root install -m 0644 "$here/debian/dpkg-slim.cfg" "$root/etc/dpkg/dpkg.cfg.d/dojo-slim"
+  as_root install -m 0644 "$here/debian/apt-slim.conf" "$root/etc/apt/apt.conf.d/dojo-slim"
+  # debootstrap installed before the exclusions existed: remove now what they keep out from here on.
+  as_root find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+  as_root find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
+  as_root find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
+  as_root rm -rf "$root/usr/share/man/"* "$root/usr/share/info/"* "$root/usr/share/lintian/"* \
+    "$root/var/cache/apt/archives/"*.deb "$root/var/cache/apt/"*.bin "$root/var/lib/apt/lists/"*
   echo "    importing…"
-  as_root tar -C "$root" -c . | docker import -c 'CMD ["bash"]' -c 'ENV LANG=C.UTF-8' - "$name" >/dev/null
+  as_root tar -C "$root" -c . | docker import -c 'CMD ["bash"]' -c 'ENV LANG=C.UTF-8' -c "LABEL dojo.context-hash=$hash" - "$name" >/dev/null
   as_root rm -rf "$root"
   echo "    built"
 }
 
-# build_lab NAME FOLDER [PARENT_FOLDER...]: docker build when the image is missing or a folder changed.
+# build_lab NAME FOLDER [PARENT_FOLDER...]: docker build when the image is missing, a folder changed or the Debian base did.
 build_lab() {
   local name=$1 dir=$2 hash current
   progress "$name"
-  hash=$(context_hash "${@:2}")
+  hash=$({ context_hash "${@:2}"; docker image inspect -f '{{.Id}}' dojo/debian:bookworm; } | sha256sum | cut -c1-16)
   current=$(docker image inspect -f '{{ index .Config.Labels "dojo.context-hash" }}' "$name" 2>/dev/null || true)
   if [ "$current" = "$hash" ]; then echo "    up to date"; return; fi
   echo "    docker build (context $hash)…"
