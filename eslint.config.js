@@ -77,7 +77,9 @@ export default defineConfig(
     },
   },
   {
-    files: ["sandbox-service/src/engine/**", "bench/**"],
+    // The agent launcher (deploy/stack.yml) supervises the agent's container on its node's
+    // engine: Docker is its whole job, and it is no part of the platform's layers.
+    files: ["sandbox-service/src/engine/**", "bench/**", "deploy/agent-launcher/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [testingFakes] }] },
   },
   {

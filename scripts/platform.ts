@@ -13,8 +13,9 @@ let settings;
 let env: NodeJS.ProcessEnv;
 try {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  // Start-up is where the secret is made (on the first run); both children get it, so they agree.
-  env = { ...process.env, DOJO_SECRET: ensureSecret(), NEXT_TELEMETRY_DISABLED: "1" };
+  // Start-up is where the secret is made (on the first run); both children get it, so they
+  // agree. Given as DOJO_SECRET_FILE, it is read once here and handed on as DOJO_SECRET (one of the two, never both).
+  env = { ...process.env, DOJO_SECRET: ensureSecret(), DOJO_SECRET_FILE: undefined, NEXT_TELEMETRY_DISABLED: "1" };
   // Both processes' settings checked here, so a bad value stops the platform before anything starts.
   settings = loadWebConfig(env);
   loadServiceConfig(env);

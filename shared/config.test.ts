@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -43,6 +43,24 @@ describe("configuration", () => {
     expect(ensureSecret({ DOJO_DATA_DIR: dir, DOJO_SECRET: "k".repeat(32) })).toBe("k".repeat(32));
     expect(loadWebConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET: "k".repeat(32) }).DOJO_SECRET).toBe("k".repeat(32));
     expect(() => readFileSync(path.join(dir, "secret"))).toThrow();
+  });
+
+  it("reads the secret from DOJO_SECRET_FILE (a Swarm secret), and says in a sentence what is wrong with the file", () => {
+    const dir = dataDir();
+    const file = path.join(dir, "swarm-secret");
+    writeFileSync(file, "f".repeat(40) + "\n");
+    for (const load of [loadWebConfig, loadServiceConfig]) expect(load({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: file }).DOJO_SECRET).toBe("f".repeat(40));
+    expect(ensureSecret({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: file })).toBe("f".repeat(40));
+    // The file given wins over a generated one, and none is written beside it.
+    expect(() => readFileSync(path.join(dir, "secret"))).toThrow();
+
+    const missing = path.join(dir, "nowhere");
+    expect(() => loadWebConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: missing })).toThrow(`DOJO_SECRET_FILE is ${missing}, but it does not exist.`);
+    expect(() => ensureSecret({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: missing })).toThrow(ConfigError);
+    expect(() => loadServiceConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: dir })).toThrow(/DOJO_SECRET_FILE is .*, but it cannot be read \(EISDIR\)\./);
+    writeFileSync(file, "short\n");
+    expect(() => loadServiceConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: file })).toThrow(/must be at least 32 characters \(it has 5\)/);
+    expect(() => loadWebConfig({ DOJO_DATA_DIR: dir, DOJO_SECRET_FILE: file, DOJO_SECRET: SECRET })).toThrow(/Set only one of DOJO_SECRET and DOJO_SECRET_FILE/);
   });
 
   it("gives each process only its own settings, and migrations only the database's", () => {

@@ -37,6 +37,11 @@ const commonFields = {
    * run, so restarts keep sessions.
    */
   DOJO_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * A file holding the secret instead (Docker Swarm mounts secrets at /run/secrets/NAME,
+   * deploy/stack.yml). Set one of DOJO_SECRET and DOJO_SECRET_FILE, not both.
+   */
+  DOJO_SECRET_FILE: z.string().min(1).optional(),
 };
 
 /** Where the sandbox service listens: the service binds it, the web app points browsers at it. */
@@ -278,8 +283,10 @@ function parse<S extends z.ZodObject>(schema: S, env: Env): z.infer<S> {
   return parsed.data;
 }
 
-function withSecret<T extends { DOJO_SECRET?: string; DOJO_DATA_DIR: string }>(config: T): Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string } {
-  const secret = config.DOJO_SECRET ?? readSecret(config.DOJO_DATA_DIR);
+function withSecret<T extends { DOJO_SECRET?: string; DOJO_SECRET_FILE?: string; DOJO_DATA_DIR: string }>(
+  config: T,
+): Omit<T, "DOJO_SECRET"> & { DOJO_SECRET: string } {
+  const secret = configuredSecret(config) ?? readSecret(config.DOJO_DATA_DIR);
   if (!secret) {
     throw new ConfigError(
       `No secret: DOJO_SECRET is not set and ${secretFile(config.DOJO_DATA_DIR)} does not exist. ` +
@@ -287,6 +294,30 @@ function withSecret<T extends { DOJO_SECRET?: string; DOJO_DATA_DIR: string }>(c
     );
   }
   return { ...config, DOJO_SECRET: secret };
+}
+
+/**
+ * The secret the operator gave: DOJO_SECRET, or the contents of DOJO_SECRET_FILE (trimmed,
+ * as `echo` and `printf` leave a newline); undefined when neither is set. A file that
+ * cannot be read or is too short stops the process in a sentence: falling back to a
+ * generated secret would sign with a key the other processes do not have.
+ */
+function configuredSecret(config: { DOJO_SECRET?: string; DOJO_SECRET_FILE?: string }): string | undefined {
+  if (config.DOJO_SECRET && config.DOJO_SECRET_FILE) {
+    throw new ConfigError("Set only one of DOJO_SECRET and DOJO_SECRET_FILE: both are set, and they could disagree.");
+  }
+  if (!config.DOJO_SECRET_FILE) return config.DOJO_SECRET;
+  let contents: string;
+  try {
+    contents = readFileSync(config.DOJO_SECRET_FILE, "utf8").trim();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+    throw new ConfigError(`DOJO_SECRET_FILE is ${config.DOJO_SECRET_FILE}, but ${reason}.`);
+  }
+  if (contents.length < 32) {
+    throw new ConfigError(`DOJO_SECRET_FILE: the secret in ${config.DOJO_SECRET_FILE} must be at least 32 characters (it has ${contents.length}).`);
+  }
+  return contents;
 }
 
 /** Parses the web app's settings; throws a ConfigError naming every bad variable, or the missing secret. */
@@ -319,13 +350,15 @@ function readSecret(dataDir: string): string | undefined {
 }
 
 /**
- * Makes sure DOJO_DATA_DIR/secret exists (unless DOJO_SECRET is set) and returns the
+ * Makes sure DOJO_DATA_DIR/secret exists (unless DOJO_SECRET or DOJO_SECRET_FILE is set) and returns the
  * secret: for start-up code only (scripts/platform.ts, a process started on its own).
  */
 export function ensureSecret(env?: Env): string {
   if (!env) loadDotEnv();
-  const { DOJO_SECRET, DOJO_DATA_DIR } = parse(z.object(commonFields), env ?? process.env);
-  if (DOJO_SECRET) return DOJO_SECRET;
+  const fields = parse(z.object(commonFields), env ?? process.env);
+  const given = configuredSecret(fields);
+  if (given) return given;
+  const { DOJO_DATA_DIR } = fields;
   const existing = readSecret(DOJO_DATA_DIR);
   if (existing) return existing;
   const file = secretFile(DOJO_DATA_DIR);
