@@ -277,6 +277,15 @@ describe("SandboxManager: capacity", () => {
     expect(manager.list().map((s) => s.owner.lesson)).toEqual(["one", "two"]);
   });
 
+  it("many lessons opened at once at the limit replace one unused sandbox, never more than the limit", async () => {
+    const { manager } = setup({ maxPerLearner: 2 });
+    await manager.open({ ...owner, lesson: "one" }, noProgress);
+    manager.attach(await manager.open({ ...owner, lesson: "two" }, noProgress), "tab-2");
+    const results = await Promise.allSettled(["three", "four", "five"].map((lesson) => manager.open({ ...owner, lesson }, noProgress)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(manager.list().filter((s) => s.owner.learner === owner.learner)).toHaveLength(2);
+  });
+
   it("at the limit, the sandbox left longest ago gives way to a new lesson's, and its learner is told why", async () => {
     const { clock, manager, ended } = setup({ maxPerLearner: 2 });
     const one = await manager.open({ ...owner, lesson: "one" }, noProgress);

@@ -515,8 +515,9 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
         );
       }
       this.log.info("sandbox replaced: its learner reached their limit and opened another", { ...unused[0]!.forLog(), for: owner.lesson });
-      // remove() gives up each slot before it awaits, so a second request at once counts correctly.
-      await Promise.all(unused.map((sandbox) => this.remove(sandbox, "replaced")));
+      // Not awaited: remove() gives up the slots at once, so this check and the reservation
+      // below stay one synchronous step and requests made at once cannot all slip under the limit.
+      for (const sandbox of unused) void this.remove(sandbox, "replaced");
     }
     return this.admission.enter(
       // A machine never takes a pooled sandbox (reserve()), so only free room lets it in.
