@@ -24,7 +24,10 @@ export default defineConfig({
   reporter: [["list"], ["html", { open: "never" }]],
   use: {
     baseURL: `http://localhost:${WEB_PORT}`,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (DOM snapshots of every step, network, console). Without
+    // the screencast: it makes every open page paint and JPEG-encode frames all the time, a
+    // good part of the suite's CPU on a 2-core machine, for pictures the snapshots already give.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--disable-gpu", "--disable-quic", "--disable-sync", "--disable-background-networking"],
