@@ -89,11 +89,12 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
     }
   }, 120_000);
 
+  // The first answer waits for the whole project to start (up to tokenFromWebApp's 120 s).
   it("gives a learner a shell: a token from the web app, a prompt from the agent, over PostgreSQL", async () => {
     const { token, sandboxUrl } = await tokenFromWebApp("start-here");
     expect(new URL(sandboxUrl).port).toBe(env.SANDBOX_PORT);
     try {
-      const learner = await openShell(sandboxUrl, token, learners);
+      const { learner } = await openShell(sandboxUrl, token, learners);
       expect(await learner.run("echo compose-$((6 * 7))")).toContain("compose-42");
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
@@ -101,7 +102,7 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
     // PostgreSQL, web and agent keep running; the migrations' container has done its job.
     const running = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`], { encoding: "utf8" });
     expect(running.split("\n").filter(Boolean)).toHaveLength(3);
-  });
+  }, 180_000);
 
   it("runs a `docker` sandbox whose own engine starts containers: the agent container hands it its cgroup", async () => {
     // The host-level work the agent container opts out of remapping for: without the

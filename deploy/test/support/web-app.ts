@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { TestLearner } from "../../../sandbox-service/test/support/harness";
+import type { SandboxInfo } from "../../../shared/protocol";
 
 /** The claims of a token (its first part), to see which agent the web app placed the learner on. */
 export function claimsOf(token: string): Record<string, unknown> {
@@ -45,13 +46,32 @@ export async function tokenFromWebApp(request: TokenRequest): Promise<{ token: s
   throw new Error(`the web app never placed a learner on agent ${request.agentId}; last answer: ${last}\n${request.diagnostics()}`);
 }
 
-/** A learner's page connected to its agent, with a shell that has printed its prompt. */
-export async function openShell(agentUrl: string, token: string, learners: TestLearner[]): Promise<TestLearner> {
-  const learner = new TestLearner(agentUrl, { token });
-  learners.push(learner);
-  await learner.connected();
-  await learner.openSandbox();
-  await learner.openTerminal();
-  await learner.waitFor("# ");
-  return learner;
+export interface OpenShell {
+  learner: TestLearner;
+  sandbox: SandboxInfo;
+}
+
+/**
+ * A learner's page connected to its agent, with a shell that has printed its prompt. For
+ * `retryForMs` a refused connection (an agent still starting) is tried again, as a page
+ * reconnects by itself; anything else fails at once.
+ */
+export async function openShell(agentUrl: string, token: string, learners: TestLearner[], options: { retryForMs?: number } = {}): Promise<OpenShell> {
+  const deadline = Date.now() + (options.retryForMs ?? 0);
+  for (;;) {
+    const learner = new TestLearner(agentUrl, { token });
+    learners.push(learner);
+    try {
+      await learner.connected();
+    } catch (error) {
+      learner.close();
+      if (Date.now() >= deadline) throw error;
+      await sleep(500);
+      continue;
+    }
+    const sandbox = await learner.openSandbox();
+    await learner.openTerminal();
+    await learner.waitFor("# ");
+    return { learner, sandbox };
+  }
 }
