@@ -139,7 +139,8 @@ describe("deploy/stack.yml on a single-node swarm", () => {
       await tearDown();
       throw new Error(message, { cause: error });
     }
-  }, 300_000);
+    // Room for a first `next build` on a busy machine: a hook that times out leaves the engine running.
+  }, 600_000);
 
   afterAll(tearDown, 120_000);
 
