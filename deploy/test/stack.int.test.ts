@@ -38,6 +38,8 @@ const AGENT_PORT = 4000;
 const IMAGES = ["dojo/node:20", "dojo/postgres:15", "dojo/lab-shell:latest"];
 
 let engine: SecondEngine | undefined;
+/** The engine while it starts: a set-up that times out meanwhile must still stop it once it is up. */
+let starting: Promise<SecondEngine> | undefined;
 let forward: NamespaceForward | undefined;
 let agentId = "";
 const learners: TestLearner[] = [];
@@ -99,7 +101,7 @@ function diagnostics(): string {
 async function tearDown(): Promise<void> {
   for (const learner of learners.splice(0)) learner.close();
   await forward?.close();
-  await engine?.stop();
+  await (engine ?? (await starting?.catch(() => undefined)))?.stop();
 }
 
 describe("deploy/stack.yml on a single-node swarm", () => {
@@ -112,7 +114,8 @@ describe("deploy/stack.yml on a single-node swarm", () => {
       execFileSync("bash", [`${root}/images/build.sh`], { stdio: "ignore" });
     }
     // gid 999 inside the remapping is host gid 100999: the launcher's `user: 0:999`.
-    engine = await startSecondEngine(engineName, IMAGES, { network: true, socketGroup: 100999 });
+    starting = startSecondEngine(engineName, IMAGES, { network: true, socketGroup: 100999 });
+    engine = await starting;
     try {
       engine.docker(["swarm", "init", "--advertise-addr", engine.address!]);
       engine.docker(["secret", "create", "dojo_secret", "-"], randomBytes(24).toString("hex"));
@@ -139,7 +142,7 @@ describe("deploy/stack.yml on a single-node swarm", () => {
       await tearDown();
       throw new Error(message, { cause: error });
     }
-    // Room for a first `next build` on a busy machine: a hook that times out leaves the engine running.
+    // Room for a first `next build` on a busy machine.
   }, 600_000);
 
   afterAll(tearDown, 120_000);
