@@ -11,11 +11,11 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENTS, type SandboxInfo } from "../../shared/protocol";
 import { freePort } from "../../shared/testing/free-port";
 import { removeInstance, TestLearner } from "../../sandbox-service/test/support/harness";
+import { openShell, tokenFromWebApp as askWebApp } from "./support/web-app";
 
 const root = new URL("../..", import.meta.url).pathname;
 const hasCompose = spawnSync("docker-compose", ["version"], { stdio: "ignore" }).status === 0;
@@ -36,32 +36,7 @@ function compose(...args: string[]): string {
   });
 }
 
-/** The claims of a token (its first part), to see which agent the web app placed the learner on. */
-function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString("utf8")) as Record<string, unknown>;
-}
-
-/** POST /api/sandbox-token as a lesson page does, until the web app answers with a token for our agent. */
-async function tokenFromWebApp(lesson: string): Promise<{ token: string; sandboxUrl: string }> {
-  let last = "no answer yet";
-  // The web app and the agent start in parallel; the agent registers within seconds.
-  for (let i = 0; i < 240; i++) {
-    try {
-      const answer = await fetch(`${webUrl}/api/sandbox-token`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ lesson }),
-      });
-      const body = (await answer.json()) as { token?: string; sandboxUrl?: string; error?: string };
-      last = `${answer.status} ${JSON.stringify(body)}`;
-      if (body.token && body.sandboxUrl && claimsOf(body.token).agent === agentId) return { token: body.token, sandboxUrl: body.sandboxUrl };
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(500);
-  }
-  throw new Error(`the web app never placed a learner on the compose agent; last answer: ${last}\n${logs()}`);
-}
+const tokenFromWebApp = (lesson: string) => askWebApp({ webUrl, lesson, agentId, diagnostics: logs });
 
 function logs(): string {
   try {
@@ -114,16 +89,12 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
     }
   }, 120_000);
 
+  // The first answer waits for the whole project to start (up to tokenFromWebApp's 120 s).
   it("gives a learner a shell: a token from the web app, a prompt from the agent, over PostgreSQL", async () => {
     const { token, sandboxUrl } = await tokenFromWebApp("start-here");
     expect(new URL(sandboxUrl).port).toBe(env.SANDBOX_PORT);
-    const learner = new TestLearner(sandboxUrl, { token });
-    learners.push(learner);
     try {
-      await learner.connected();
-      await learner.openSandbox();
-      await learner.openTerminal();
-      await learner.waitFor("# ");
+      const { learner } = await openShell(sandboxUrl, token, learners);
       expect(await learner.run("echo compose-$((6 * 7))")).toContain("compose-42");
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
@@ -131,7 +102,7 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
     // PostgreSQL, web and agent keep running; the migrations' container has done its job.
     const running = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`], { encoding: "utf8" });
     expect(running.split("\n").filter(Boolean)).toHaveLength(3);
-  });
+  }, 180_000);
 
   it("runs a `docker` sandbox whose own engine starts containers: the agent container hands it its cgroup", async () => {
     // The host-level work the agent container opts out of remapping for: without the
