@@ -120,9 +120,11 @@ describe("two agents", () => {
       placed[placement.agentId]!++;
       expect(await learner.run("echo ready")).toBe("ready");
     }
-    expect(placed).toEqual({ "agent-a": 6, "agent-b": 6 });
+    // Even, give or take one: free places are as of each agent's last heartbeat, and on a
+    // loaded machine a heartbeat can land between a placement and its sandbox's start.
+    expect(Math.abs(placed["agent-a"]! - placed["agent-b"]!), `placed: ${JSON.stringify(placed)}`).toBeLessThanOrEqual(2);
     // A's sandboxes are on the first engine (this process's manager tracks them), B's are not.
-    expect(agentA.manager.list()).toHaveLength(6);
+    expect(agentA.manager.list()).toHaveLength(placed["agent-a"]!);
   });
 
   it("lets an instructor connected through agent A see a pass made on agent B", async () => {
