@@ -31,6 +31,8 @@ export interface SecondEngine {
   socket: string;
   /** Its network namespace (for `nsenter --net=`). */
   netns: string;
+  /** Its data root and exec root: what `stop` must leave nothing of. */
+  folders: string[];
   /** Its address inside that namespace, with `network`; else undefined. */
   address?: string;
   /** Runs the docker CLI against it; returns stdout, throws with stderr. */
@@ -143,6 +145,7 @@ export async function startSecondEngine(name: string, images: string[], options:
     dockerHost,
     socket,
     netns,
+    folders: [root, run],
     address: options.network ? ADDRESS : undefined,
     docker: (args, input) => docker(dockerHost, args, input),
     stop,
