@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { loadServiceConfig } from "../../../shared/config";
 import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
 import { FakeEngine } from "../engine/testing/fake-engine";
@@ -8,7 +8,7 @@ import { createTemplates } from "../templates/catalog";
 import { UserFacingError } from "../user-facing-error";
 import { Capacity } from "./capacity";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
-import { endMessage, SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
+import { endMessage, REFILL_QUIET_MS, SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
 
 const MINUTE = 60_000;
@@ -195,6 +195,28 @@ describe("SandboxManager: warm pool", () => {
     await pool.fill();
     expect(pool.readyCount("shell")).toBe(2);
     expect(engine.containers.size).toBe(3);
+  });
+
+  it("refills only once a burst of claims is over, so no learner's claim waits behind a new sandbox's start", async () => {
+    const { engine, manager, pool } = setup({ poolSize: 2 });
+    await pool.fill();
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    let renameFirst!: () => void;
+    let renameSecond!: () => void;
+    engine.renameGate = new Promise((resolve) => (renameFirst = resolve));
+    const first = manager.open(owner, noProgress);
+    await settle();
+    engine.renameGate = new Promise((resolve) => (renameSecond = resolve));
+    const second = manager.open({ ...owner, learner: "learner-2" }, noProgress);
+    await settle();
+    renameFirst();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, REFILL_QUIET_MS * 2));
+    expect(engine.containers.size, "a refill started while the second learner's claim was in flight").toBe(2);
+    renameSecond();
+    await second;
+    await vi.waitFor(() => expect(pool.readyCount("shell")).toBe(2));
+    expect(engine.containers.size).toBe(4);
   });
 
   it("does not take a sandbox created during a sweep for one whose container has gone", async () => {

@@ -75,6 +75,9 @@ export interface SandboxManagerEvents {
   thawed: [sandbox: Sandbox, frozen: Frozen];
 }
 
+/** How long after the last claim of a burst the pool starts refilling. */
+export const REFILL_QUIET_MS = 150;
+
 /** What programs print when the disk limit refuses a write (EDQUOT; ENOSPC where the host's disk itself fills). */
 const DISK_FULL_PHRASES = ["disk quota exceeded", "no space left on device"];
 /** A learner filling the disk sees the error once per command; one notice a minute is enough to explain it. */
@@ -133,6 +136,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
    */
   private readonly removing = new Set<string>();
   private readonly creating = new Map<Sandbox, Promise<Sandbox>>();
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly admission = new Admission();
   /** Resets per owner in the last minute. */
   private readonly resets: RateWindow;
@@ -482,7 +486,24 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     }
     this.byOwner.clear();
     this.byId.clear();
+    clearTimeout(this.refillTimer);
     this.pool.shutdown();
+  }
+
+  /**
+   * Refills the pool once no claim has been in flight for REFILL_QUIET_MS. Docker renames
+   * one container at a time (~20 ms each here), and a claim's rename is a warm prompt's only
+   * engine call: when a room of learners arrives at once, a refill's create and start
+   * started after the first claim would make every later learner wait behind them
+   * (bench:engine, warm prompt at N = 10).
+   */
+  private refillAfterClaims(): void {
+    clearTimeout(this.refillTimer);
+    this.refillTimer = setTimeout(() => {
+      if (this.claiming.size > 0) return this.refillAfterClaims();
+      void this.pool.fill();
+    }, REFILL_QUIET_MS);
+    this.refillTimer.unref?.();
   }
 
   /** Checks the per-learner limit, waits for capacity, then claims or creates. */
@@ -586,9 +607,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     const template = this.templateOf(sandbox.owner);
     for (let candidate = pooled; candidate; candidate = this.pool.take(template.name)) {
       const claimed = await this.claim(sandbox, candidate);
-      // The refill after the claim: its create and start would otherwise reach the engine
-      // first, and the learner's rename (a warm prompt's only engine call) wait behind them.
-      void this.pool.fill();
+      this.refillAfterClaims();
       if (claimed) return sandbox;
     }
     progress({ phase: "creating", message: sandbox.machine ? `Creating ${sandbox.machine}…` : "Creating your sandbox…" });
