@@ -49,17 +49,17 @@ const LOAD_TIMEOUT_MS = 90_000;
 
 /**
  * Steps of a load: each from the latest of its `from` marks (what it waited for) to its
- * `to` mark. The token may be fetched while xterm.js loads (SandboxConnection.prepare), so
- * the steps can overlap and then add up to more than the total. `asked` is absent from
- * pages that fetched the token only once the terminal was ready: `start` stands for it.
+ * `to` mark. The token, the socket and the sandbox are got while xterm.js loads
+ * (SandboxConnection.prepare), so the steps overlap and can add up to more than the total;
+ * the shell waits for both the sandbox and the screen.
  */
 const STEPS = [
   ["page", ["bench:click"], "created", "click → lesson page hydrated (its connection created)"],
   ["terminal", ["created"], "start", "xterm.js loaded and its screen opened"],
   ["token", ["asked"], "token", "sandbox token fetched from the web app"],
-  ["connect", ["token", "start"], "connected", "socket.io connected to the service (once token and screen are ready)"],
-  ["sandbox", ["connected", "start"], "sandbox", "sandbox:open answered (claimed or created and started), once connected and the screen is ready"],
-  ["shell", ["sandbox"], "terminal", "terminal:open answered (shell attached)"],
+  ["connect", ["token"], "connected", "socket.io connected to the service"],
+  ["sandbox", ["connected"], "sandbox", "sandbox:open answered (claimed or created and started)"],
+  ["shell", ["sandbox", "start"], "terminal", "terminal:open answered (shell attached), once the sandbox and the screen are ready"],
   ["prompt", ["terminal"], "bench:prompt", "the prompt on screen"],
 ] as const;
 
@@ -270,7 +270,6 @@ async function lessonLoad(browser: Browser, web: string, lesson: (typeof LESSONS
     const echoMs = await echo(page, "main");
     const m = await marks(page, "lesson");
     const ms: Record<string, number> = {};
-    m.asked ??= m.start!;
     for (const [step, from, to] of STEPS) ms[step] = round(m[to]! - Math.max(...from.map((f) => m[f]!)));
     ms.echo = round(echoMs);
     ms.total = round(m["bench:prompt"]! - m["bench:click"]! + echoMs);

@@ -162,7 +162,7 @@ export function SandboxTerminal() {
       observer.observe(element);
 
       term.focus();
-      await conn.start({ cols: term.cols, rows: term.rows }).catch(() => undefined);
+      conn.start({ cols: term.cols, rows: term.rows });
     })();
 
     return () => {

@@ -84,8 +84,13 @@ export class SandboxConnection {
   /** The service said it is restarting: what to show until it answers again. */
   private restarting: string | undefined;
   private readonly marked = new Set<ConnectionMark>();
-  /** The first token, asked for before the terminal was ready (prepare). */
-  private prefetched: Promise<SocketToken> | undefined;
+  private prepared = false;
+  /**
+   * Until the screen is ready (start): what the page would be told, in order. The socket,
+   * the token and the sandbox do not wait for the terminal's code to load; what is shown,
+   * and the shell, do. Null once started.
+   */
+  private untilScreen: (() => void)[] | null = [];
 
   constructor(
     private readonly lesson: string,
@@ -131,41 +136,46 @@ export class SandboxConnection {
   }
 
   private emit<K extends keyof ConnectionEvents>(event: K, ...args: Parameters<ConnectionEvents[K]>): void {
+    if (this.untilScreen) return void this.untilScreen.push(() => this.emit(event, ...args));
     if (event === "sandbox") this.current = (args[0] as SandboxInfo | null) ?? null;
     for (const listener of this.listeners) (listener[event] as ((...a: Parameters<ConnectionEvents[K]>) => void) | undefined)?.(...args);
   }
 
   /**
-   * Connects, once the screen that shows the terminal is ready (its first output must not
-   * arrive before someone is there to write it), at that screen's size. Later calls do nothing.
+   * Shows the connection on a screen that is now ready, at that screen's size: what
+   * happened since `prepare` is told in order, then the shell is opened (its first output
+   * must not arrive before someone is there to write it). Later calls do nothing.
    */
-  async start(size: TerminalSize): Promise<void> {
+  start(size: TerminalSize): void {
     if (this.started) return;
     this.started = true;
     this.size = size;
-    this.emit("status", "connecting", "Connecting to your sandbox…");
     this.mark("start");
-    const first = await this.tokenUntilAnswered(this.prefetched);
-    this.prefetched = undefined;
-    if (this.stopped) return;
-    this.mark("token");
-    this.connect(first);
+    this.prepare();
+    const told = this.untilScreen ?? [];
+    this.untilScreen = null;
+    for (const tell of told) tell();
+    if (this.sandboxReady && !this.terminalOpen) this.openTerminal();
   }
 
   /**
-   * Asks the web app for the first token now, as soon as the page has hydrated, so that
-   * round trip overlaps the loading of the terminal's code instead of following it
-   * (bench/browser.ts measured them in series). Its answer, or its refusal, is used by
-   * `start` as if asked then: a refusal is shown, and retried, only once there is a
-   * screen to show it on. Later calls do nothing.
+   * Asks the web app for a token, connects and opens the learner's sandbox as soon as the
+   * page has hydrated, so those round trips overlap the loading of the terminal's code
+   * instead of following it (bench/browser.ts measured them in series). What the learner
+   * would read meanwhile (a refusal, a retry, the sandbox's progress) waits for `start`.
+   * Later calls do nothing.
    */
   prepare(): void {
-    if (this.prefetched || this.started) return;
+    if (this.prepared) return;
+    this.prepared = true;
     this.mark("asked");
-    this.prefetched = this.askToken();
-    this.prefetched.then(
-      () => this.mark("token"),
-      () => undefined, // handled by start
+    this.emit("status", "connecting", "Connecting to your sandbox…");
+    this.tokenUntilAnswered().then(
+      (first) => {
+        this.mark("token");
+        if (!this.stopped) this.connect(first);
+      },
+      () => undefined, // stopped while waiting
     );
   }
 
@@ -419,7 +429,8 @@ export class SandboxConnection {
     this.emit("sandbox", info);
     if (info.playground) this.emit("machines", info.playground);
     if (info.notice) this.emit("notice", info.notice);
-    this.openTerminal();
+    // Before the screen is ready, start opens the shell.
+    if (this.started) this.openTerminal();
   }
 
   private sandboxFailed(error: RequestError): void {
@@ -467,12 +478,10 @@ export class SandboxConnection {
   }
 
   /** A token from the web app, asking again until it answers (it may be restarting). */
-  private async tokenUntilAnswered(asked?: Promise<SocketToken>): Promise<SocketToken> {
+  private async tokenUntilAnswered(): Promise<SocketToken> {
     for (;;) {
       try {
-        const answer = asked ?? this.askToken();
-        asked = undefined;
-        return await answer;
+        return await this.askToken();
       } catch (error) {
         if (error instanceof RequestError) this.emit("status", "error", error.message);
         else this.emit("status", "reconnecting", "Cannot reach the platform. Retrying…");
