@@ -335,6 +335,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
       const pagesClosed = Promise.all(connections.map((conn) => (conn.readyState === "closed" ? undefined : new Promise((resolve) => conn.once("close", resolve)))));
       io.disconnectSockets(true);
       await Promise.race([pagesClosed, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS))]);
+      await manager.settleClaims(CLOSE_TIMEOUT_MS);
       manager.shutdown();
       // Records being written get their chance; those still kept for an absent database are logged.
       await recordQueue.whenEmpty(CLOSE_TIMEOUT_MS);

@@ -37,6 +37,25 @@ describe("warm pool", () => {
     learner.close();
     await service.close();
   });
+
+  it("never pools again what a previous run left unclaimed: the next start removes it and starts its own", async () => {
+    const c = config({ SANDBOX_POOL_SIZE: "1" });
+    const first = await startService(c);
+    const [leftBehind] = (await containersOf(c.DOJO_INSTANCE)).map((x) => x.id);
+    await first.close();
+
+    // That run may have handed it to a learner just before it ended, its claim not yet in its name.
+    const second = await startService(c);
+    const now = (await containersOf(c.DOJO_INSTANCE)).map((x) => x.id);
+    expect(now).not.toContain(leftBehind);
+    expect(now).toHaveLength(1);
+    const learner = new TestLearner(second.port, { token: token() });
+    await learner.connected();
+    const sandbox = await learner.openSandbox();
+    expect(sandbox.id).toBe(now[0]);
+    learner.close();
+    await second.close();
+  });
 });
 
 describe("capacity", () => {

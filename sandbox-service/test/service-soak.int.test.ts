@@ -36,7 +36,7 @@ describe("soak", () => {
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     await service.close();
-    // Only the warm pool's two ready sandboxes remain (they are re-adopted on the next start).
+    // Only the warm pool's two ready sandboxes remain (the next start reaps them: see sessions/claim-recorder.ts).
     const left = await containersOf(config.DOJO_INSTANCE);
     expect(left.map((c) => c.name).every((name) => /^dojo-shell-[a-f0-9]{8}$/.test(name))).toBe(true);
     expect(left.length).toBeLessThanOrEqual(2);

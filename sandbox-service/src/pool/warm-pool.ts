@@ -4,8 +4,9 @@
  * one is O(1) and the pool refills in the background, one sandbox at a time, only while
  * the platform has room (waiting learners come first).
  *
- * Pool sandboxes carry no owner; the manager claims one by renaming it (sessions/identity).
- * After a restart, unclaimed containers are re-adopted into the pool (with a new shell).
+ * Pool sandboxes carry no owner; the manager hands one over and writes the claim into its
+ * name (sessions/claim-recorder.ts). After a restart the pool starts empty: the unclaimed
+ * containers a previous run left are reaped, since one may have been handed over already.
  */
 import type { Capacity } from "../sessions/capacity";
 import type { PoolDemand } from "./pool-demand";
@@ -93,17 +94,6 @@ export class WarmPool {
 
   target(template: string): number {
     return (this.options.sizes.get(template) ?? 0) + (this.options.demand?.of(template) ?? 0);
-  }
-
-  /** Re-adopts an unclaimed running container found after a restart; false if not wanted. */
-  async adopt(id: string, template: string, short: string, createdAt: Date): Promise<boolean> {
-    if (!this.wants(template) || this.members.has(id)) return false;
-    this.members.add(id);
-    const entry: PooledSandbox = { id, template, short, createdAt };
-    entry.shell = await this.startShell(entry).catch(() => undefined);
-    this.add(entry);
-    this.log.info("pool sandbox adopted", { id: id.slice(0, 12), template });
-    return true;
   }
 
   /**

@@ -16,8 +16,8 @@ const owner = { learner: "learner-aaaaaaaaaaaaaaaa", lesson: "start-here", templ
 const other = { ...owner, learner: "learner-bbbbbbbbbbbbbbbb" };
 const noProgress = () => {};
 
-function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number; maxTotal?: number } = {}, engine = new FakeEngine()) {
-  const clock = { now: Date.UTC(2026, 10, 27, 12) };
+function setup(overrides: Partial<SandboxManagerOptions> & { poolSize?: number; maxTotal?: number; now?: number } = {}, engine = new FakeEngine()) {
+  const clock = { now: overrides.now ?? Date.UTC(2026, 10, 27, 12) };
   const config = loadServiceConfig({ DOJO_SECRET: "x".repeat(32) });
   const templates = createTemplates(config);
   const capacity = new Capacity(overrides.maxTotal ?? 100);
@@ -191,32 +191,78 @@ describe("SandboxManager: warm pool", () => {
     const sandbox = await manager.open(owner, noProgress);
     expect(pooledIds).toContain(sandbox.id);
     expect(sandbox.terminals.get("main")?.isOpen).toBe(true);
-    expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.learner).toBe(owner.learner);
+    await vi.waitFor(() =>
+      expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.learner).toBe(owner.learner),
+    );
     await pool.fill();
     expect(pool.readyCount("shell")).toBe(2);
     expect(engine.containers.size).toBe(3);
   });
 
-  it("refills only once a burst of claims is over, so no learner's claim waits behind a new sandbox's start", async () => {
+  it("hands pooled sandboxes over before Docker has renamed them, and refills only once their renames are done", async () => {
     const { engine, manager, pool } = setup({ poolSize: 2 });
     await pool.fill();
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-    let renameFirst!: () => void;
-    let renameSecond!: () => void;
-    engine.renameGate = new Promise((resolve) => (renameFirst = resolve));
-    const first = manager.open(owner, noProgress);
-    await settle();
-    engine.renameGate = new Promise((resolve) => (renameSecond = resolve));
-    const second = manager.open({ ...owner, learner: "learner-2" }, noProgress);
-    await settle();
-    renameFirst();
-    await first;
+    let renamed!: () => void;
+    engine.renameGate = new Promise((resolve) => (renamed = resolve));
+    // A room arriving at once: Docker renames one container at a time, and nobody waits for that.
+    const [first, second] = await Promise.all([manager.open(owner, noProgress), manager.open(other, noProgress)]);
+    expect(first.terminals.get("main")?.isOpen).toBe(true);
+    expect(second.terminals.get("main")?.isOpen).toBe(true);
+    expect(readIdentity(engine.containers.get(first.id)!.name, engine.containers.get(first.id)!.labels)?.claim).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, REFILL_QUIET_MS * 2));
-    expect(engine.containers.size, "a refill started while the second learner's claim was in flight").toBe(2);
-    renameSecond();
-    await second;
+    expect(engine.containers.size, "a refill started while the claims were being written").toBe(2);
+    renamed();
     await vi.waitFor(() => expect(pool.readyCount("shell")).toBe(2));
     expect(engine.containers.size).toBe(4);
+    for (const [sandbox, learner] of [[first, owner.learner], [second, other.learner]] as const) {
+      expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.learner).toBe(learner);
+    }
+  });
+
+  it("a restart right after a hand-over, before the rename: that container is reaped, never pooled for someone else", async () => {
+    const engine = new FakeEngine();
+    const before = setup({ poolSize: 1 }, engine);
+    await before.pool.fill();
+    engine.renameGate = new Promise(() => {}); // the service dies before Docker renames it
+    const handedOver = await before.manager.open(owner, noProgress);
+    before.manager.shutdown();
+
+    engine.renameGate = Promise.resolve();
+    const after = setup({ poolSize: 1, now: Date.UTC(2026, 10, 27, 12, 0, 5) }, engine);
+    expect(await after.manager.reconcile()).toEqual({ adopted: 0, reaped: 1 });
+    expect(engine.containers.has(handedOver.id)).toBe(false);
+    expect(after.pool.readyCount("shell")).toBe(0);
+    expect((await after.manager.open(other, noProgress)).id).not.toBe(handedOver.id);
+  });
+
+  it("an extension during the claim's rename keeps the extended expiry in the name", async () => {
+    const { engine, clock, manager, pool } = setup({ poolSize: 1, expiryWarningMs: 200 * MINUTE });
+    await pool.fill();
+    let renamed!: () => void;
+    engine.renameGate = new Promise((resolve) => (renamed = resolve));
+    const sandbox = await manager.open(owner, noProgress);
+    const extending = manager.extend(sandbox);
+    renamed();
+    const expiresAt = await extending;
+    expect(expiresAt.getTime()).toBe(clock.now + 150 * MINUTE);
+    const name = engine.containers.get(sandbox.id)!.name;
+    expect(readIdentity(name, engine.containers.get(sandbox.id)!.labels)?.claim?.expiresAt).toEqual(expiresAt);
+  });
+
+  it("writes a claim the engine refused while away at the next sweep", async () => {
+    const { engine, manager, pool } = setup({ poolSize: 1 });
+    await pool.fill();
+    engine.reachable = false;
+    // A warm hand-over asks nothing of the engine; the rename after it fails.
+    const sandbox = await manager.open(owner, noProgress);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    engine.reachable = true;
+    expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim).toBeUndefined();
+    await manager.reconcile();
+    await vi.waitFor(() =>
+      expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim?.learner).toBe(owner.learner),
+    );
+    expect(manager.findById(sandbox.id)).toBe(sandbox);
   });
 
   it("does not take a sandbox created during a sweep for one whose container has gone", async () => {
@@ -256,8 +302,9 @@ describe("SandboxManager: warm pool", () => {
     await before.pool.fill();
     before.manager.shutdown();
 
-    const after = setup({ poolSize: 1 }, engine);
-    expect(await after.manager.reconcile()).toEqual({ adopted: 2, reaped: 0 });
+    const after = setup({ poolSize: 1, now: Date.UTC(2026, 10, 27, 12, 0, 5) }, engine);
+    // The claimed one goes back to its owner; the unclaimed one is not pooled again.
+    expect(await after.manager.reconcile()).toEqual({ adopted: 1, reaped: 1 });
     expect((await after.manager.open(owner, noProgress)).id).toBe(claimed.id);
     expect((await after.manager.open(other, noProgress)).id).not.toBe(claimed.id);
   });

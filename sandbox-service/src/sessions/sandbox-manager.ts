@@ -7,8 +7,10 @@
  *
  * Invariants:
  * - at most one live sandbox per (learner, lesson) is tracked;
- * - a sandbox is handed to a learner only after its container name names that learner
- *   (sessions/identity), so a crash can never give it to someone else;
+ * - a container a learner was given is never given to anyone else, even across a crash:
+ *   its name records the claim (sessions/identity; written right after a warm hand-over,
+ *   claim-recorder.ts), and a container a previous run left with a pool name is reaped,
+ *   never pooled again;
  * - every container of this instance that is not tracked is either adopted or removed
  *   by the next reconcile (after a grace period, so a container being created right now
  *   is not mistaken for a leak);
@@ -29,6 +31,7 @@ import { watchOutput } from "../terminal/output-watch";
 import { FIRST_SHELL_SIZE, MAIN_TERMINAL_ID, Terminal } from "../terminal/terminal";
 import { RateWindow } from "../limits/rate-window";
 import { Admission } from "./admission";
+import { ClaimRecorder } from "./claim-recorder";
 import { PlaygroundNetworks } from "./playground-networks";
 import type { Capacity } from "./capacity";
 import { UserFacingError } from "../user-facing-error";
@@ -128,7 +131,7 @@ function sessionOf(owner: SandboxOwner): string {
 export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly byOwner = new Map<string, Sandbox>();
   private readonly byId = new Map<string, Sandbox>();
-  /** Pool containers being renamed to their new owner: in neither the pool nor byId meanwhile. */
+  /** Pool containers being claimed: in neither the pool nor byId meanwhile. */
   private readonly claiming = new Set<string>();
   /**
    * Containers being removed: untracked already, still listed by the engine until Docker
@@ -144,6 +147,9 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private readonly freezer = new Map<Sandbox, Promise<unknown>>();
   private warnedNoDiskLimits = false;
   private readonly networks: PlaygroundNetworks;
+  private readonly claims: ClaimRecorder;
+  /** Containers created before this are a previous run's, never one this run is creating. */
+  private readonly startedAt: number;
 
   constructor(
     private readonly engine: SandboxEngine,
@@ -160,6 +166,8 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     capacity.countWaiting(() => this.admission.queueLength);
     this.resets = new RateWindow(options.resetsPerMinute, 60_000, now);
     this.networks = new PlaygroundNetworks(engine, options.instance);
+    this.claims = new ClaimRecorder(engine, log);
+    this.startedAt = now();
   }
 
   get playgroundMaxMachines(): number {
@@ -247,11 +255,14 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     if (!together.includes(sandbox)) together.push(sandbox);
     const expiresAt = new Date(sandbox.expiresAt.getTime() + this.options.extensionMs);
     for (const each of together) {
+      // After the claim's own rename, which would otherwise write the old expiry over this one.
+      await this.claims.whenRecorded(each);
       const previous = each.expiresAt;
       each.expiresAt = expiresAt;
       try {
         // The expiry lives in the container name, so it survives a restart of the service.
         await this.engine.rename(each.id, each.name);
+        this.claims.recordedBy(each);
       } catch (error) {
         each.expiresAt = previous;
         if (each === sandbox) throw this.explain(error, "Your sandbox could not be extended.");
@@ -406,16 +417,17 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   /**
    * Makes the tracked state agree with the engine: forgets sandboxes whose container is
-   * gone, adopts running containers of this instance that a previous run created (claimed
-   * ones back to their owners, unclaimed ones into the pool), and removes every other
-   * container of this instance (stopped, expired, unreadable, a duplicate for an owner who
-   * already has one, or a pool surplus).
+   * gone, adopts the running claimed containers of this instance that a previous run
+   * created, back to their owners, and removes every other container of this instance
+   * (stopped, expired, unreadable, a duplicate for an owner who already has one, or
+   * unclaimed: the pool refills with new ones).
    */
   async reconcile(): Promise<{ adopted: number; reaped: number }> {
     // Only sandboxes ready before the engine was asked can be judged by its answer: one
     // created while the list was on its way is missing from it without being gone.
     const judged = this.list().filter((sandbox) => sandbox.state === SandboxState.Ready);
     const frozenBefore = new Map(judged.map((sandbox) => [sandbox, sandbox.frozen]));
+    this.claims.retry((sandbox) => this.byId.get(sandbox.id) === sandbox);
     const containers = await this.engine.list(instanceSelector(this.options.instance));
     const now = this.now();
     const running = new Set(containers.filter((c) => c.state === "running").map((c) => c.id));
@@ -451,11 +463,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
           adopted++;
           continue;
         }
-      } else if (ours && !claim && running.has(container.id) && (await this.pool.adopt(container.id, identity.template, identity.short, identity.createdAt))) {
-        adopted++;
-        continue;
       }
-      if (age >= this.options.reapGraceMs || (claim && claim.expiresAt.getTime() <= now)) {
+      // Never into the pool: a previous run may have handed it over before its claim's rename
+      // (claim-recorder.ts). Reaped at once: this run is not creating it.
+      const unclaimedFromBefore = identity !== null && !claim && identity.createdAt.getTime() < this.startedAt;
+      if (age >= this.options.reapGraceMs || (claim && claim.expiresAt.getTime() <= now) || unclaimedFromBefore) {
         this.log.info("reaping container nobody owns", { name: container.name, state: container.state });
         await this.engine.remove(container.id);
         reaped++;
@@ -479,6 +491,11 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     else if (!paused && sandbox.frozen) sandbox.frozen = undefined;
   }
 
+  /** Waits (at most `timeoutMs`) for the claims still being written into container names, so the next start re-adopts them. */
+  settleClaims(timeoutMs: number): Promise<void> {
+    return this.claims.settle(timeoutMs);
+  }
+
   /** Forgets every sandbox without removing containers (service shutdown: they are re-adopted on start). */
   shutdown(): void {
     for (const sandbox of this.list()) {
@@ -500,7 +517,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
   private refillAfterClaims(): void {
     clearTimeout(this.refillTimer);
     this.refillTimer = setTimeout(() => {
-      if (this.claiming.size > 0) return this.refillAfterClaims();
+      if (this.claiming.size > 0 || this.claims.busy) return this.refillAfterClaims();
       void this.pool.fill();
     }, REFILL_QUIET_MS);
     this.refillTimer.unref?.();
@@ -637,13 +654,34 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
     return sandbox;
   }
 
-  /** Makes a pooled container the sandbox's: the rename is the durable hand-over. */
+  /**
+   * Makes a pooled container the sandbox's. One whose shell is open runs: it is handed over
+   * at once, its claim written into its name right after (claim-recorder.ts). Otherwise the
+   * rename comes first and proves the container still exists.
+   */
   private async claim(sandbox: Sandbox, pooled: PooledSandbox): Promise<boolean> {
     sandbox.short = pooled.short;
     sandbox.createdAt = pooled.createdAt;
+    const shell = pooled.shell?.isOpen ? pooled.shell : undefined;
+    if (!shell && !(await this.renameBeforeHandOver(sandbox, pooled))) return false;
+    sandbox.id = pooled.id;
+    sandbox.state = SandboxState.Ready;
+    this.byId.set(sandbox.id, sandbox);
+    this.claiming.delete(pooled.id);
+    if (shell) {
+      this.claims.record(sandbox);
+      this.addTerminal(sandbox, MAIN_TERMINAL_ID, shell);
+    }
+    this.emit("provisioned", sandbox, "claimed");
+    this.log.info("sandbox claimed from the pool", sandbox.forLog());
+    return true;
+  }
+
+  private async renameBeforeHandOver(sandbox: Sandbox, pooled: PooledSandbox): Promise<boolean> {
     this.claiming.add(pooled.id);
     try {
       await this.engine.rename(pooled.id, sandbox.name);
+      return true;
     } catch (error) {
       this.claiming.delete(pooled.id);
       pooled.shell?.close();
@@ -654,14 +692,6 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       sandbox.createdAt = sandbox.claimedAt;
       return false;
     }
-    sandbox.id = pooled.id;
-    sandbox.state = SandboxState.Ready;
-    this.byId.set(sandbox.id, sandbox);
-    this.claiming.delete(pooled.id);
-    if (pooled.shell?.isOpen) this.addTerminal(sandbox, MAIN_TERMINAL_ID, pooled.shell);
-    this.emit("provisioned", sandbox, "claimed");
-    this.log.info("sandbox claimed from the pool", sandbox.forLog());
-    return true;
   }
 
   private addTerminal(sandbox: Sandbox, terminalId: string, terminal: Terminal): void {
