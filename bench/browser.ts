@@ -19,7 +19,9 @@
  *
  * Writes bench/results/browser.json and browser.md. Settings: BENCH_QUICK=1 (3 loads per
  * cell instead of 20, one playground session), BENCH_BROWSER_LOADS (loads per cell),
- * BENCH_BROWSER_ONLY=lessons|play.
+ * BENCH_BROWSER_ONLY=lessons|play, BENCH_BROWSER_PROFILE=<folder> (a V8 CPU profile of the
+ * page's main thread per lesson load, click → echo, written there: open it in DevTools;
+ * profiling slows the page, so do not report that run's figures).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -36,6 +38,7 @@ const RESULTS = path.join(REPO_ROOT, "bench", "results");
 const QUICK = process.env.BENCH_QUICK === "1";
 const LOADS = Number(process.env.BENCH_BROWSER_LOADS ?? (QUICK ? 3 : 20));
 const ONLY = process.env.BENCH_BROWSER_ONLY;
+const PROFILE_DIR = process.env.BENCH_BROWSER_PROFILE;
 const PLAY_SESSIONS = QUICK ? 1 : 2;
 const INSTANCE = `bench-browser-${process.pid}`;
 const LESSONS = [
@@ -264,10 +267,21 @@ async function lessonLoad(browser: Browser, web: string, lesson: (typeof LESSONS
       void request.sizes().then((s) => js.push({ url: request.url(), bytes: s.responseBodySize + s.responseHeadersSize }), () => undefined);
     });
     const prompt = await watchScreen(page, "main", "# ", "bench:prompt");
+    const profiler = PROFILE_DIR ? await context.newCDPSession(page) : undefined;
+    if (profiler) {
+      await profiler.send("Profiler.enable");
+      await profiler.send("Profiler.setSamplingInterval", { interval: 200 });
+      await profiler.send("Profiler.start");
+    }
     clicked = true;
     await page.locator(`main a[href="/lessons/${lesson.slug}"]`).first().click();
     await prompt();
     const echoMs = await echo(page, "main");
+    if (profiler) {
+      const { profile } = await profiler.send("Profiler.stop");
+      mkdirSync(PROFILE_DIR!, { recursive: true });
+      writeFileSync(path.join(PROFILE_DIR!, `${lesson.template}-${pool}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     const m = await marks(page, "lesson");
     const ms: Record<string, number> = {};
     for (const [step, from, to] of STEPS) ms[step] = round(m[to]! - Math.max(...from.map((f) => m[f]!)));
