@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const { ctx, cleanup, workDir, machine } = startBenchRun(settings, "dojo-bench-");
 
   // A failing phase is recorded and the benchmark goes on with the next.
-  const { errors, attempt: phase } = attempts(ctx.progress);
+  const { errors, seconds: phaseSeconds, attempt: phase } = attempts(ctx.progress);
 
   try {
     await ctx.engine.ping();
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       idleMemory,
       dockerSandboxes: docker ? dockerSandboxReport(docker, readDockerBaseline()) : null,
       neighbours: neighbours ? neighbourReport(neighbours) : null,
+      phaseSeconds,
       errors,
     };
     console.log("\n" + formatReport(report));

@@ -48,6 +48,8 @@ export interface BenchReport {
   dockerSandboxes: DockerSandboxReport | null;
   /** Fair CPU: a learner's echo next to a fork bomb and a spinner, as ratios to a quiet neighbour. */
   neighbours: NeighbourReport | null;
+  /** Wall-clock seconds of each phase (and of each N's parts), in the order they ran. */
+  phaseSeconds: Record<string, number>;
   /** Phases that failed, with why; their figures are missing above. */
   errors: string[];
 }
@@ -326,6 +328,7 @@ export function formatReport(report: BenchReport): string {
   const { machine, settings } = report;
   out.push(`sandbox-engine benchmark, ${report.date} (${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, Docker ${machine.docker}; ${report.durationSeconds} s)`);
   out.push(`load average (1 min) ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end`);
+  out.push(`seconds per phase: ${Object.entries(report.phaseSeconds ?? {}).map(([name, s]) => `${name} ${s}`).join(", ")}`);
 
   if (report.perLearnerCount.length > 0) {
     const header = ["", "N", "median", "p95", "p99", "samples"];
