@@ -32,7 +32,7 @@ import { measureFlood } from "./support/phases/flood";
 import { measureIdleMemory } from "./support/phases/idle-memory";
 import { measureNeighbours } from "./support/phases/neighbours";
 import { measurePlatform } from "./support/phases/platform";
-import { measureFloorCold, measureFloorEcho, measureWettyEcho } from "./support/phases/references";
+import { measureFloorAndRelayEcho, measureFloorCold, measureWettyEcho } from "./support/phases/references";
 import { dockerSandboxReport, floodReport, formatReport, learnerFigures, neighbourReport, type BenchReport, type LearnerFigures } from "./support/report";
 import { REPO_ROOT } from "./support/service-process";
 import { PHASES, readSettings, type Settings } from "./support/settings";
@@ -68,10 +68,10 @@ async function main(): Promise<void> {
     for (const n of runs("learners") ? settings.learners : []) {
       const platform = await phase(`N=${n} platform`, () => measurePlatform(ctx, n));
       const coldFloor = await phase(`N=${n} cold floor`, () => measureFloorCold(ctx, n));
-      const floor = await phase(`N=${n} floor echo`, () => measureFloorEcho(ctx, n));
+      const references = await phase(`N=${n} floor and relay echo`, () => measureFloorAndRelayEcho(ctx, n));
       const wetty = settings.wetty ? await phase(`N=${n} wetty echo`, () => measureWettyEcho(ctx, n)) : null;
       perLearnerCount.push(
-        learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs, coldParts: platform.promptColdParts, warmParts: platform.promptWarmParts }, coldFloor, { platform: platform?.echo, floor, wetty }),
+        learnerFigures(n, platform && { cold: platform.promptColdMs, warm: platform.promptWarmMs, coldParts: platform.promptColdParts, warmParts: platform.promptWarmParts }, coldFloor, { platform: platform?.echo, floor: references?.floor, relay: references?.relay, wetty }),
       );
     }
     const flood = runs("flood") ? await phase("flood", () => measureFlood(ctx)) : null;

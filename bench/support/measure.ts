@@ -12,6 +12,8 @@ export interface EchoOptions {
   samples: number;
   /** Mean pause between keystrokes ("typing speed"), jittered. */
   thinkMs: number;
+  /** Keystrokes typed first and not counted (see Settings.echoWarmup). */
+  warmup?: number;
 }
 
 /**
@@ -24,11 +26,13 @@ export async function echoRoundTrips(terminal: BenchTerminal, options: EchoOptio
   await terminal.output.quiet(SETTLE_MS);
   // Learners start at different moments.
   await sleep(Math.random() * options.thinkMs);
-  for (let i = 0; i < options.samples; i++) {
+  const warmup = options.warmup ?? 0;
+  for (let i = 0; i < warmup + options.samples; i++) {
     const echoed = terminal.output.expect("x", ECHO_TIMEOUT_MS);
     const sent = performance.now();
     terminal.send("x");
-    samples.push((await echoed) - sent);
+    const ms = (await echoed) - sent;
+    if (i >= warmup) samples.push(ms);
     const erased = terminal.output.expect("\b", ECHO_TIMEOUT_MS);
     terminal.send("\x7f");
     await erased;

@@ -11,6 +11,8 @@ import type { CpuShare } from "./proc-cpu";
 import { median, ratio, summarize, type Summary } from "./stats";
 
 type PerSystem<T> = { platform: T; floor: T; wetty: T };
+/** The echo has a fourth system: the floor through a bare relay process (bench/peers/relay-server.ts). */
+type PerEchoSystem<T> = PerSystem<T> & { relay: T };
 
 export interface LearnerFigures {
   learners: number;
@@ -18,12 +20,16 @@ export interface LearnerFigures {
   timeToPromptMs: { cold: Summary | null; warm: Summary | null; coldFloor: Summary | null };
   /** Medians of where the time to prompt went, ms from socket creation (cumulative). */
   promptPartsMs: { cold: PromptParts | null; warm: PromptParts | null };
-  echoMs: PerSystem<Summary | null>;
+  echoMs: PerEchoSystem<Summary | null>;
   /** CPU during the echo measurement, % of one core: clients (this process), server side, engine. */
-  echoCpu: PerSystem<CpuShare | null>;
+  echoCpu: PerEchoSystem<CpuShare | null>;
   ratios: {
     /** Target ≤ 1.5. */
     echoP99PlatformOverFloor: number | null;
+    /** What the platform's protocol costs above the least any process in between costs. */
+    echoP99PlatformOverRelay: number | null;
+    /** What one process in between costs, at the least. */
+    echoP99RelayOverFloor: number | null;
     echoP99PlatformOverWetty: number | null;
     /** Cold time to prompt, platform ÷ cold floor. Target ≤ 1.2. */
     promptColdOverFloor: { median: number | null; p95: number | null };
@@ -206,12 +212,13 @@ export function learnerFigures(
   n: number,
   prompt: { cold: number[]; warm: number[]; coldParts: PromptParts[]; warmParts: PromptParts[] } | null,
   coldFloor: number[] | null,
-  echo: Partial<PerSystem<EchoFigures | null>>,
+  echo: Partial<PerEchoSystem<EchoFigures | null>>,
 ): LearnerFigures {
   const prompts = { cold: summarize(prompt?.cold ?? []), warm: summarize(prompt?.warm ?? []), coldFloor: summarize(coldFloor ?? []) };
   const echoMs = {
     platform: summarize(echo.platform?.samplesMs ?? []),
     floor: summarize(echo.floor?.samplesMs ?? []),
+    relay: summarize(echo.relay?.samplesMs ?? []),
     wetty: summarize(echo.wetty?.samplesMs ?? []),
   };
   return {
@@ -219,9 +226,11 @@ export function learnerFigures(
     timeToPromptMs: prompts,
     promptPartsMs: { cold: medianParts(prompt?.coldParts ?? []), warm: medianParts(prompt?.warmParts ?? []) },
     echoMs,
-    echoCpu: { platform: echo.platform?.cpu ?? null, floor: echo.floor?.cpu ?? null, wetty: echo.wetty?.cpu ?? null },
+    echoCpu: { platform: echo.platform?.cpu ?? null, floor: echo.floor?.cpu ?? null, relay: echo.relay?.cpu ?? null, wetty: echo.wetty?.cpu ?? null },
     ratios: {
       echoP99PlatformOverFloor: ratio(echoMs.platform?.p99, echoMs.floor?.p99),
+      echoP99PlatformOverRelay: ratio(echoMs.platform?.p99, echoMs.relay?.p99),
+      echoP99RelayOverFloor: ratio(echoMs.relay?.p99, echoMs.floor?.p99),
       echoP99PlatformOverWetty: ratio(echoMs.platform?.p99, echoMs.wetty?.p99),
       promptColdOverFloor: { median: ratio(prompts.cold?.median, prompts.coldFloor?.median), p95: ratio(prompts.cold?.p95, prompts.coldFloor?.p95) },
     },
@@ -368,15 +377,24 @@ export function formatReport(report: BenchReport): string {
         ...report.perLearnerCount.flatMap((f) => [
           echoRow("platform", f.learners, f.echoMs.platform, f.echoCpu.platform),
           echoRow("floor (raw exec stream)", f.learners, f.echoMs.floor, f.echoCpu.floor),
+          echoRow("relay (floor + a bare relay process)", f.learners, f.echoMs.relay, f.echoCpu.relay),
           echoRow(`wetty ${settings.wettyVersion}`, f.learners, f.echoMs.wetty, f.echoCpu.wetty),
         ]),
       ]),
     );
-    out.push("  (CPU: % of one core meanwhile; client = the simulated browsers in this process, server = the service or wetty with its pty children, engine = dockerd + containerd + shims)");
+    out.push("  (CPU: % of one core meanwhile; client = the simulated browsers in this process, server = the service, the relay, or wetty with its pty children, engine = dockerd + containerd + shims)");
+    out.push("  (relay: the floor's exec streams copied by a separate Node process over loopback TCP, no protocol at all: the least a process between browser and Docker costs)");
     out.push(
       table([
-        ["", "N", "platform p99 / floor p99 (target ≤ 1.5)", "platform p99 / wetty p99"],
-        ...report.perLearnerCount.map((f) => ["ratios", String(f.learners), times(f.ratios.echoP99PlatformOverFloor), times(f.ratios.echoP99PlatformOverWetty)]),
+        ["", "N", "platform p99 / floor p99 (target ≤ 1.5)", "relay p99 / floor p99", "platform p99 / relay p99", "platform p99 / wetty p99"],
+        ...report.perLearnerCount.map((f) => [
+          "ratios",
+          String(f.learners),
+          times(f.ratios.echoP99PlatformOverFloor),
+          times(f.ratios.echoP99RelayOverFloor),
+          times(f.ratios.echoP99PlatformOverRelay),
+          times(f.ratios.echoP99PlatformOverWetty),
+        ]),
       ]),
     );
   }

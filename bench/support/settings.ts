@@ -12,6 +12,13 @@ export interface Settings {
   echoSamples: number;
   /** Mean pause between keystrokes of one learner, ms. */
   thinkMs: number;
+  /**
+   * Keystrokes each terminal types before the counted ones, for every system alike. Each
+   * measurement starts a fresh process (the service, wetty); its first keystrokes run
+   * code the JIT has not compiled yet, while its compiler threads compete for the two
+   * CPUs: a start-up cost a long-running service pays once, not an echo's.
+   */
+  echoWarmup: number;
   /** Time to prompt: rounds of N learners are repeated until at least this many samples. */
   promptSamples: number;
   /** Input bytes of the flood (base64 makes 4/3 of it, plus line ends). */
@@ -61,6 +68,7 @@ export function readSettings(): Settings {
     learners,
     echoSamples: number("BENCH_ECHO_SAMPLES", quick ? 10 : 30),
     thinkMs: number("BENCH_THINK_MS", 100),
+    echoWarmup: number("BENCH_ECHO_WARMUP", 5),
     promptSamples: number("BENCH_PROMPT_SAMPLES", quick ? 5 : 20),
     floodBytes: number("BENCH_FLOOD_BYTES", quick ? 20_000_000 : 50_000_000),
     floodRuns: Math.max(1, number("BENCH_FLOOD_RUNS", quick ? 1 : 3)),
@@ -70,8 +78,8 @@ export function readSettings(): Settings {
     dockerSamples: Math.max(1, number("BENCH_DOCKER_SAMPLES", quick ? 5 : 20)),
     dockerPoolSize: Math.max(1, number("BENCH_DOCKER_POOL", 1)),
     dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
-    neighbourEchoSamples: Math.max(10, number("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 200)),
-    neighbourRounds: Math.max(1, Math.round(number("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 5))),
+    neighbourEchoSamples: Math.max(10, number("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 160)),
+    neighbourRounds: Math.max(1, Math.round(number("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 4))),
   };
 }
 

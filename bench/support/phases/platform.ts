@@ -44,7 +44,7 @@ export async function measurePlatform(ctx: BenchContext, n: number): Promise<Pla
       ctx.progress(`N=${n} platform: keystroke echo, ${settings.echoSamples} per learner`);
       const echo = await echoRoundTripsAll(
         learners.map((l) => l.terminal),
-        { samples: settings.echoSamples, thinkMs: settings.thinkMs },
+        { samples: settings.echoSamples, thinkMs: settings.thinkMs, warmup: settings.echoWarmup },
         service.pid,
       );
       return { promptMs, promptParts, echo };

@@ -2,12 +2,15 @@
  * The keystroke echo with N terminals open on the two references, each on N containers of
  * its own created from the shell template:
  *   floor  the raw exec streams of DockerEngine.openTty, read in this process
+ *   relay  the same streams copied by a bare relay process in between (no protocol)
  *   wetty  wetty 3.2.0, one `docker exec -it <container> bash -l` per connection
  * and the cold floor: what a cold time to prompt costs with Docker alone.
  */
 import path from "node:path";
 import { connectWetty } from "../../peers/wetty-client";
 import { openFloorTerminal } from "../../peers/floor-client";
+import { openRelayTerminal } from "../../peers/relay-client";
+import { RelayProcess } from "../../peers/relay-process";
 import { WettyServer } from "../../peers/wetty-server";
 import type { BenchContext } from "../bench-context";
 import { echoRoundTripsAll, type EchoFigures } from "../measure";
@@ -51,15 +54,33 @@ async function echoOn(ctx: BenchContext, count: number, open: (index: number) =>
       terminals.push(await open(index));
     });
     await sleep(1000);
-    return await echoRoundTripsAll(terminals, { samples: ctx.settings.echoSamples, thinkMs: ctx.settings.thinkMs }, serverPid);
+    return await echoRoundTripsAll(terminals, { samples: ctx.settings.echoSamples, thinkMs: ctx.settings.thinkMs, warmup: ctx.settings.echoWarmup }, serverPid);
   } finally {
     for (const terminal of terminals) terminal.close();
   }
 }
 
-export async function measureFloorEcho(ctx: BenchContext, n: number): Promise<EchoFigures> {
-  ctx.progress(`N=${n} floor: keystroke echo on raw exec streams`);
-  return withPeerContainers(ctx, "floor", n, (ids) => echoOn(ctx, n, (i) => openFloorTerminal(ctx.engine, ctx.template, ids[i]!)));
+/**
+ * The floor, then the relay (the floor plus one bare relay process in between,
+ * peers/relay-server.ts: the least the platform's extra hop can cost), on the same N
+ * containers: each gets new shells, so neither sees the other's.
+ */
+export async function measureFloorAndRelayEcho(ctx: BenchContext, n: number): Promise<{ floor: EchoFigures; relay: EchoFigures }> {
+  return withPeerContainers(ctx, "floor", n, async (ids) => {
+    ctx.progress(`N=${n} floor: keystroke echo on raw exec streams`);
+    const floor = await echoOn(ctx, n, (i) => openFloorTerminal(ctx.engine, ctx.template, ids[i]!));
+    ctx.progress(`N=${n} relay: keystroke echo through a bare TCP relay process`);
+    const relay = await RelayProcess.start(
+      { DOJO_INSTANCE: ctx.instance, DOJO_SECRET: ctx.secret, DOJO_DATA_DIR: ctx.workDir, SANDBOX_PORT: "0" },
+      path.join(ctx.workDir, "relay.log"),
+    );
+    const release = ctx.cleanup.add("stop the relay", () => relay.stop());
+    try {
+      return { floor, relay: await echoOn(ctx, n, (i) => openRelayTerminal(relay.port, ids[i]!), relay.pid) };
+    } finally {
+      await release();
+    }
+  });
 }
 
 export async function measureWettyEcho(ctx: BenchContext, n: number): Promise<EchoFigures> {
