@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../support/service-process";
+import { stopChild } from "../support/stop-child";
 import { within } from "../support/timing";
 
 const SERVER = path.join(REPO_ROOT, "bench", "peers", "relay-server.ts");
@@ -37,12 +38,6 @@ export class RelayProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGTERM");
-    await within(10_000, "stopping the relay", exited).catch(async () => {
-      this.child.kill("SIGKILL");
-      await exited;
-    });
+    await stopChild(this.child, "the relay");
   }
 }

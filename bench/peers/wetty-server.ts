@@ -17,6 +17,7 @@ import { promisify } from "node:util";
 import type { SandboxTemplate } from "../../sandbox-service/src/templates/template";
 import { processMemory, type ProcessMemory } from "../support/proc-memory";
 import { REPO_ROOT } from "../support/service-process";
+import { stopChild } from "../support/stop-child";
 import { sleep, within } from "../support/timing";
 import { freePort } from "../../shared/testing/free-port";
 
@@ -108,14 +109,7 @@ export class WettyServer {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-      this.child.kill("SIGTERM");
-      await within(10_000, "stopping wetty", exited).catch(async () => {
-        this.child.kill("SIGKILL");
-        await exited;
-      });
-    }
+    await stopChild(this.child, "wetty");
     rmSync(this.workDir, { recursive: true, force: true });
   }
 

@@ -5,6 +5,7 @@ import type { JoinAnswer, JoinRequest } from "./join-child";
 import { REPO_ROOT } from "./service-process";
 import type { Seated } from "./workshop-fixture";
 import { within } from "./timing";
+import { stopChild } from "./stop-child";
 
 const CHILD = path.join(REPO_ROOT, "bench", "support", "join-child.ts");
 
@@ -49,12 +50,6 @@ export class JoinProcess {
 
   /** Disconnects; the child closes its database and exits. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.disconnect();
-    await within(10_000, "stopping the join process", exited).catch(async () => {
-      this.child.kill("SIGKILL");
-      await exited;
-    });
+    await stopChild(this.child, "the join process", (child) => child.disconnect());
   }
 }

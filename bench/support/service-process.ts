@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { processMemory, type ProcessMemory } from "./proc-memory";
 import type { ChildMessage, LoopDelay, ParentMessage } from "./service-ipc";
 import { within } from "./timing";
+import { stopChild } from "./stop-child";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CHILD = path.join(REPO_ROOT, "bench", "support", "service-child.ts");
@@ -159,13 +160,7 @@ export class ServiceProcess {
 
   /** SIGTERM (the service's graceful stop), then SIGKILL if it lingers. Sandboxes stay; the caller removes them. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGTERM");
-    await within(10_000, "stopping the sandbox service", exited).catch(async () => {
-      this.child.kill("SIGKILL");
-      await exited;
-    });
+    await stopChild(this.child, "the sandbox service");
   }
 
   private request(message: WithoutId<ParentMessage>, timeoutMs: number): Promise<ChildMessage> {
