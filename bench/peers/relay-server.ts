@@ -1,11 +1,11 @@
 /**
- * The relay: the least any process between a browser and Docker can cost. A separate Node
+ * The relay: the least a process between the browser and Docker can cost. A separate Node
  * process that, for each TCP connection, opens the template's shell in a container
  * (DockerEngine.openTty, as the service does) and copies bytes both ways: no WebSocket
  * framing, no protocol, no validation, no scrollback, no flow control. The platform must
  * have such a process (the browser never talks to Docker), so the floor plus this hop is
- * the lowest echo the platform's design could reach; what the platform takes above the
- * relay is its own protocol's cost.
+ * a lower bound of the platform's echo; a browser cannot speak bare TCP, so what the
+ * platform takes above the relay is its transport (a WebSocket, socket.io) and protocol.
  *
  * Protocol: the client sends the container id and a newline, then keystrokes; it receives
  * the shell's output. Started by relay-process.ts as
