@@ -109,7 +109,10 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A browser stand-in: one socket, the output it received, helpers to wait for text. */
 export class TestLearner {
   readonly socket: ClientSocket;
+  /** What every terminal of this socket printed, interleaved. */
   output = "";
+  /** What the "main" terminal alone printed: run() reads it, so other shells' output (a banner) cannot land inside its markers. */
+  mainOutput = "";
   /** Output bytes received (replay included). */
   received = 0;
   /** Acknowledge output as a browser does after rendering it (flow control); off = a frozen tab. */
@@ -130,6 +133,7 @@ export class TestLearner {
       const data = Buffer.from(o.data);
       this.received += data.length;
       this.output = (this.output + data.toString("utf8")).slice(-this.keepOutputChars);
+      if (o.terminalId === "main") this.mainOutput = (this.mainOutput + data.toString("utf8")).slice(-this.keepOutputChars);
       if (this.autoAck) this.socket.emit(EVENTS.terminalAck, { terminalId: o.terminalId, offset: o.offset + data.length });
       this.arrived();
     });
@@ -196,7 +200,9 @@ export class TestLearner {
   async openTerminal(size: TerminalSize = { cols: 80, rows: 24 }, since?: { instance: string; offset: number }): Promise<TerminalOpened> {
     const answer = await this.request<TerminalOpened>(EVENTS.terminalOpen, { terminalId: "main", size, ...(since ? { since } : {}) });
     if (!answer.ok) throw new Error(answer.error.message);
-    this.output += Buffer.from(answer.value.data).toString("utf8");
+    const replay = Buffer.from(answer.value.data).toString("utf8");
+    this.output += replay;
+    this.mainOutput += replay;
     this.arrived();
     return answer.value;
   }
@@ -225,12 +231,17 @@ export class TestLearner {
     return this.waitUntil(() => (this.received > bytes ? this.received : undefined), () => `waiting for ${bytes} bytes; received ${this.received}`, timeoutMs);
   }
 
-  /** Runs a command and returns its output line(s) between two markers. */
-  async run(command: string, timeoutMs?: number): Promise<string> {
+  /** Runs a command in the "main" terminal and returns its output line(s) between two markers. */
+  async run(command: string, timeoutMs = 15_000): Promise<string> {
     const id = randomBytes(3).toString("hex");
     // Markers are split in the command line so only the shell's output contains them whole.
     this.type(`echo "<<${id}""-start>>"; ${command}; echo "<<${id}""-end>>"\r`);
-    const output = await this.waitFor(new RegExp(`<<${id}-start>>[\\s\\S]*<<${id}-end>>`), timeoutMs);
+    const done = new RegExp(`<<${id}-start>>[\\s\\S]*<<${id}-end>>`);
+    const output = await this.waitUntil(
+      () => (done.test(this.mainOutput) ? this.mainOutput : undefined),
+      () => `waiting for ${done}; the main terminal's output so far:\n${this.mainOutput}`,
+      timeoutMs,
+    );
     const body = output.slice(output.lastIndexOf(`<<${id}-start>>`) + `<<${id}-start>>`.length, output.lastIndexOf(`<<${id}-end>>`));
     return body.replace(/\r/g, "").trim();
   }
