@@ -23,6 +23,7 @@ import { attach } from "engine.io";
 import { Socket as EngineClient } from "engine.io-client";
 import { Server } from "socket.io";
 import { io } from "socket.io-client";
+import { envWholeNumber } from "./support/settings";
 import { summarize, type Summary } from "./support/stats";
 import { sleep } from "./support/timing";
 
@@ -32,12 +33,6 @@ type Ports = Record<Layer, number>;
 
 const SELF = fileURLToPath(import.meta.url);
 const RESULT_FILE = path.join(path.dirname(SELF), "results", "transport.json");
-
-function count(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 const listening = (server: HttpServer | net.Server) =>
   new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
@@ -89,8 +84,8 @@ async function clients(ports: Ports): Promise<Record<Layer, () => Promise<number
 }
 
 async function main(): Promise<void> {
-  const samples = count("BENCH_TRANSPORT_SAMPLES", 400);
-  const pauseMs = count("BENCH_TRANSPORT_PAUSE_MS", 20);
+  const samples = envWholeNumber("BENCH_TRANSPORT_SAMPLES", 400, 1);
+  const pauseMs = envWholeNumber("BENCH_TRANSPORT_PAUSE_MS", 20, 1);
   const warmup = 50;
   const loadAtStart = os.loadavg()[0]!;
   const server = fork(SELF, ["serve"], { execArgv: ["--import", "tsx"], stdio: "inherit" });

@@ -337,7 +337,7 @@ export function formatReport(report: BenchReport): string {
   const { machine, settings } = report;
   out.push(`sandbox-engine benchmark, ${report.date} (${machine.cpus} CPUs, ${machine.memoryGiB} GiB, Node ${machine.node}, Docker ${machine.docker}; ${report.durationSeconds} s)`);
   out.push(`load average (1 min) ${machine.loadAverage.start} at the start, ${machine.loadAverage.end} at the end`);
-  out.push(`seconds per phase: ${Object.entries(report.phaseSeconds ?? {}).map(([name, s]) => `${name} ${s}`).join(", ")}`);
+  out.push(`seconds per phase: ${Object.entries(report.phaseSeconds).map(([name, s]) => `${name} ${s}`).join(", ")}`);
 
   if (report.perLearnerCount.length > 0) {
     const header = ["", "N", "median", "p95", "p99", "samples"];

@@ -41,11 +41,19 @@ export interface Settings {
   neighbourRounds: number;
 }
 
-function number(name: string, fallback: number): number {
+/** A non-negative number from the environment variable `name`, or `fallback` when unset. */
+export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, not ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** A whole number of at least `min` from the environment variable `name`, or `fallback` when unset. */
+export function envWholeNumber(name: string, fallback: number, min: number): number {
+  const value = envNumber(name, fallback);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(process.env[name])}`);
   return value;
 }
 
@@ -66,20 +74,20 @@ export function readSettings(): Settings {
   return {
     quick,
     learners,
-    echoSamples: number("BENCH_ECHO_SAMPLES", quick ? 10 : 30),
-    thinkMs: number("BENCH_THINK_MS", 100),
-    echoWarmup: number("BENCH_ECHO_WARMUP", 5),
-    promptSamples: number("BENCH_PROMPT_SAMPLES", quick ? 5 : 20),
-    floodBytes: number("BENCH_FLOOD_BYTES", quick ? 20_000_000 : 50_000_000),
-    floodRuns: Math.max(1, number("BENCH_FLOOD_RUNS", quick ? 1 : 3)),
-    idleSandboxes: Math.max(1, number("BENCH_IDLE_SANDBOXES", quick ? 10 : 20)),
+    echoSamples: envNumber("BENCH_ECHO_SAMPLES", quick ? 10 : 30),
+    thinkMs: envNumber("BENCH_THINK_MS", 100),
+    echoWarmup: envNumber("BENCH_ECHO_WARMUP", 5),
+    promptSamples: envNumber("BENCH_PROMPT_SAMPLES", quick ? 5 : 20),
+    floodBytes: envNumber("BENCH_FLOOD_BYTES", quick ? 20_000_000 : 50_000_000),
+    floodRuns: Math.max(1, envNumber("BENCH_FLOOD_RUNS", quick ? 1 : 3)),
+    idleSandboxes: Math.max(1, envNumber("BENCH_IDLE_SANDBOXES", quick ? 10 : 20)),
     wetty: process.env.BENCH_SKIP_WETTY !== "1",
     only: only.length === 0 ? [...PHASES] : PHASES.filter((phase) => only.includes(phase)),
-    dockerSamples: Math.max(1, number("BENCH_DOCKER_SAMPLES", quick ? 5 : 20)),
-    dockerPoolSize: Math.max(1, number("BENCH_DOCKER_POOL", 1)),
-    dockerIdleSandboxes: Math.max(1, number("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
-    neighbourEchoSamples: Math.max(10, number("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 160)),
-    neighbourRounds: Math.max(1, Math.round(number("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 4))),
+    dockerSamples: Math.max(1, envNumber("BENCH_DOCKER_SAMPLES", quick ? 5 : 20)),
+    dockerPoolSize: Math.max(1, envNumber("BENCH_DOCKER_POOL", 1)),
+    dockerIdleSandboxes: Math.max(1, envNumber("BENCH_DOCKER_IDLE_SANDBOXES", quick ? 3 : 10)),
+    neighbourEchoSamples: Math.max(10, envNumber("BENCH_NEIGHBOUR_ECHO_SAMPLES", quick ? 60 : 160)),
+    neighbourRounds: Math.max(1, Math.round(envNumber("BENCH_NEIGHBOUR_ROUNDS", quick ? 3 : 4))),
   };
 }
 
@@ -104,11 +112,6 @@ export interface WorkshopSettings {
 }
 
 export function readWorkshopSettings(): WorkshopSettings {
-  const whole = (name: string, fallback: number, min: number) => {
-    const value = number(name, fallback);
-    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${JSON.stringify(process.env[name])}`);
-    return value;
-  };
   const runs = (process.env.BENCH_WORKSHOP_RUNS ?? "")
     .split(",")
     .map((name) => name.trim())
@@ -120,10 +123,10 @@ export function readWorkshopSettings(): WorkshopSettings {
   }
   return {
     runs: runs.length === 0 ? [...WORKSHOP_RUN_KINDS] : WORKSHOP_RUN_KINDS.filter((kind) => runs.includes(kind)),
-    learners: whole("BENCH_WORKSHOP_LEARNERS", 50, 1),
-    arrivalSeconds: number("BENCH_WORKSHOP_ARRIVAL_SECONDS", 10),
-    sweepSeconds: whole("BENCH_WORKSHOP_SWEEP_SECONDS", 2, 1),
-    rounds: whole("BENCH_WORKSHOP_ROUNDS", 1, 1),
-    probeIntervalMs: Math.max(10, number("BENCH_WORKSHOP_PROBE_MS", 100)),
+    learners: envWholeNumber("BENCH_WORKSHOP_LEARNERS", 50, 1),
+    arrivalSeconds: envNumber("BENCH_WORKSHOP_ARRIVAL_SECONDS", 10),
+    sweepSeconds: envWholeNumber("BENCH_WORKSHOP_SWEEP_SECONDS", 2, 1),
+    rounds: envWholeNumber("BENCH_WORKSHOP_ROUNDS", 1, 1),
+    probeIntervalMs: Math.max(10, envNumber("BENCH_WORKSHOP_PROBE_MS", 100)),
   };
 }
