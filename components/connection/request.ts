@@ -61,6 +61,14 @@ export function bytes(data: Uint8Array | ArrayBuffer | string): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
+/**
+ * While the agent cannot be reached, how often to ask the web app whether the learner now
+ * belongs elsewhere. Below AGENT_LIVE_SECONDS (15 s) so a dead agent's learners move soon
+ * after it leaves placement; not every retry, because each ask counts against the
+ * address's token allowance (SANDBOX_TOKENS_PER_MINUTE).
+ */
+export const PLACEMENT_RECHECK_MS = 10_000;
+
 /** What the web app answers when asked for a token to open a socket with. */
 export interface SocketToken {
   token: string;

@@ -26,7 +26,7 @@ import {
   type WorkshopEndedEvent,
   type WorkshopMessageEvent,
 } from "../../shared/protocol";
-import { bytes, fetchSocketToken, request, RequestError, type ClientSocket, type SocketToken } from "../connection/request";
+import { bytes, fetchSocketToken, PLACEMENT_RECHECK_MS, request, RequestError, type ClientSocket, type SocketToken } from "../connection/request";
 import { TerminalStream, type Write } from "./terminal-stream";
 
 /** Exposed as `data-status` on the terminal for tests and styling. */
@@ -64,6 +64,12 @@ const RETRY_MS = 3000;
 const TERMINAL_ID = "main";
 const CONNECTION_LOST = "Connection lost. Reconnecting…";
 const NOT_CONNECTED = "Your sandbox is not connected right now; try again in a moment.";
+const MOVED =
+  "The machine that held your sandbox stopped answering, so this is a new sandbox on another machine. Your progress is kept; files in the old sandbox are not.";
+
+/** Where socket tokens come from: the web app's /api/sandbox-token, asked with this body. */
+export type TokenSource = (body: { lesson: string; invite?: string }) => Promise<SocketToken>;
+const fromWebApp: TokenSource = (body) => fetchSocketToken("/api/sandbox-token", body);
 
 export class SandboxConnection {
   private socket: ClientSocket<"learner"> | undefined;
@@ -98,6 +104,8 @@ export class SandboxConnection {
     private readonly machine?: string,
     /** A guest of someone's playground: the invite link's id and what it allows (the service enforces it). */
     private readonly invite?: { linkId: string; access: InviteAccess },
+    /** The web app, in a browser; a test outside one passes what that route runs. */
+    private readonly tokens: TokenSource = fromWebApp,
   ) {
     // Made by the provider's effect: the page has hydrated.
     this.mark("created");
@@ -181,7 +189,7 @@ export class SandboxConnection {
 
   /** The web app's token for this page: a guest's names the invite link, the web app reads the rest from the database. */
   private askToken(): Promise<SocketToken> {
-    return fetchSocketToken("/api/sandbox-token", { lesson: this.lesson, ...(this.invite ? { invite: this.invite.linkId } : {}) });
+    return this.tokens({ lesson: this.lesson, ...(this.invite ? { invite: this.invite.linkId } : {}) });
   }
 
   /**
@@ -199,18 +207,42 @@ export class SandboxConnection {
         pending = undefined;
         if (use) return done({ token: use.token });
         this.tokenUntilAnswered().then(
-          (answer) => {
-            if (answer.sandboxUrl === first.sandboxUrl) return done({ token: answer.token });
-            // Placed elsewhere: this socket is left behind, a new one goes to the new agent.
-            socket.removeAllListeners();
-            socket.disconnect();
-            if (!this.stopped) this.connect(answer);
-          },
+          (answer) => (answer.sandboxUrl === first.sandboxUrl ? done({ token: answer.token }) : moveTo(answer)),
           () => undefined, // stopped while waiting
         );
       },
     });
     this.socket = socket;
+
+    /** Placed elsewhere: this socket is left behind, a new one goes to the new agent. */
+    const moveTo = (answer: SocketToken) => {
+      socket.removeAllListeners();
+      socket.disconnect();
+      if (this.stopped) return;
+      if (this.sandboxId) this.emit("notice", MOVED);
+      this.sandboxId = undefined;
+      this.connect(answer);
+    };
+    // socket.io runs `auth` only once a connection to this agent has opened, so an agent
+    // that cannot be reached at all (its process died) would be retried for ever: while it
+    // is unreachable, ask the web app where the learner belongs now. An agent that stops
+    // heartbeating leaves placement within seconds, and the next answer names another.
+    let asking = false;
+    let askedAt = -Infinity;
+    const followPlacement = () => {
+      if (asking || Date.now() - askedAt < PLACEMENT_RECHECK_MS) return;
+      asking = true;
+      askedAt = Date.now();
+      this.askToken().then(
+        (answer) => {
+          asking = false;
+          if (this.stopped || this.socket !== socket) return;
+          if (answer.sandboxUrl === first.sandboxUrl) pending = answer; // still here: the next attempt uses it
+          else moveTo(answer);
+        },
+        () => (asking = false), // the web app is away too: keep trying this agent
+      );
+    };
 
     socket.on("connect", () => {
       this.mark("connected");
@@ -236,6 +268,7 @@ export class SandboxConnection {
     socket.on("connect_error", (error) => {
       if (socket.active) {
         this.emit("status", "reconnecting", this.restarting ?? "Cannot reach the sandbox service. Retrying…");
+        followPlacement();
         return;
       }
       // Refused by the service (token problem): socket.io gives up; we retry with a new token.

@@ -17,7 +17,7 @@ import {
   type RequestPayload,
   type ShadowOpened,
 } from "../../shared/protocol";
-import { bytes, fetchSocketToken, request, type ClientSocket } from "../connection/request";
+import { bytes, fetchSocketToken, PLACEMENT_RECHECK_MS, request, type ClientSocket, type SocketToken } from "../connection/request";
 import { TerminalStream, type Write } from "../terminal/terminal-stream";
 
 export interface DashboardEvents {
@@ -52,17 +52,42 @@ export class DashboardConnection {
   /** The socket to another agent while watching a learner whose sandbox is there. */
   private shadowSocket: ClientSocket<"instructor"> | undefined;
 
+  private stopped = false;
+
   constructor(
     private readonly workshopId: string,
     private readonly on: DashboardEvents,
+    /** The web app's dashboard-token route, in a browser; a test outside one passes what that route runs. */
+    private readonly tokens: () => Promise<SocketToken> = () => fetchSocketToken(`/api/workshops/${workshopId}/dashboard-token`),
   ) {}
 
   async start(): Promise<void> {
-    const first = await this.token();
+    this.open(await this.token());
+  }
+
+  /** The dashboard's socket to the agent `first` names, and what it hears. */
+  private open(first: SocketToken): void {
     const socket = this.connect(first.sandboxUrl, first.token);
     this.socket = socket;
     // The service said it is restarting (SIGTERM): shown until it answers again.
     let restarting: string | undefined;
+    // socket.io authenticates only once a connection opens: while this agent cannot be
+    // reached at all, ask the web app now and then whether the dashboard belongs on another
+    // (a dead agent leaves placement within AGENT_LIVE_SECONDS), as learners' pages do.
+    let askedAt = -Infinity;
+    const followPlacement = () => {
+      if (Date.now() - askedAt < PLACEMENT_RECHECK_MS) return;
+      askedAt = Date.now();
+      this.token().then(
+        (answer) => {
+          if (this.stopped || this.socket !== socket || answer.sandboxUrl === first.sandboxUrl) return;
+          socket.removeAllListeners();
+          socket.disconnect();
+          this.open(answer);
+        },
+        () => undefined, // the web app is away too: keep trying this agent
+      );
+    };
     socket.on("connect", () => {
       restarting = undefined;
       this.on.connected(true, "Live");
@@ -73,7 +98,10 @@ export class DashboardConnection {
       // A server-side disconnect (the service stopping cleanly) is not retried by socket.io on its own.
       if (reason === "io server disconnect") socket.connect();
     });
-    socket.on("connect_error", () => this.on.connected(false, restarting ?? "Cannot reach the sandbox service. Retrying…"));
+    socket.on("connect_error", () => {
+      this.on.connected(false, restarting ?? "Cannot reach the sandbox service. Retrying…");
+      if (socket.active) followPlacement();
+    });
     socket.on(EVENTS.serviceRestarting, () => {
       restarting = "The platform is restarting; learners' sandboxes are kept and this dashboard reconnects by itself in a moment.";
       this.on.connected(false, restarting);
@@ -86,6 +114,7 @@ export class DashboardConnection {
   }
 
   stop(): void {
+    this.stopped = true;
     this.socket?.disconnect();
     this.closeShadowSocket();
   }
@@ -170,8 +199,8 @@ export class DashboardConnection {
     return this.request(EVENTS.workshopEnd, {});
   }
 
-  private token() {
-    return fetchSocketToken(`/api/workshops/${this.workshopId}/dashboard-token`);
+  private token(): Promise<SocketToken> {
+    return this.tokens();
   }
 
   private request<E extends RequestName<"instructor">>(event: E, payload: RequestPayload<E>): Promise<Reply<E>> {

@@ -2,14 +2,19 @@
  * Several machines (issue 12): two Docker engines on this machine (the second in a network
  * namespace of its own), an agent for each (A in this process, B a process of its own that
  * can be killed), one PostgreSQL database, and the web app's placement (lib/placement.ts,
- * what /api/sandbox-token runs) signing each learner's token for the agent it chose.
+ * what /api/sandbox-token runs) signing each learner's token for the agent it chose. When
+ * B dies, its learners' pages are the browser's own connection (SandboxConnection, and the
+ * instructor's DashboardConnection), given tokens by what the web app's routes run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DashboardConnection } from "../../components/workshop/dashboard-connection";
+import { SandboxConnection, type ConnectionStatus } from "../../components/terminal/sandbox-connection";
+import type { SocketToken } from "../../components/connection/request";
 import { createAccount } from "../../lib/data/accounts";
-import { placeLearner, type Placement } from "../../lib/placement";
+import { dashboardAgent, placeLearner, type Placement } from "../../lib/placement";
 import { allAgents, setDraining } from "../../shared/db/agents";
 import { createDatabase, type Database } from "../../shared/db/client";
 import { migrate } from "../../shared/db/migrate";
@@ -39,21 +44,57 @@ const urls = { a: "", b: "" };
 const instance = testConfig().DOJO_INSTANCE;
 const learners: TestLearner[] = [];
 
-/** What the web app does for a lesson page: place the learner, sign the token for that agent. */
-async function lessonPage(learnerId: string, extra: { workshop?: string } = {}): Promise<{ placement: Placement; learner: TestLearner & { hostname: string } }> {
+/** Learners placed on agent B, with what their token carries and their sandbox's host name there. */
+const onB: { id: string; extra: { workshop?: string }; hostname: string }[] = [];
+
+/** What /api/sandbox-token does for a lesson page: place the learner, sign the token for that agent. */
+async function sandboxToken(learnerId: string, extra: { workshop?: string } = {}): Promise<{ placement: Placement; token: SocketToken }> {
   const placement = (await placeLearner(db, learnerId, LESSON, LIVE_SECONDS))!;
   expect(placement, "some agent is live").not.toBeNull();
   const token = signSandboxToken(
     { sub: learnerId, lesson: LESSON, template: "shell", agent: placement.agentId, exp: Math.floor(Date.now() / 1000) + 300, ...extra },
     SECRET,
   );
-  const learner = new TestLearner(placement.publicUrl!, { token }) as TestLearner & { hostname: string };
+  return { placement, token: { token, sandboxUrl: placement.publicUrl! } };
+}
+
+async function lessonPage(learnerId: string, extra: { workshop?: string } = {}): Promise<{ placement: Placement; learner: TestLearner & { hostname: string } }> {
+  const { placement, token } = await sandboxToken(learnerId, extra);
+  const learner = new TestLearner(token.sandboxUrl, { token: token.token }) as TestLearner & { hostname: string };
   learners.push(learner);
   await learner.connected();
   learner.hostname = (await learner.openSandbox()).hostname;
   await learner.openTerminal();
   await learner.waitFor("# ");
+  if (placement.agentId === "agent-b") onB.push({ id: learnerId, extra, hostname: learner.hostname });
   return { placement, learner };
+}
+
+/** A learner's lesson page as the browser runs it: the real connection, its tokens from what the route runs. */
+function browserPage(learnerId: string, extra: { workshop?: string }) {
+  const connection = new SandboxConnection(LESSON, undefined, undefined, async () => (await sandboxToken(learnerId, extra)).token);
+  const page = { connection, status: "connecting" as ConnectionStatus, notices: [] as string[], screen: "" };
+  connection.subscribe({
+    status: (status) => (page.status = status),
+    notice: (message) => page.notices.push(message),
+    write: (write) => {
+      page.screen += Buffer.from(write.data).toString();
+      connection.rendered(write.end);
+    },
+  });
+  connection.prepare();
+  connection.start({ cols: 100, rows: 30 });
+  return page;
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, seconds = 60): Promise<void> {
+  for (const end = Date.now() + seconds * 1000; Date.now() < end; await sleep(100)) if (await condition()) return;
+  throw new Error(`waited ${seconds} s for ${what}; agent B said:\n${agentBLog}`);
+}
+
+/** Until agent `id` has reported to the register after `since`: it has read what the register says of it (draining). */
+async function heardFrom(id: string, since = new Date()): Promise<void> {
+  await until(`a heartbeat of ${id}`, async () => (await allAgents(db)).some((a) => a.id === id && a.heartbeatAt > since));
 }
 
 async function untilLive(ids: string[], live = true): Promise<void> {
@@ -177,8 +218,7 @@ describe("two agents", () => {
 
   it("sends no new learner to a drained agent, which refuses one in a sentence and keeps its own", async () => {
     expect(await setDraining(db, "agent-a", true)).toBe(true);
-    for (let i = 0; i < 40 && !agentA.manager.list().length; i++) await sleep(50);
-    await sleep(1500); // one heartbeat: agent A learns it is draining
+    await heardFrom("agent-a"); // A learns it is draining
     const { placement } = await lessonPage(newLearnerId());
     expect(placement.agentId).toBe("agent-b");
     // Asked directly anyway, A says why, in a sentence.
@@ -191,7 +231,7 @@ describe("two agents", () => {
     // Its own sandboxes carry on.
     expect(agentA.manager.list().length).toBeGreaterThanOrEqual(6);
     await setDraining(db, "agent-a", false);
-    await sleep(1500);
+    await heardFrom("agent-a");
   });
 
   it("sends new learners to B once A is full", async () => {
@@ -204,20 +244,52 @@ describe("two agents", () => {
       await filler.connected();
       await filler.openSandbox();
     }
-    await sleep(1500); // A reports 0 free places
+    await until("A to report no free place", async () => (await allAgents(db)).some((a) => a.id === "agent-a" && a.freePlaces === 0));
     const { placement } = await lessonPage(newLearnerId());
     expect(placement.agentId).toBe("agent-b");
   });
 
-  it("gives B's learners a new sandbox on A, with their progress, once B's process is killed", async () => {
-    // Room on A again (its fillers leave).
-    for (const sandbox of agentA.manager.list().slice(0, 4)) await agentA.manager.remove(sandbox, "reset");
-    agentB.kill("SIGKILL");
-    await untilLive(["agent-b"], false);
-    // The learner who passed on B reloads: the web app places them on A; their progress is in the database.
-    const { placement, learner } = await lessonPage(passerOnB, { workshop: workshop.id });
-    expect(placement.agentId).toBe("agent-a");
-    expect(await learner.run("test -e ~/hostname.txt && echo kept || echo fresh-sandbox")).toBe("fresh-sandbox");
-    expect([...((await passedSteps(db, passerOnB)).get(LESSON) ?? [])]).toContain(STEP);
-  });
+  it("moves every page on B, and the dashboard, to A once B's process is killed: a new sandbox, a sentence, progress kept", async () => {
+    // Room on A for all of B's learners (A's own learners leave).
+    for (const sandbox of agentA.manager.list()) await agentA.manager.remove(sandbox, "reset");
+    expect(onB.length, "learners were placed on B").toBeGreaterThanOrEqual(3);
+    // Each of B's learners has their page open, attached to their sandbox on B.
+    const pages = onB.map(({ id, extra }) => browserPage(id, extra));
+    await until("every page connected on B", () => pages.every((page, i) => page.status === "connected" && page.connection.sandbox?.hostname === onB[i]!.hostname));
+    // The instructor's dashboard, connected to B (as if the route had picked B; later it asks the route).
+    const instructorToken = () => signInstructorToken({ sub: owner, workshop: workshop.id, exp: Math.floor(Date.now() / 1000) + 300 }, SECRET);
+    let asked = 0;
+    const snapshots: DashboardSnapshot[] = [];
+    const dashboard = new DashboardConnection(
+      workshop.id,
+      { connected: () => undefined, snapshot: (snapshot) => snapshots.push(snapshot), row: () => undefined, counts: () => undefined, warmup: () => undefined, ended: () => undefined, shadowWrite: () => undefined, shadowEnded: () => undefined },
+      async () => ({ token: instructorToken(), sandboxUrl: asked++ === 0 ? urls.b : (await dashboardAgent(db, LIVE_SECONDS))!.publicUrl! }),
+    );
+    try {
+      await dashboard.start();
+      await until("the dashboard's picture from B", () => snapshots.length === 1);
+
+      agentB.kill("SIGKILL");
+      // Nobody reloads: each page finds B gone, asks the web app again, and is moved to A.
+      await until("every page on a new sandbox on A", () =>
+        pages.every((page, i) => page.status === "connected" && page.connection.sandbox !== null && page.connection.sandbox.hostname !== onB[i]!.hostname),
+      );
+      for (const [i, page] of pages.entries()) {
+        expect(agentA.manager.list().some((sandbox) => sandbox.owner.learner === onB[i]!.id && sandbox.hostname === page.connection.sandbox!.hostname)).toBe(true);
+        expect(page.notices.join("\n")).toContain("stopped answering, so this is a new sandbox on another machine. Your progress is kept");
+      }
+      // The learner who passed on B: a fresh sandbox that answers typing, and their progress.
+      const passer = pages[onB.findIndex((learner) => learner.id === passerOnB)]!;
+      passer.connection.run("echo moved-$((40+2))");
+      await until("the moved shell's answer", () => passer.screen.includes("moved-42"));
+      expect(await passer.connection.readFile("~/hostname.txt")).toMatchObject({ exists: false });
+      expect([...((await passedSteps(db, passerOnB)).get(LESSON) ?? [])]).toContain(STEP);
+      // The dashboard followed too, and still shows that pass.
+      await until("the dashboard's picture from A", () => snapshots.length >= 2);
+      expect(snapshots.at(-1)!.rows.find((row) => row.learnerId === passerOnB)?.stepsPassed).toBe(1);
+    } finally {
+      dashboard.stop();
+      for (const page of pages) page.connection.stop();
+    }
+  }, 180_000);
 });
