@@ -1,7 +1,9 @@
 /**
  * The escape suite (`npm run test:escape`, and part of `npm test`): a hostile root user
  * in a real sandbox of each template tries the classic ways out (escape/attempts.ts), and
- * every one must be refused. Prints a table: attempt, template, refused.
+ * every one must be refused. An attempt may answer N/A only in the templates it declares
+ * (`notApplicableIn`); any other N/A fails, since an attempt that did not run proves
+ * nothing. Prints a table: attempt, template, refused.
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const width = Math.max(...ESCAPE_ATTEMPTS.map((a) => a.title.length));
   const lines = results.map((r) => `${r.attempt.padEnd(width)}  ${r.template.padEnd(6)}  ${r.verdict.padEnd(7)}  ${r.detail}`);
-  console.log(["", "Escape suite: every attempt must be refused", `${"attempt".padEnd(width)}  template  refused  what happened`, ...lines, ""].join("\n"));
+  console.log(["", "Escape suite: every attempt must be refused (n/a only where the attempt declares it does not apply)", `${"attempt".padEnd(width)}  template  refused  what happened`, ...lines, ""].join("\n"));
   for (const attacker of attackers.values()) attacker.close();
   await service?.close();
   await removeInstance(config.DOJO_INSTANCE);
@@ -52,12 +54,15 @@ describe.each(TEMPLATES)("a root user in a %s sandbox", (template) => {
     });
     const verdict = result.stdout.trim().split("\n").pop() ?? "";
     const [word = "", ...rest] = verdict.split(" ");
+    const mayNotApply = attempt.notApplicableIn?.includes(template) ?? false;
+    const detail = rest.join(" ") || `${result.stderr.trim().slice(0, 120)} (exit ${result.exitCode})`;
     results.push({
       attempt: attempt.title,
       template,
-      verdict: word === "REFUSED" ? "yes" : word === "N/A" ? "n/a" : "NO",
-      detail: rest.join(" ") || `${result.stderr.trim().slice(0, 120)} (exit ${result.exitCode})`,
+      verdict: word === "REFUSED" ? "yes" : word === "N/A" && mayNotApply ? "n/a" : "NO",
+      detail: word === "N/A" && !mayNotApply ? `N/A, not declared for ${template}: ${detail}` : detail,
     });
-    expect(["REFUSED", "N/A"], `${attempt.id}: ${verdict}\n${result.stderr}`).toContain(word);
+    const accepted = mayNotApply ? ["REFUSED", "N/A"] : ["REFUSED"];
+    expect(accepted, `${attempt.id} in ${template}: ${verdict}\n${result.stderr}`).toContain(word);
   });
 });

@@ -8,10 +8,15 @@
  *   ALLOWED <evidence>             it worked: an escape (or a step towards one)
  *   N/A <why>                      it does not apply to this template
  *
+ * N/A passes only where the attempt declares it (`notApplicableIn`): anywhere else it would
+ * mean the attempt did not run, which proves nothing, so the suite fails on it.
+ *
  * Every script is harmless when it succeeds: files of the host are opened for writing but
  * never written (the kernel checks permission on open), the clock is "set" to the time it
  * already has, a device is only read, a module is garbage the kernel would refuse to load.
  */
+
+import type { TemplateName } from "../../../shared/templates";
 
 export interface EscapeAttempt {
   id: string;
@@ -19,6 +24,11 @@ export interface EscapeAttempt {
   title: string;
   /** Bash, run as root in the sandbox. `$NEIGHBOUR_PID` and `$HOST_ENGINE_ID` are set. */
   script: string;
+  /**
+   * The templates in which the attempt may answer N/A, because what it attacks is not
+   * there at all (none unless listed). In every other template an N/A fails the suite.
+   */
+  notApplicableIn?: readonly TemplateName[];
 }
 
 /** Opens a file for writing without writing (the permission check happens on open). */
@@ -62,6 +72,24 @@ host_disk() {
 }`;
 
 export const ESCAPE_ATTEMPTS: EscapeAttempt[] = [
+  {
+    id: "host-root",
+    title: "be the host's root (uid/gid 0 here mapped to 0 of the host)",
+    // Both templates: the remapping is the engine's (--userns-remap), so a `shell` sandbox
+    // must show it as well as a `docker` one. Refused only when the sandbox's uid 0 and gid 0
+    // are some other host id; without a user namespace the map is "0 0 4294967295".
+    script: `
+found=""
+for kind in uid gid; do
+  map=$(cat /proc/self/\${kind}_map 2>/dev/null)
+  [ -n "$map" ] || { echo "ALLOWED cannot read /proc/self/\${kind}_map: nothing shows root here is not the host's"; exit; }
+  flat=$(echo "$map" | awk '{ printf "%s%s %s %s", (NR > 1 ? ", " : ""), $1, $2, $3 }')
+  host=$(echo "$map" | awk '$1 <= 0 && 0 < $1 + $3 { printf "%.0f", $2 - $1; hit = 1; exit } END { if (!hit) print "unmapped" }')
+  [ "$host" = 0 ] && { echo "ALLOWED $kind 0 here is $kind 0 of the host (\${kind}_map: $flat)"; exit; }
+  found="$found\${found:+, }$kind 0 is host $kind $host (\${kind}_map: $flat)"
+done
+echo "REFUSED $found"`,
+  },
   {
     id: "core-pattern",
     title: "write kernel.core_pattern (run a program as host root on a crash)",
@@ -175,13 +203,18 @@ PY`,
   {
     id: "registry-remount",
     title: "remount the platform registry's folder read-write and replace its socket",
+    // Only `docker` sandboxes have the registry's folder mounted (their nested engine's
+    // mirror); a `shell` sandbox has no host path at all, so there is nothing to remount.
+    notApplicableIn: ["shell"],
     script: `
 dir=/opt/dojo/registry
-[ -S "$dir/registry.sock" ] || { echo "N/A no registry socket in this template"; exit; }
+# The mount point is field 5 of mountinfo: the folder is there only if the host mounted it.
+awk -v d="$dir" '$5 == d { found = 1 } END { exit !found }' /proc/self/mountinfo || { echo "N/A the registry's folder is not mounted in this template"; exit; }
+[ -S "$dir/registry.sock" ] && missing="" || missing=" (no socket there now: the folder itself was tried)"
 mount -o remount,rw,bind "$dir" 2>/dev/null && remounted="remounted read-write, but " || remounted=""
 if err=$(touch "$dir/escape-probe" 2>&1); then rm -f "$dir/escape-probe"; echo "ALLOWED \${remounted}wrote into the registry's folder"; exit; fi
-if err2=$(ln -f "$dir/registry.sock" "$dir/registry.sock.escape" 2>&1); then rm -f "$dir/registry.sock.escape"; echo "ALLOWED linked the socket"; exit; fi
-echo "REFUSED \${remounted}$(echo "$err" | sed 's/.*: //')"`,
+if [ -S "$dir/registry.sock" ] && ln -f "$dir/registry.sock" "$dir/registry.sock.escape" 2>/dev/null; then rm -f "$dir/registry.sock.escape"; echo "ALLOWED linked the socket"; exit; fi
+echo "REFUSED \${remounted}$(echo "$err" | sed 's/.*: //')$missing"`,
   },
   {
     id: "set-clock",
