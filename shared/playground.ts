@@ -15,14 +15,15 @@
  * private network per learner and lesson. So every lesson slug ending in -nodeN is reserved.
  */
 import { z } from "zod";
+import { ID_PATTERNS, whole } from "./ids";
 
 export const PLAYGROUND_LESSON = "play";
 export const PLAYGROUND_TEMPLATE = "docker" as const;
 
-/** node1 … node99; the service refuses numbers above PLAYGROUND_MAX_MACHINES. */
-const MACHINE = /^node([1-9][0-9]?)$/;
+/** node1 … node99 (ID_PATTERNS.machine); the service refuses numbers above PLAYGROUND_MAX_MACHINES. */
+const MACHINE = whole(ID_PATTERNS.machine);
 /** "<session>-nodeN": the session is "play" or a lesson's slug. */
-const MACHINE_LESSON = /^([a-z0-9][a-z0-9-]*)-(node[1-9][0-9]?)$/;
+const MACHINE_LESSON = whole(`(${ID_PATTERNS.lessonSlug})-(${ID_PATTERNS.machine})`);
 
 export const machineNameSchema = z.string().regex(MACHINE, "a machine is named node1, node2, … (node and a number from 1 to 99)");
 
@@ -41,9 +42,9 @@ export function sessionOf(lesson: string): string {
   return MACHINE_LESSON.exec(lesson)?.[1] ?? lesson;
 }
 
-/** node3 → 3. */
+/** node3 → 3; NaN for what is no machine's name. */
 export function machineNumber(machine: string): number {
-  return Number(MACHINE.exec(machine)?.[1] ?? NaN);
+  return MACHINE.test(machine) ? Number(machine.slice("node".length)) : NaN;
 }
 
 /** Whether a lesson file may use this slug: the playground's, and every machine's (…-nodeN), are reserved. */

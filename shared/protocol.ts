@@ -517,6 +517,17 @@ type Requests = typeof REQUESTS;
 type Messages = typeof MESSAGES;
 type Pushes = typeof PUSHES;
 
+/** An event's name on the wire: a value of EVENTS. */
+export type EventName = (typeof EVENTS)[keyof typeof EVENTS];
+/** Accepts only `never`; anything else fails the type check, naming what it got. */
+type None<T extends never> = T;
+/**
+ * Compile-time check that every event of EVENTS is in a table: an event added to EVENTS and
+ * to none of REQUESTS, MESSAGES and PUSHES fails the type check here, by name. (The other
+ * way round holds by construction: the tables are keyed by EVENTS' values.)
+ */
+export type EventsOutsideTheTables = None<Exclude<EventName, keyof Requests | keyof Messages | keyof Pushes>>;
+
 export type RequestName<R extends Role = Role> = { [E in keyof Requests]: Requests[E]["from"] extends R ? E : never }[keyof Requests];
 export type MessageName<R extends Role = Role> = { [E in keyof Messages]: Messages[E]["from"] extends R ? E : never }[keyof Messages];
 export type PushName<R extends Role = Role> = { [E in keyof Pushes]: R extends Pushes[E]["to"][number] ? E : never }[keyof Pushes];

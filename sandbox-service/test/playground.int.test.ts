@@ -89,8 +89,13 @@ describe("the playground", () => {
     // the link-local address its side of the bridge would have (EUI-64 of its MAC).
     const mac = /link\/ether ([0-9a-f:]{17})/.exec(execFileSync("ip", ["link", "show", "dev", bridge], { encoding: "utf8" }))![1]!;
     const linkLocal = eui64LinkLocal(mac);
-    const probe = `sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0; sleep 2; curl -s --max-time 3 "http://[${linkLocal}%25eth0]:${service.port}/healthz"; echo exit=$?`;
-    expect(await aliceNode1.run(probe, 30_000)).toMatch(/exit=(7|28)/);
+    // The probe means something only from a usable address: eth0's own link-local one, once
+    // duplicate address detection has ended (until then it is "tentative" and cannot be a source).
+    const usable = "ip -6 -o addr show dev eth0 scope link | grep -v tentative | grep -q inet6";
+    const probe =
+      `sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0; ipv6=off; for i in $(seq 100); do if ${usable}; then ipv6=on; break; fi; sleep 0.1; done; echo ipv6=$ipv6; ` +
+      `curl -s --max-time 3 "http://[${linkLocal}%25eth0]:${service.port}/healthz"; echo exit=$?`;
+    expect(await aliceNode1.run(probe, 30_000)).toMatch(/^ipv6=on\s+exit=(7|28)$/);
     expect(await aliceNode1.run("curl -s --max-time 3 http://1.1.1.1/; echo exit=$?")).toMatch(/exit=(7|28)/);
   }, 60_000);
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LESSON_SLUG_MAX, lessonSlugSchema } from "../ids";
 import { LessonError, loadLessons, parseLesson, stepsNeededBefore } from "./loader";
 
 const valid = `---
@@ -100,6 +101,16 @@ describe("parseLesson", () => {
 
   it("refuses a bad file name", () => {
     expect(messageOf(() => parseLesson("hello.mdx", valid))).toContain("NN-slug.mdx");
+  });
+
+  it("takes a slug only as long as a sandbox token's lesson may be, and says so past it", () => {
+    const longest = `l${"x".repeat(LESSON_SLUG_MAX - 1)}`;
+    expect(parseLesson(`08-${longest}.mdx`, valid).meta.slug).toBe(longest);
+    expect(lessonSlugSchema.safeParse(longest).success).toBe(true);
+    const message = messageOf(() => parseLesson(`08-${longest}y.mdx`, valid));
+    expect(message).toContain(`at most ${LESSON_SLUG_MAX} characters`);
+    expect(message).toContain(`has ${LESSON_SLUG_MAX + 1} characters`);
+    expect(lessonSlugSchema.safeParse(`${longest}y`).success).toBe(false);
   });
 
   it("refuses a <Check> of a step the frontmatter does not have", () => {

@@ -7,13 +7,14 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import matter from "gray-matter";
 import { playgroundMaxMachinesSchema } from "../config";
-import { machineLesson, machineNumber, isReservedSlug } from "../playground";
-import { ID_PATTERNS } from "../ids";
+import { machineLesson, machineNameSchema, machineNumber, isReservedSlug } from "../playground";
+import { ID_PATTERNS, LESSON_SLUG_MAX, isLessonSlug, whole } from "../ids";
 import { frontmatterSchema, scriptParts, type LessonFrontmatter, type LessonStep } from "./schema";
 
 export const LESSONS_DIR = path.join(process.cwd(), "lessons");
 
-const FILE_NAME = /^(\d{2})-([a-z0-9][a-z0-9-]*)\.mdx$/;
+/** `NN-slug.mdx`; the slug is a lesson slug of ids.ts, so every lesson the loader accepts can be asked for a token. */
+const FILE_NAME = whole(`(\\d{2})-(${ID_PATTERNS.lessonSlug})\\.mdx`);
 
 export interface LessonMeta extends LessonFrontmatter {
   slug: string;
@@ -41,7 +42,7 @@ function checkMachines(file: string, slug: string, meta: LessonFrontmatter, body
   if (meta.machines > maxMachines) {
     throw new LessonError(`${file}: field \`machines\`: ${meta.machines} is more than the platform gives (PLAYGROUND_MAX_MACHINES=${maxMachines})`);
   }
-  if (meta.machines > 1 && !new RegExp(`^${ID_PATTERNS.lessonSlug}$`).test(machineLesson(`node${meta.machines}`, slug))) {
+  if (meta.machines > 1 && !isLessonSlug(machineLesson(`node${meta.machines}`, slug))) {
     throw new LessonError(`${file}: the slug "${slug}" is too long for a lesson with machines (its machines are named ${slug}-node1…)`);
   }
   const beyond = (machine: string) => machineNumber(machine) > meta.machines;
@@ -53,14 +54,21 @@ function checkMachines(file: string, slug: string, meta: LessonFrontmatter, body
     if (wrong) throw new LessonError(`${file}: step "${step.id}" names ${wrong}. ${named}.`);
   }
   for (const [, component, machine] of body.matchAll(/<(Run|Editor|PortLink)\b[^>]*\bmachine="([^"]*)"/g)) {
-    if (!/^node[1-9][0-9]?$/.test(machine!) || beyond(machine!)) throw new LessonError(`${file}: <${component} machine="${machine}"> names no machine of this lesson. ${named}.`);
+    if (!machineNameSchema.safeParse(machine).success || beyond(machine!)) throw new LessonError(`${file}: <${component} machine="${machine}"> names no machine of this lesson. ${named}.`);
   }
 }
 
 export function parseLesson(fileName: string, source: string, maxMachines = playgroundMaxMachinesSchema.parse(process.env.PLAYGROUND_MAX_MACHINES)): Lesson {
   const file = `lessons/${fileName}`;
   const name = FILE_NAME.exec(fileName);
-  if (!name) throw new LessonError(`${file}: file name must look like NN-slug.mdx (two digits, then lowercase words joined by '-')`);
+  if (!name) {
+    // The slug part of a name that is otherwise right, for a sentence about its length.
+    const slug = /^\d{2}-(.*)\.mdx$/.exec(fileName)?.[1] ?? "";
+    const length = slug.length > LESSON_SLUG_MAX ? `; "${slug}" has ${slug.length} characters` : "";
+    throw new LessonError(
+      `${file}: file name must look like NN-slug.mdx (two digits, then lowercase words joined by '-', at most ${LESSON_SLUG_MAX} characters)${length}`,
+    );
+  }
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = matter(source);

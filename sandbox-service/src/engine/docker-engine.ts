@@ -29,6 +29,7 @@ import {
   type TtyProcess,
   type TtySpec,
 } from "./engine";
+import { saysDiskFull } from "./errors";
 
 /** Connection errors that mean "no engine there", as opposed to a request Docker refused. */
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
@@ -59,7 +60,7 @@ export function translate(error: unknown): Error {
   if (status === 404) return new NotFound(message, options);
   if (status === 409 && /is not running|is paused|is restarting/i.test(message)) return new SandboxNotRunningError(message, options);
   if (status === 409) return new Conflict(message, options);
-  if (/quota exceeded|no space left on device/i.test(message)) return new QuotaExceededError(message, options);
+  if (saysDiskFull(message)) return new QuotaExceededError(message, options);
   return new EngineError(message, options);
 }
 

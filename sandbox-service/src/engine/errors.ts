@@ -26,3 +26,17 @@ export class ImageMissingError extends EngineError {}
 
 /** A write was refused because the container's disk limit (or the engine's disk) is full. */
 export class QuotaExceededError extends EngineError {}
+
+/**
+ * What a program says when a write is refused for want of disk: EDQUOT (glibc's "Disk quota
+ * exceeded", musl's "Quota exceeded") at the sandbox's limit, ENOSPC where the engine's own
+ * disk fills. Lowercase; found anywhere in a text, without regard to case. For the words of
+ * programs in a sandbox (`mv`, a learner's shell), which only their output tells.
+ */
+export const DISK_FULL_PHRASES: readonly string[] = ["quota exceeded", "no space left on device"];
+
+/** Whether a program's output says its disk is full (DISK_FULL_PHRASES). */
+export function saysDiskFull(text: string): boolean {
+  const lower = text.toLowerCase();
+  return DISK_FULL_PHRASES.some((phrase) => lower.includes(phrase));
+}

@@ -27,6 +27,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { FILE_VERSION_NONE, type FileContent, type FileWritten } from "../../../shared/protocol";
 import { EngineUnavailableError, QuotaExceededError, SandboxGoneError, type ArchiveEntry, type SandboxEngine } from "../engine/engine";
+import { saysDiskFull } from "../engine/errors";
 import type { Logger } from "../log/logger";
 import { UserFacingError } from "../user-facing-error";
 import type { Sandbox } from "../sessions/sandbox";
@@ -148,7 +149,7 @@ export class SandboxFiles {
         if (moved.exitCode !== 0) {
           const said = moved.stderr.trim() || moved.stdout.trim();
           // mv's own words are the only sign of a full disk here: a program's output, not Docker's.
-          if (/quota exceeded|no space left on device/i.test(said)) throw new QuotaExceededError(said);
+          if (saysDiskFull(said)) throw new QuotaExceededError(said);
           throw new Error(`mv exited with ${moved.exitCode ?? "a timeout"}: ${said}`);
         }
       } catch (error) {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { loadServiceConfig } from "../../../shared/config";
 import type { SandboxEndReason, SandboxStatus } from "../../../shared/protocol";
+import { EngineUnavailableError } from "../engine/engine";
 import { FakeEngine } from "../engine/testing/fake-engine";
 import { silentLogger } from "../log/logger";
 import { WarmPool } from "../pool/warm-pool";
@@ -253,9 +254,10 @@ describe("SandboxManager: warm pool", () => {
     const { engine, manager, pool } = setup({ poolSize: 1 });
     await pool.fill();
     engine.reachable = false;
+    const rename = vi.spyOn(engine, "rename");
     // A warm hand-over asks nothing of the engine; the rename after it fails.
     const sandbox = await manager.open(owner, noProgress);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(rename.mock.settledResults).toEqual([{ type: "rejected", value: expect.any(EngineUnavailableError) }]));
     engine.reachable = true;
     expect(readIdentity(engine.containers.get(sandbox.id)!.name, engine.containers.get(sandbox.id)!.labels)?.claim).toBeUndefined();
     await manager.reconcile();

@@ -22,6 +22,7 @@ import { EventEmitter } from "node:events";
 import { machineNumber, machineOf, PLAYGROUND_LESSON, sessionOf as sessionOfLesson } from "../../../shared/playground";
 import type { SandboxEndReason, SandboxStatus, TerminalSize } from "../../../shared/protocol";
 import { EngineUnavailableError, ImageMissingError, type SandboxEngine } from "../engine/engine";
+import { DISK_FULL_PHRASES } from "../engine/errors";
 import type { Logger } from "../log/logger";
 import type { PooledSandbox, WarmPool } from "../pool/warm-pool";
 import { createSandboxContainer } from "../templates/create";
@@ -81,8 +82,6 @@ export interface SandboxManagerEvents {
 /** How long after the last claim of a burst the pool starts refilling. */
 export const REFILL_QUIET_MS = 150;
 
-/** What programs print when the disk limit refuses a write (EDQUOT; ENOSPC where the host's disk itself fills). */
-const DISK_FULL_PHRASES = ["disk quota exceeded", "no space left on device"];
 /** A learner filling the disk sees the error once per command; one notice a minute is enough to explain it. */
 const DISK_FULL_NOTICE_MS = 60_000;
 
@@ -696,7 +695,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
 
   private addTerminal(sandbox: Sandbox, terminalId: string, terminal: Terminal): void {
     sandbox.terminals.set(terminalId, terminal);
-    watchOutput(terminal, DISK_FULL_PHRASES, () => {
+    watchOutput(terminal, [...DISK_FULL_PHRASES], () => {
       const now = this.now();
       if (now - sandbox.diskFullNoticeAt < DISK_FULL_NOTICE_MS) return;
       sandbox.diskFullNoticeAt = now;
