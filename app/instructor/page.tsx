@@ -5,6 +5,7 @@ import { LocalDateTime } from "@/components/forms/LocalDateTime";
 import { requireInstructorPage } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
 import { formErrorMessage } from "@/lib/forms/messages";
+import { allAgents } from "@/shared/db/agents";
 import { workshopsOwnedBy } from "@/shared/db/workshops";
 import { loadLessons } from "@/shared/lessons/loader";
 
@@ -24,7 +25,7 @@ export default async function InstructorPage({ searchParams }: { searchParams: S
     );
   }
   const { error } = await searchParams;
-  const [workshops, lessons] = await Promise.all([workshopsOwnedBy(db(), account.id), loadLessons()]);
+  const [workshops, lessons, agents] = await Promise.all([workshopsOwnedBy(db(), account.id), loadLessons(), allAgents(db())]);
   const now = Date.now();
   return (
     <main className="catalog" data-testid="instructor-page">
@@ -66,6 +67,14 @@ export default async function InstructorPage({ searchParams }: { searchParams: S
         </label>
         <LocalDateTime name="opensAt" label="Opens" initial={new Date(now).toISOString()} />
         <LocalDateTime name="closesAt" label="Closes" initial={new Date(now + 2 * 60 * 60 * 1000).toISOString()} />
+        <label>
+          Machines{" "}
+          <span className="field-note">
+            (optional: agent ids, comma-separated, that this workshop&apos;s learners are placed on; empty: any machine.{" "}
+            {agents.length > 0 ? `Registered: ${agents.map((agent) => agent.id).join(", ")}.` : "No machine has registered yet."})
+          </span>
+          <input name="agents" type="text" maxLength={1400} autoComplete="off" spellCheck={false} placeholder="node-1, node-2" data-testid="workshop-agents-field" />
+        </label>
         <button className="button" type="submit">
           Create workshop
         </button>

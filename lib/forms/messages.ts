@@ -4,6 +4,7 @@
  * link that makes this site display text of their choosing.
  */
 import { GUESS_WINDOW_MINUTES, SIGN_IN_PER_EMAIL } from "../attempt-limits";
+import { MAX_PINNED_AGENTS } from "../../shared/placement";
 
 export const FORM_ERRORS = {
   "invalid-email": "That does not look like an email address.",
@@ -24,6 +25,8 @@ export const FORM_ERRORS = {
   "workshop-lessons": "Pick at least one lesson for the workshop.",
   "workshop-capacity": "Capacity must be a whole number of learners from 1 to 200.",
   "workshop-times": "The workshop must close after it opens, and last at most 24 hours.",
+  "workshop-agents": `Machines are named by agent ids (letters, digits, '.', '_' and '-', at most 63 each), separated by commas: at most ${MAX_PINNED_AGENTS}. Leave the field empty to use any machine.`,
+  "workshop-unknown-agents": "One of those machines is not registered with this platform. Use the agent ids listed under the field, or leave it empty to use any machine.",
   "unknown-code": "There is no workshop with that code. Check it with your instructor.",
   "not-open-yet": "This workshop has not opened yet. Try again when your instructor says so.",
   "closed": "This workshop is over, so it cannot be joined any more.",

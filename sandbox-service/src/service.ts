@@ -3,7 +3,7 @@
  * in dependency order, each handed what it needs at construction (no part is filled in
  * later). main.ts runs it as a process; integration tests run it in-process.
  */
-import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Duplex } from "node:stream";
@@ -136,16 +136,19 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   );
 
   const runaway = new RunawayGuard(engine, manager, { windowMs: config.SANDBOX_RUNAWAY_WINDOW_SECONDS * 1000, cpus: config.SANDBOX_CPUS }, log);
+  // The public server comes first, so the port proxy asks it which port it listens on
+  // (SANDBOX_PORT may be 0: any free one); nothing asks before it listens. Its handlers are below.
+  const http: HttpServer = createServer();
+  const listeningPort = () => (http.address() as AddressInfo | null)?.port ?? config.SANDBOX_PORT;
   // The service's port serves two kinds of origin: its own (socket.io, /healthz) and the
   // learners' apps under PORTS_BASE_DOMAIN. The Host header decides, before socket.io sees
   // anything: an app's page may use /socket.io/ for itself, and the platform's socket must
   // never answer on an app's origin.
-  let listeningPort = config.SANDBOX_PORT;
   const ports = new PortProxy(
     engine,
     manager,
     config.DOJO_SECRET,
-    { baseDomain: config.PORTS_BASE_DOMAIN, scheme: config.PORTS_PUBLIC_SCHEME, port: () => config.PORTS_PUBLIC_PORT ?? listeningPort },
+    { baseDomain: config.PORTS_BASE_DOMAIN, scheme: config.PORTS_PUBLIC_SCHEME, port: () => config.PORTS_PUBLIC_PORT ?? listeningPort() },
     log,
     now,
   );
@@ -184,7 +187,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     }
     res.writeHead(404).end();
   });
-  const http: HttpServer = createServer((req, res) => {
+  http.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (ports.owns(req)) ports.handleRequest(req, res);
     else platform.emit("request", req, res);
   });
@@ -206,6 +209,8 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     // Any origin may connect: access rests on the signed token, which only our own pages obtain.
     cors: { origin: true },
     serveClient: false,
+    // WebSocket only (every client of ours asks for it): no HTTP long-polling, so no sticky sessions across web/agent replicas.
+    transports: ["websocket"],
   });
   io.use(authMiddleware(config.DOJO_SECRET, config.AGENT_ID, now, log));
   // Other agents of the platform (PostgreSQL): workshop events reach dashboards on any of them.
@@ -307,8 +312,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   // a duplicate. (An engine that is down now is retried by every sweep.)
   await manager.reconcile().catch((error: unknown) => log.warn("could not re-adopt sandboxes before listening; the sweep retries", { error }));
   await new Promise<void>((resolve) => http.listen(config.SANDBOX_PORT, resolve));
-  const port = (http.address() as AddressInfo).port;
-  listeningPort = port;
+  const port = listeningPort();
   await sweeper.sweep();
   // Placed on only once it listens and knows its own sandboxes (free places counted right).
   await presence?.start();

@@ -218,6 +218,8 @@ describe("workshop pre-warming", () => {
     const soon = await createWorkshop(fixture.db, { ownerId: owner, title: "Soon", lessons: [LESSON], capacity: 3, opensAt: new Date(Date.now() + 10 * 60 * 1000), closesAt: new Date(Date.now() + 70 * 60 * 1000) });
     // A workshop further away than the lead time is not warmed yet.
     await createWorkshop(fixture.db, { ownerId: owner, title: "Tomorrow", lessons: [LESSON], capacity: 20, opensAt: new Date(Date.now() + 24 * 60 * 60 * 1000), closesAt: new Date(Date.now() + 25 * 60 * 60 * 1000) });
+    // Nor is one pinned to another machine: its learners are never placed on this one.
+    await createWorkshop(fixture.db, { ownerId: owner, title: "Elsewhere", lessons: [LESSON], capacity: 5, agents: ["agent-elsewhere"], opensAt: new Date(Date.now() + 10 * 60 * 1000), closesAt: new Date(Date.now() + 70 * 60 * 1000) });
     expect(fixture.service.pool.readyCount("shell")).toBe(0);
 
     await fixture.service.sweep();

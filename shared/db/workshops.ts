@@ -31,6 +31,8 @@ export interface Workshop {
   closesAt: Date;
   endedAt: Date | null;
   createdAt: Date;
+  /** The agents its learners are placed on (lib/placement.ts); empty: any agent. */
+  agents: string[];
 }
 
 export interface Seat {
@@ -47,8 +49,8 @@ export interface WorkshopMessage {
   at: Date;
 }
 
-type WorkshopRow = Omit<Workshop, "lessons"> & { lessons: string };
-const toWorkshop = (row: WorkshopRow): Workshop => ({ ...row, lessons: row.lessons.split(",").filter(Boolean) });
+type WorkshopRow = Omit<Workshop, "lessons" | "agents"> & { lessons: string; agents: string };
+const toWorkshop = (row: WorkshopRow): Workshop => ({ ...row, lessons: row.lessons.split(",").filter(Boolean), agents: row.agents.split(",").filter(Boolean) });
 
 export function newJoinCode(): string {
   return Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
@@ -56,14 +58,14 @@ export function newJoinCode(): string {
 
 export async function createWorkshop(
   db: Database,
-  input: { ownerId: string; title: string; lessons: string[]; capacity: number; opensAt: Date; closesAt: Date },
+  input: { ownerId: string; title: string; lessons: string[]; capacity: number; opensAt: Date; closesAt: Date; agents?: string[] },
   now = new Date(),
 ): Promise<Workshop> {
   // 31^6 ≈ 887 million codes: a clash is rare, and retried.
   for (let attempt = 0; ; attempt++) {
     try {
       const row = await db.workshop.create({
-        data: { ...input, id: randomUUID(), code: newJoinCode(), lessons: input.lessons.join(","), createdAt: now },
+        data: { ...input, id: randomUUID(), code: newJoinCode(), lessons: input.lessons.join(","), agents: (input.agents ?? []).join(","), createdAt: now },
       });
       return toWorkshop(row);
     } catch (error) {

@@ -19,18 +19,19 @@ import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
 import { webMetrics } from "@/lib/metrics";
-import { placeLearner, type Placement } from "@/lib/placement";
+import { PinnedAgentsUnavailableError, placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
 import { webConfig } from "@/shared/config";
 import { signSandboxToken } from "@/shared/token";
 import { PLAYGROUND_LESSON, PLAYGROUND_TEMPLATE } from "@/shared/playground";
+import { LESSON_SLUG_MAX } from "@/shared/ids";
 import { findInviteByLink } from "@/shared/db/invites";
 import { INVITE_REFUSALS, inviteRefusal, type InviteRecord } from "@/shared/invites";
 
 export const dynamic = "force-dynamic";
 
 /** `invite`: a guest's link id (/play/shared/<id>); the token then opens its owner's playground (shared/invites.ts). */
-const requestSchema = z.object({ lesson: z.string().max(64), invite: z.string().max(64).optional() });
+const requestSchema = z.object({ lesson: z.string().max(LESSON_SLUG_MAX), invite: z.string().max(64).optional() });
 
 function refuse(status: number, error: string, headers?: Record<string, string>) {
   return NextResponse.json({ error }, { status, headers });
@@ -100,11 +101,16 @@ export async function POST(request: NextRequest) {
     }
   }
 
-  // place the sandbox on an agent (the one holding it, else the least loaded live one)
+  // place the sandbox on an agent (the one holding it, else the least loaded live one;
+  // in a workshop pinned to agents, only one of those)
   let placement: Placement | null = null;
   try {
-    placement = await placeLearner(db(), guest?.owner ?? learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS);
+    placement = await placeLearner(db(), guest?.owner ?? learner.id, lesson.meta.slug, settings.AGENT_LIVE_SECONDS, workshop?.agents ?? []);
   } catch (error) {
+    if (error instanceof PinnedAgentsUnavailableError) {
+      webMetrics().tokens.inc({ outcome: "pinned_agents_unavailable" });
+      return refuse(503, error.message, { "retry-after": "5" });
+    }
     // The database is away: the agent on this page's host (one machine) is the best guess.
     if (!isTransientDatabaseError(error)) throw error;
   }

@@ -1,10 +1,16 @@
-/** POST (form) title, lessons[], capacity, opensAt, closesAt → a new workshop of the signed-in instructor. */
+/**
+ * POST (form) title, lessons[], capacity, opensAt, closesAt, agents (optional: agent ids its
+ * learners are placed on, comma-separated; each must be registered) → a new workshop of the
+ * signed-in instructor.
+ */
 import type { NextRequest } from "next/server";
 import { signedInInstructor } from "@/lib/auth/instructor";
 import { db } from "@/lib/db";
 import { handleForm } from "@/lib/forms/form-route";
+import { allAgents } from "@/shared/db/agents";
 import { createWorkshop } from "@/shared/db/workshops";
 import { loadLessons } from "@/shared/lessons/loader";
+import { parseAgentPins } from "@/shared/placement";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +32,14 @@ export async function POST(request: NextRequest) {
     const closesAt = new Date(field("closesAt"));
     const duration = closesAt.getTime() - opensAt.getTime();
     if (!(duration > 0 && duration <= MAX_DURATION_MS)) return { redirect: "", error: "workshop-times" };
-    const workshop = await createWorkshop(db(), { ownerId: instructor.id, title, lessons, capacity, opensAt, closesAt });
+    const agents = parseAgentPins(field("agents"));
+    if (!agents) return { redirect: "", error: "workshop-agents" };
+    if (agents.length > 0) {
+      // Registered ones only (live or not: a machine may be restarting); a typo would leave the room without sandboxes.
+      const registered = new Set((await allAgents(db())).map((agent) => agent.id));
+      if (agents.some((id) => !registered.has(id))) return { redirect: "", error: "workshop-unknown-agents" };
+    }
+    const workshop = await createWorkshop(db(), { ownerId: instructor.id, title, lessons, capacity, opensAt, closesAt, agents });
     return { redirect: `/instructor/workshops/${workshop.id}` };
   });
 }

@@ -309,7 +309,9 @@ export class WorkshopHub {
     if (!this.database) return;
     const now = new Date(this.now());
     for (const id of await overdueWorkshops(this.database, now)) await this.end(id);
-    const near = await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs);
+    // A workshop pinned to other agents is theirs to warm: its learners are never placed here.
+    const ours = (w: { agents: string[] }) => w.agents.length === 0 || !this.options.agent || w.agents.includes(this.options.agent.id);
+    const near = (await upcomingWorkshops(this.database, now, this.options.prewarmLeadMs)).filter(ours);
     // Lesson files are read only when some workshop is near (for its first lesson's template).
     const lessons = near.length > 0 ? await loadLessons(this.options.lessonsDir) : [];
     const templateOf = (slug: string | undefined) => lessons.find((l) => l.meta.slug === slug)?.meta.template ?? "shell";

@@ -13,6 +13,7 @@ const workshop: Workshop = {
   closesAt: new Date(1e13),
   endedAt: null,
   createdAt: new Date(0),
+  agents: [],
 };
 const lessons = [
   { slug: "one", title: "Lesson one", steps: [{ id: "a", title: "Step A" }, { id: "b", title: "Step B" }], images: [] },

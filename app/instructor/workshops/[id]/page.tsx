@@ -39,6 +39,17 @@ export default async function WorkshopPage({ params }: { params: Promise<{ id: s
         <p className="lesson-meta">
           Opens {when(workshop.opensAt)} · closes {when(workshop.closesAt)} · capacity {workshop.capacity}
         </p>
+        {workshop.agents.length > 0 && (
+          <p className="lesson-meta" data-testid="workshop-agents">
+            Learners are placed only on {workshop.agents.length === 1 ? "the machine" : "the machines"}{" "}
+            {workshop.agents.map((id, i) => (
+              <span key={id}>
+                {i > 0 && ", "}
+                <code>{id}</code>
+              </span>
+            ))}
+          </p>
+        )}
       </div>
       <WorkshopDashboard workshopId={workshop.id} />
       <SandboxEventList events={await workshopSandboxEvents(db(), workshop, 50)} />

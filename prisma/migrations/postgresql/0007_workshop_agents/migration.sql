@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Workshop" ADD COLUMN     "agents" TEXT NOT NULL DEFAULT '';
+
