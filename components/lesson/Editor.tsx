@@ -9,6 +9,9 @@
  * never opens its own. Monaco is loaded on demand (next/dynamic, no SSR), from the local
  * package (./editor/monaco.ts).
  *
+ * A read-only guest of someone's playground (an invite link that only watches) sees the
+ * file but cannot change or save it: the service would refuse the write anyway.
+ *
  * Nothing the learner typed is dropped silently: a save is based on the version loaded, so
  * a file changed meanwhile in the terminal is a conflict they resolve (Overwrite or
  * Reload); Reload with unsaved changes asks first; a reset keeps unsaved text; leaving the
@@ -43,12 +46,16 @@ interface Base {
 
 const NOT_CONNECTED = "Your sandbox is not connected yet; the file loads as soon as it is.";
 
-/** `machine`: in a lesson with several machines, whose file (node1 by default). */
-export function Editor({ file, height = 320, machine }: { file: string; height?: number; machine?: string }) {
+/**
+ * `machine`: in a lesson with several machines or on the playground, whose file (node1 by default).
+ * `onDirty`: told when the text stops or starts matching the sandbox's file (the playground
+ * asks before it replaces unsaved text with another file).
+ */
+export function Editor({ file, height = 320, machine, onDirty }: { file: string; height?: number; machine?: string; onDirty?: (dirty: boolean) => void }) {
   if (typeof file !== "string" || file === "") {
     return <p className="run-note">This editor names no file: the lesson should say {'<Editor file="~/app.py" />'}.</p>;
   }
-  return <FileEditor file={file} height={height} machine={machine} />;
+  return <FileEditor file={file} height={height} machine={machine} onDirty={onDirty} />;
 }
 
 /** The sandbox `connection` is on: the workspace's (node1's) by default, else followed on that machine's own connection. */
@@ -64,9 +71,10 @@ function useSandboxOf(connection: SandboxConnection | null, machine: string | un
   return machine ? own : pageSandbox;
 }
 
-function FileEditor({ file, height, machine }: { file: string; height: number; machine?: string }) {
+function FileEditor({ file, height, machine, onDirty }: { file: string; height: number; machine?: string; onDirty?: (dirty: boolean) => void }) {
   const connection = useSandboxConnection(machine);
   const sandbox = useSandboxOf(connection, machine);
+  const readOnly = connection?.readOnly ?? false;
   const language = languageForFile(file);
   const editor = useRef<MonacoEditor | null>(null);
   /** Text loaded before Monaco was ready: applied when it mounts. */
@@ -133,7 +141,7 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
     async (overwrite = false) => {
       const current = editor.current;
       const model = current?.getModel();
-      if (!current || !model || !base.current) return;
+      if (readOnly || !current || !model || !base.current) return;
       if (busy.current) {
         // Ctrl+S during a save: save again once it is done, with what is there then.
         saveAgain.current = true;
@@ -172,7 +180,7 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
         if (dirtyRef.current) void saveRef.current();
       }
     },
-    [file, connection, setDirty],
+    [file, connection, setDirty, readOnly],
   );
   const saveRef = useRef(save);
   saveRef.current = save;
@@ -188,6 +196,8 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
     }
     void load();
   }, [sandboxId, load]);
+
+  useEffect(() => onDirty?.(dirty), [dirty, onDirty]);
 
   // Leaving the page with unsaved changes: let the browser ask.
   useEffect(() => {
@@ -255,7 +265,7 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
     conflict: problem?.message ?? "",
     error: problem?.message ?? "",
     unsaved: "Unsaved changes. Save (Ctrl+S) to write them into your sandbox.",
-    missing: "This file does not exist in your sandbox yet: type here and save to create it.",
+    missing: readOnly ? "This file does not exist in this sandbox." : "This file does not exist in your sandbox yet: type here and save to create it.",
     saved: savedAt ? `Saved in your sandbox at ${savedAt.toLocaleTimeString()}.` : "Loaded from your sandbox.",
   };
 
@@ -266,13 +276,15 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
         <span className="editor-file" title={file}>
           {file}
         </span>
-        <span className="editor-language">{language}</span>
+        <span className="editor-language">{readOnly ? `${language} · read-only` : language}</span>
         <button type="button" className="button-small secondary" onClick={reload} disabled={!connected || phase !== "idle"}>
           {loaded ? "Reload" : "Load"}
         </button>
-        <button type="button" className="button-small" onClick={() => void save()} disabled={!loaded || !connected || phase !== "idle"} title="Save (Ctrl+S)">
-          Save
-        </button>
+        {!readOnly && (
+          <button type="button" className="button-small" onClick={() => void save()} disabled={!loaded || !connected || phase !== "idle"} title="Save (Ctrl+S)">
+            Save
+          </button>
+        )}
       </div>
       <p className={`editor-state editor-state-${state}`} role="status" data-testid="editor-state">
         {message[state]}
@@ -305,7 +317,7 @@ function FileEditor({ file, height, machine }: { file: string; height: number; m
       )}
       <div className="editor-body" style={{ height }}>
         {/* Read-only until the file is there: typing into a buffer about to be replaced would be lost. */}
-        <MonacoPane language={language} height={height} readOnly={!loaded || phase === "loading"} onMount={onMount} />
+        <MonacoPane language={language} height={height} readOnly={readOnly || !loaded || phase === "loading"} onMount={onMount} />
       </div>
     </div>
   );

@@ -1,11 +1,12 @@
 "use client";
 /**
  * The playground (/play): machines node1, node2… of the learner's session, each a
- * `docker` sandbox with a terminal tab of its own, on a private network where they reach
- * each other by name. Each machine has its own connection (SandboxConnectionProvider with
- * `machine`), so everything a lesson page does with its sandbox (terminal, port links,
- * extension) works per machine unchanged. Machines of hidden tabs stay mounted: their
- * terminals stay attached, so a machine you are not looking at is not idle.
+ * `docker` sandbox with a terminal tab, an editor and port links of its own, on a private
+ * network where they reach each other by name. Each machine has its own connection
+ * (SandboxConnectionProvider with `machine`), so everything a lesson page does with its
+ * sandbox (terminal, editor, port links, extension) works per machine unchanged. Machines
+ * of hidden tabs stay mounted: their terminals stay attached, so a machine you are not
+ * looking at is not idle.
  */
 import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { nextMachine } from "../../shared/playground";
@@ -14,19 +15,13 @@ import { SandboxConnectionProvider, useConnectionEvents, useSandboxConnection } 
 import { SandboxTerminal } from "../terminal/SandboxTerminal";
 import { MachineTabs } from "../machines/MachineTabs";
 import { PortLink } from "../lesson/PortLink";
-import { Run } from "../lesson/Run";
 import type { InviteAccess } from "../../shared/invites";
+import { ExamplePanel, type PlaygroundExample } from "./ExamplePanel";
+import { FileBar, MachineEditor, useMachineFile } from "./MachineFile";
 import { SharePanel } from "./SharePanel";
 
 /** An example of the gallery (examples/), opened with /play?example=NAME: its files go to node1. */
-export interface PlaygroundExample {
-  name: string;
-  title: string;
-  files: { path: string; content: string }[];
-  build: string;
-  run: string;
-  port?: number;
-}
+export type { PlaygroundExample };
 
 /** Until the service says otherwise (the first machine's answer carries PLAYGROUND_MAX_MACHINES). */
 const ASSUMED_MAX_MACHINES = 5;
@@ -94,9 +89,14 @@ export function Playground({ intro, example, guest }: { intro?: ReactNode; examp
       )}
       {machines.map((machine) => (
         <SandboxConnectionProvider key={machine} lesson="play" machine={machine} invite={guest}>
-          <MachinePane machine={machine} shown={machine === shown} onMachines={heard} onRemoved={removed} guest={guest}>
-            {machine === "node1" && example && <ExamplePanel example={example} />}
-          </MachinePane>
+          <MachinePane
+            machine={machine}
+            shown={machine === shown}
+            onMachines={heard}
+            onRemoved={removed}
+            guest={guest}
+            example={machine === "node1" ? example : undefined}
+          />
         </SandboxConnectionProvider>
       ))}
     </main>
@@ -109,9 +109,10 @@ function MachinePane({
   onMachines,
   onRemoved,
   guest,
-  children,
+  example,
 }: {
-  children?: ReactNode;
+  /** node1's, when the page opened an example. */
+  example?: PlaygroundExample;
   guest?: PlaygroundGuest;
   machine: string;
   shown: boolean;
@@ -121,6 +122,7 @@ function MachinePane({
   const connection = useSandboxConnection();
   const [port, setPort] = useState("8080");
   const [note, setNote] = useState("");
+  const file = useMachineFile();
   useConnectionEvents(useMemo(() => ({ machines: (list: PlaygroundMachines) => onMachines(machine, list) }), [machine, onMachines]));
 
   const remove = async () => {
@@ -133,7 +135,7 @@ function MachinePane({
   };
 
   return (
-    <section className="machine-pane" data-machine={machine} hidden={!shown} aria-label={machine}>
+    <section className="machine-pane" data-machine={machine} data-editor={file.shown ? "open" : "closed"} hidden={!shown} aria-label={machine}>
       {guest ? (
         <p className="field-note" data-testid="guest-access">
           {guest.access === "read" ? "You are watching this machine (read-only)." : "You can type in this machine's terminal (read-write)."}
@@ -151,59 +153,13 @@ function MachinePane({
           {note && <span className="run-note">{note}</span>}
         </div>
       )}
-      {children}
-      <SandboxTerminal />
+      {example && <ExamplePanel example={example} onOpen={file.open} />}
+      {/* A read-only guest may open files too (to read them): the editor does not let them save. */}
+      <FileBar machine={machine} file={file} />
+      <div className="machine-work">
+        <SandboxTerminal />
+        <MachineEditor machine={machine} file={file} />
+      </div>
     </section>
-  );
-}
-
-type CopyState = "waiting" | "copying" | "copied" | "error";
-
-/**
- * Copies an example's files into ~/<name>/ of node1 once it is connected (through the
- * editor's file saves: the service's path rules apply), then offers its commands as Run
- * buttons. Copied once per page: a reconnect does not overwrite what the learner changed.
- */
-function ExamplePanel({ example }: { example: PlaygroundExample }) {
-  const connection = useSandboxConnection();
-  const [state, setState] = useState<CopyState>("waiting");
-  const [note, setNote] = useState("");
-  const started = useRef(false);
-  const copy = useCallback(async () => {
-    if (!connection || started.current) return;
-    started.current = true;
-    setState("copying");
-    try {
-      for (const file of example.files) {
-        await connection.writeFile(`~/${example.name}/${file.path}`, new TextEncoder().encode(file.content));
-      }
-      setState("copied");
-      setNote("");
-    } catch (error) {
-      started.current = false;
-      setState("error");
-      setNote(`${(error as Error).message} It is tried again when the machine is back.`);
-    }
-  }, [connection, example]);
-  useConnectionEvents(useMemo(() => ({ sandbox: (info) => void (info && copy()) }), [copy]));
-
-  return (
-    <div className="example-panel" data-testid="example-panel" data-state={state}>
-      <p className="example-status">
-        <strong>{example.title}</strong> ·{" "}
-        {state === "copied"
-          ? `${example.files.length} files in node1:~/${example.name}`
-          : state === "error"
-            ? note
-            : `Copying ${example.files.length} files into node1…`}
-      </p>
-      {state === "copied" && (
-        <div className="example-commands">
-          <Run>{`cd ~/${example.name} && ${example.build}`}</Run>
-          <Run>{`cd ~/${example.name} && ${example.run}`}</Run>
-          {example.port && <PortLink port={example.port}>Open port {example.port}</PortLink>}
-        </div>
-      )}
-    </div>
   );
 }
