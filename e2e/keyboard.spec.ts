@@ -4,10 +4,26 @@
  * changes reach the page's live region; and on a phone-sized screen the header folds into a
  * menu and a lesson shows its text or its terminal. Colours follow the system's scheme.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { LessonPage } from "./lesson-page";
+import { PAGES } from "./pages";
 
 const LESSON = "start-here";
+
+/**
+ * Pages walked with Tab, by their name in PAGES (whose `ready` is reused: a terminal is
+ * connected before the walk, so its controls are there). `reaches`: a control late on the
+ * page the walk must get to, so it is known to have gone past the header.
+ */
+const WALKED: Array<{ name: string; path: string; reaches: (page: Page) => Locator }> = [
+  { name: "the catalog", path: "/", reaches: (page) => page.getByRole("link", { name: /Compose/ }) },
+  { name: "a shell lesson", path: `/lessons/${LESSON}`, reaches: (page) => page.getByRole("button", { name: "▶ Run" }).last() },
+  // The header's link, no code in the address: the learner types it.
+  { name: "joining a workshop", path: "/join", reaches: (page) => page.getByRole("button", { name: "Join", exact: true }) },
+  { name: "signing in", path: "/account/sign-in", reaches: (page) => page.getByRole("link", { name: "Create one" }) },
+  { name: "the playground", path: "/play", reaches: (page) => page.getByRole("button", { name: "+ Add machine" }) },
+  { name: "the examples", path: "/examples", reaches: (page) => page.getByRole("link", { name: "Open in playground" }).last() },
+];
 
 /** What has the keyboard focus: its test id, or its text, or its tag. */
 function focused(page: Page): Promise<string> {
@@ -18,31 +34,50 @@ function focused(page: Page): Promise<string> {
   });
 }
 
-test("every control on the catalog and a lesson shows where the focus is", async ({ page }) => {
-  for (const path of ["/", `/lessons/${LESSON}`]) {
-    await page.goto(path);
-    if (path !== "/") await new LessonPage(page).waitConnected();
+for (const walk of WALKED) {
+  test(`every control on ${walk.name} shows where the focus is`, async ({ page }) => {
+    // A playground's machine is a docker sandbox: up to 90 s to connect on a busy machine (pages.ts).
+    test.setTimeout(150_000);
+    const visit = PAGES.find((p) => p.name === walk.name);
+    expect(visit, `"${walk.name}" is a page of e2e/pages.ts`).toBeDefined();
+    await page.goto(walk.path);
+    await visit!.ready?.(page);
+    // Marked to be recognised when it has the focus; the walk below must reach it.
+    await walk.reaches(page).evaluate((el) => el.setAttribute("data-walk-target", ""));
     await page.locator("body").click({ position: { x: 1, y: 1 } });
-    const seen = new Set<string>();
+    const seen: string[] = [];
+    let reached = false;
     // Tab through the page up to the terminal (which keeps Tab for the shell) or back to the start.
     for (let i = 0; i < 60; i++) {
       await page.keyboard.press("Tab");
       const focus = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         // Past the last control the focus leaves the page (to the browser's own controls).
-        if (el === document.body) return { key: "body", inTerminal: false, outline: true };
+        if (el === document.body) return { key: "body", inTerminal: false, outline: true, again: false, target: false };
+        // Controls met before, by identity (two links may well have the same markup): the walk has come round.
+        const walked = ((window as unknown as { dojoWalked?: WeakSet<Element> }).dojoWalked ??= new WeakSet());
+        const again = walked.has(el);
+        walked.add(el);
         const inTerminal = !!el.closest(".terminal-body");
         // xterm's input is a hidden textarea: the outline is drawn on the screen around it.
         const style = getComputedStyle(inTerminal ? el.closest(".terminal-body")! : el);
-        return { key: el.outerHTML.slice(0, 80), inTerminal, outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2 };
+        return {
+          key: el.outerHTML.slice(0, 80),
+          inTerminal,
+          outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+          again,
+          target: el.hasAttribute("data-walk-target"),
+        };
       });
       expect(focus.outline, `focus outline on ${focus.key}`).toBe(true);
-      if (focus.inTerminal || focus.key === "body" || seen.has(focus.key)) break;
-      seen.add(focus.key);
+      reached ||= focus.target;
+      if (focus.inTerminal || focus.key === "body" || focus.again) break;
+      seen.push(focus.key);
     }
-    expect(seen.size).toBeGreaterThan(3);
-  }
-});
+    expect(seen.length).toBeGreaterThan(3);
+    expect(reached, `Tab reaches ${walk.reaches(page).toString()} (walked: ${seen.join(" | ")})`).toBe(true);
+  });
+}
 
 test("the terminal keeps Tab for the shell, and Esc then Tab leaves it, forwards and back", async ({ page }) => {
   const lesson = new LessonPage(page);
@@ -179,4 +214,17 @@ test("the site and the terminal follow the system's colour scheme", async ({ pag
   // Switching while the page is open repaints the terminal too, with no reload.
   await page.emulateMedia({ colorScheme: "light" });
   await expect.poll(colours).toEqual({ page: "rgb(247, 247, 245)", terminal: "rgb(255, 255, 255)" });
+});
+
+test("a lesson's editor follows the system's colour scheme too, switching while the page is open", async ({ page }) => {
+  // building-images has editors; Monaco shows before the lesson's sandbox is there, so nothing waits for it.
+  const editor = new LessonPage(page).editor("~/flask-app/app.py");
+  const background = () => editor.root.locator(".monaco-editor").first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/lessons/building-images");
+  await expect(editor.monaco).toBeAttached({ timeout: 30_000 });
+  // Monaco's own themes: vs-dark's background is #1e1e1e, vs's #fffffe.
+  await expect.poll(background).toBe("rgb(30, 30, 30)");
+  await page.emulateMedia({ colorScheme: "light" });
+  await expect.poll(background).toBe("rgb(255, 255, 254)");
 });

@@ -8,7 +8,8 @@
 # driver can then cap each sandbox's disk (SANDBOX_DISK_MB), which overlay2 on ext4
 # cannot, and all of Docker together can never fill the host's disk. Simple quotas need
 # Linux 6.7+; without them dockerd starts with its defaults. DOJO_DOCKER_BTRFS=0 opts out.
-# An engine that is already running is used as it is.
+# An engine that is already running is used as it is, with a warning when it lacks
+# user-namespace remapping or live-restore (the two options this script would give it).
 set -euo pipefail
 
 log() { printf '[docker-engine] %s\n' "$*"; }
@@ -38,6 +39,11 @@ if engine_answers; then
     log "WARNING: this engine runs containers without user-namespace remapping, so a sandbox's root would be"
     log "         this machine's root: Docker lessons stay switched off (SANDBOX_ALLOW_HOST_ROOT overrides)."
     log "         Stop it and run this script again to start one with --userns-remap."
+  fi
+  if [ "$(docker info -f '{{.LiveRestoreEnabled}}' 2>/dev/null)" != true ]; then
+    log "WARNING: this engine runs without live-restore, so stopping or restarting it (an upgrade, a crash) stops"
+    log "         every sandbox: learners lose their work and get a new one. Stop it and run this script again"
+    log "         to start one with --live-restore (or set \"live-restore\": true in its daemon.json and reload it)."
   fi
   exit 0
 fi

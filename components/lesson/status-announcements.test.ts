@@ -16,6 +16,21 @@ describe("StatusAnnouncements", () => {
     expect(say.onStatus("connected", "")).toBeNull();
   });
 
+  it("says reconnected when a lost connection comes back through starting, as a reconnect does (it opens the sandbox again)", () => {
+    const say = new StatusAnnouncements();
+    say.onSandbox("a");
+    expect(say.onStatus("connected", "")).toBe("Connected: your terminal is ready.");
+    expect(say.onStatus("reconnecting", "Connection lost. Reconnecting…")).toBe("Connection lost. Reconnecting…");
+    expect(say.onStatus("starting", "Starting your sandbox…")).toBeNull();
+    expect(say.onSandbox("a")).toBeNull();
+    expect(say.onStatus("connected", "")).toBe("Reconnected to your sandbox.");
+    // Lost, and back in a new sandbox: the new sandbox is what is said, once.
+    expect(say.onStatus("reconnecting", "Connection lost. Reconnecting…")).toBe("Connection lost. Reconnecting…");
+    expect(say.onStatus("starting", "Starting your sandbox…")).toBeNull();
+    expect(say.onSandbox("b")).toBe("Your sandbox was reset: this is a fresh one.");
+    expect(say.onStatus("connected", "")).toBeNull();
+  });
+
   it("says when the sandbox was replaced by a fresh one, not when the first one arrives or the same one comes back", () => {
     const say = new StatusAnnouncements();
     expect(say.onSandbox("a")).toBeNull();

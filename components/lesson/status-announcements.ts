@@ -10,23 +10,30 @@ export class StatusAnnouncements {
   private status: ConnectionStatus | undefined;
   private everConnected = false;
   private sandboxId: string | undefined;
+  /** The connection was lost (reconnecting, error) since it was last connected: the next "connected" is news. */
+  private lost = false;
 
   /** The connection's status changed: the sentence to announce, or null. */
   onStatus(status: ConnectionStatus, message: string): string | null {
     if (status === this.status) return null;
-    const before = this.status;
     this.status = status;
     switch (status) {
       case "connected": {
         const first = !this.everConnected;
+        const back = this.lost;
         this.everConnected = true;
+        this.lost = false;
         if (first) return "Connected: your terminal is ready.";
-        // After a reset or a new sandbox, onSandbox has said it already.
-        return before === "reconnecting" || before === "error" ? "Reconnected to your sandbox." : null;
+        // Back from a lost connection, through "starting" (a reconnect opens the sandbox again).
+        // After a reset or a new sandbox, onSandbox has said it already (and cleared `lost`).
+        return back ? "Reconnected to your sandbox." : null;
       }
       case "reconnecting":
       case "error":
+        this.lost = true;
+        return message;
       case "ended":
+        this.lost = false;
         return message;
       default:
         return null; // connecting, starting: the overlay shows them; they are over in a second or two
@@ -38,7 +45,9 @@ export class StatusAnnouncements {
     if (!id) return null;
     const before = this.sandboxId;
     this.sandboxId = id;
-    return before && before !== id ? "Your sandbox was reset: this is a fresh one." : null;
+    if (!before || before === id) return null;
+    this.lost = false;
+    return "Your sandbox was reset: this is a fresh one.";
   }
 
   /** A step passed (first time on this page). */

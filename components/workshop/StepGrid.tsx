@@ -2,7 +2,8 @@
  * The dashboard as a picture: one row per learner, one column per step of the workshop's
  * lessons, each cell passed, current (the learner's next step in the lesson they are on)
  * or not yet; above the columns, a bar per step of how many passed it, and the step most
- * learners are on marked, so the step where the room is stuck stands out at a glance.
+ * learners are on marked (once two or more are on it: step-grid.ts, stuckStep), so the
+ * step where the room is stuck stands out at a glance.
  * It is a real table: a screen reader reads each cell with its learner and step, and each
  * bar as "N of M passed". Cells differ in shape as well as colour.
  */
@@ -33,6 +34,8 @@ export const StepGrid = memo(function StepGrid({ lessons, rows, counts }: { less
           <>
             Most learners are on <strong>“{stuck.title}”</strong> ({on.get(stuck.key)} of {seats}).
           </>
+        ) : on.size > 0 ? (
+          "No two learners are on the same step."
         ) : (
           "Nobody is on a step yet."
         )}

@@ -21,9 +21,27 @@ export function learnersOn(rows: DashboardRow[]): Map<string, number> {
   return on;
 }
 
-/** The step most learners are on (the earliest on a tie), if any learner is on one. */
+/**
+ * Fewer learners than this on one step are not a crowd: one learner on a step is just where
+ * that learner is, and with everyone on a different step (a tie of one each) no step is
+ * where the room is stuck.
+ */
+export const STUCK_MIN_LEARNERS = 2;
+
+/**
+ * The step where the room is stuck: the one most learners are on, provided at least
+ * STUCK_MIN_LEARNERS are on it; on a tie, the earliest in course order (the ones behind
+ * are the ones to help first). Undefined when no step has that many.
+ */
 export function stuckStep(columns: StepColumn[], on: Map<string, number>): StepColumn | undefined {
   let best: StepColumn | undefined;
-  for (const column of columns) if ((on.get(column.key) ?? 0) > (best ? on.get(best.key)! : 0)) best = column;
+  let most = STUCK_MIN_LEARNERS - 1;
+  for (const column of columns) {
+    const here = on.get(column.key) ?? 0;
+    if (here > most) {
+      best = column;
+      most = here;
+    }
+  }
   return best;
 }

@@ -6,8 +6,9 @@
  * The service reaches the engine through a unix socket that forwards to the real one;
  * "restarting the engine" closes that socket and cuts every connection through it (the
  * terminal's exec stream included), as a dockerd restart does, while the real engine and
- * its containers stay up for the other tests. The browser test (e2e/crash-survival.spec.ts)
- * restarts the real dockerd.
+ * its containers stay up for the other tests. The browser test (e2e/service-crash.spec.ts)
+ * restarts the real dockerd, with a shell and a docker sandbox open (the engine nested in
+ * the latter keeps its containers).
  */
 import { mkdtempSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";

@@ -1,11 +1,19 @@
 "use client";
-/** Monaco itself, configured by ./monaco (local package, local workers). Loaded only through next/dynamic. */
+/**
+ * Monaco itself, configured by ./monaco (local package, local workers). Loaded only through next/dynamic.
+ * Its colours follow the system's light or dark preference, as the terminal's do
+ * (../../terminal/theme.ts), and switch while the page is open.
+ */
 import MonacoEditor, { type OnMount } from "@monaco-editor/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { followScheme, preferredScheme, type Scheme } from "../../terminal/theme";
 import "./monaco";
 import type { EditorLanguage } from "./language";
 
 export type { OnMount };
+
+/** Monaco's built-in themes for each scheme. Its theme is global: every editor of the page switches together. */
+const MONACO_THEMES: Record<Scheme, string> = { light: "vs", dark: "vs-dark" };
 
 interface Props {
   language: EditorLanguage;
@@ -15,6 +23,9 @@ interface Props {
 }
 
 export default function MonacoPane({ language, height, readOnly, onMount }: Props) {
+  // Browser-only (next/dynamic with ssr: false): the scheme can be read at once, so Monaco never paints the other one first.
+  const [scheme, setScheme] = useState<Scheme>(preferredScheme);
+  useEffect(() => followScheme(setScheme), []);
   // A new options object makes @monaco-editor/react apply it again: only when something changed.
   const options = useMemo(
     () => ({
@@ -31,7 +42,7 @@ export default function MonacoPane({ language, height, readOnly, onMount }: Prop
     <MonacoEditor
       height={height}
       language={language}
-      theme="vs-dark"
+      theme={MONACO_THEMES[scheme]}
       onMount={onMount}
       loading={<p className="editor-placeholder">Loading the editor…</p>}
       options={options}
