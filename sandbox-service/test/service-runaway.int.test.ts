@@ -2,15 +2,18 @@
  * Runaway sandboxes nobody watches, against the real engine: a fork bomb or a spinner left
  * running after the learner closed the tab is frozen (paused) once it has been busy for
  * the window; the learner's return reads why and gets a working shell or a fresh sandbox;
- * a busy sandbox whose learner is there is left alone; a frozen sandbox survives a
- * restart of the service and still obeys its timers.
+ * a busy sandbox whose learner is there is not frozen, but kept off CPU 0 while busy; a
+ * frozen sandbox survives a restart of the service and still obeys its timers.
  *
  * Sweeps are driven by the test (service.sweep()), each followed by a short poll interval
  * until the awaited state shows: the window is real time the sandbox spends busy.
  */
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../shared/config";
 import type { RunningService, ServiceOverrides } from "../src/service";
+import { cpuSetFor } from "../src/runaway/cpu-confiner";
 import { SandboxState } from "../src/sessions/sandbox";
 import { engine, readyLearner, removeInstance, startService, testConfig, TestLearner, token } from "./support/harness";
 
@@ -142,6 +145,25 @@ describe("runaway sandboxes nobody watches", () => {
     expect(service.manager.findById(present.sandbox.id)?.frozen).toBeUndefined();
     expect((await present.run("echo still-mine", 30_000)).split("\n")).toContain("still-mine");
     present.close();
+  });
+
+  it("keeps a busy sandbox off CPU 0 while it spins, its learner there, and gives it every CPU back once it is quiet", async () => {
+    const cpus = availableParallelism();
+    if (cpus < 2) return; // nothing to spare on one CPU (cpu-confiner.ts)
+    const service = await start();
+    const busy = await readyLearner(service.port);
+    const quiet = await readyLearner(service.port);
+    const cpusetOf = (id: string) => execFileSync("docker", ["inspect", "-f", "{{.HostConfig.CpusetCpus}}", id], { encoding: "utf8" }).trim();
+    await spin(busy);
+    await sweepUntil(service, () => cpusetOf(busy.sandbox.id) === cpuSetFor(cpus, true), "the spinning sandbox is kept off CPU 0");
+    // The spinners run on, confined: the sandbox is neither frozen nor stopped, and the quiet one is left as it was.
+    expect(await stateOf(busy.sandbox.id)).toBe("running");
+    expect(cpusetOf(quiet.sandbox.id)).toBe("");
+    expect(await busy.run("jobs | wc -l", 30_000)).not.toBe("0");
+    expect(await busy.run("kill $(jobs -p); wait 2>/dev/null; jobs | wc -l", 30_000)).toBe("0");
+    await sweepUntil(service, () => cpusetOf(busy.sandbox.id) === cpuSetFor(cpus, false), "the quiet sandbox has every CPU again");
+    busy.close();
+    quiet.close();
   });
 
   it("adopts a frozen sandbox after a restart, still paused; its learner's return thaws it; its idle timer still applies", async () => {

@@ -448,6 +448,10 @@ export class DockerEngine implements SandboxEngine {
     }
   }
 
+  async setCpus(id: string, cpus: string): Promise<void> {
+    await this.call(() => this.docker.getContainer(id).update({ CpusetCpus: cpus }));
+  }
+
   async usage(id: string): Promise<ContainerUsage | null> {
     try {
       // one-shot: the figures now, instead of Docker waiting a second for a second reading.

@@ -214,6 +214,13 @@ export interface SandboxEngine {
   /** The container's resource use now; null when it does not exist (any more). */
   usage(id: string): Promise<ContainerUsage | null>;
   /**
+   * Which CPUs a running container's processes may run on from now on (Docker's cpuset,
+   * such as "1" or "1-3"), without restarting it. Rejects with SandboxGoneError when the
+   * container is gone, and with an EngineError when the kernel refuses the set (cgroup v1
+   * refuses to shrink a cpuset that child cgroups use, such as a nested engine's containers).
+   */
+  setCpus(id: string, cpus: string): Promise<void>;
+  /**
    * Runs a command to completion inside a running container, without a TTY (output capped
    * at 64 KiB each). On timeout it resolves only after the command and what it started
    * have been killed (see RunSpec.timeoutMs).

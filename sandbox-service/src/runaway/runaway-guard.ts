@@ -12,11 +12,16 @@
  * Readings come at the sweep's pace, so a sandbox is frozen at the first sweep that
  * completes a window of readings: between one window and one window plus one sweep
  * interval after its first reading without anyone attached.
+ *
+ * The same readings keep busy sandboxes, attached or not, off CPU 0 while they are busy
+ * (cpu-confiner.ts), so a neighbour's keystrokes find a CPU free of them. A window of 0
+ * switches the guard off, and that with it.
  */
 import type { ContainerUsage, SandboxEngine } from "../engine/engine";
 import type { Logger } from "../log/logger";
 import { SandboxState, type Sandbox } from "../sessions/sandbox";
 import type { SandboxManager } from "../sessions/sandbox-manager";
+import { CpuConfiner } from "./cpu-confiner";
 import { CPU_HUNGRY_CPUS, cpuShare, cpusUsedBetween, RunawayWatch, type RunawayLimits } from "./runaway-watch";
 
 /**
@@ -39,12 +44,17 @@ export class RunawayGuard {
   /** The last reading of every running sandbox, attached or not: how many want CPU is judged from all of them. */
   private lastReadings = new Map<Sandbox, ContainerUsage>();
 
+  /** Busy sandboxes, attached or not, are kept off CPU 0 while busy (cpu-confiner.ts). */
+  private readonly confiner: CpuConfiner;
+
   constructor(
     private readonly engine: SandboxEngine,
     private readonly manager: SandboxManager,
     private readonly options: RunawayGuardOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.confiner = new CpuConfiner(engine, log);
+  }
 
   /**
    * One round of readings; freezes the sandboxes whose window is full. Every running
@@ -57,12 +67,18 @@ export class RunawayGuard {
     const readings = await this.readAll(running);
     let hungry = 0;
     let onlineCpus = 1;
+    const confining: Promise<void>[] = [];
     for (const [sandbox, usage] of readings) {
       const previous = this.lastReadings.get(sandbox);
-      if (previous && usage.readAt > previous.readAt && cpusUsedBetween(previous, usage) >= CPU_HUNGRY_CPUS) hungry++;
       onlineCpus = usage.onlineCpus;
+      if (!previous || usage.readAt <= previous.readAt) continue;
+      const used = cpusUsedBetween(previous, usage);
+      if (used >= CPU_HUNGRY_CPUS) hungry++;
+      confining.push(this.confiner.observe(sandbox, used, usage.onlineCpus));
     }
+    for (const sandbox of this.lastReadings.keys()) if (!readings.has(sandbox)) this.confiner.forget(sandbox.id);
     this.lastReadings = readings;
+    await Promise.all(confining);
     const share = cpuShare(onlineCpus, hungry);
 
     for (const sandbox of this.watches.keys()) {

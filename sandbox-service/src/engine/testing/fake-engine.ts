@@ -164,6 +164,14 @@ export class FakeEngine implements SandboxEngine {
     if (container.state === "paused") container.state = "running";
   }
 
+  /** The CPU sets given with setCpus, per container id, in order. */
+  readonly cpuSets = new Map<string, string[]>();
+
+  async setCpus(id: string, cpus: string): Promise<void> {
+    if (!this.containers.has(id)) throw new SandboxGoneError(`no such container: ${id}`);
+    this.cpuSets.set(id, [...(this.cpuSets.get(id) ?? []), cpus]);
+  }
+
   /** What usage() answers per container id; set by tests. Without an entry: idle, no limit. */
   readonly usages = new Map<string, ContainerUsage>();
 
