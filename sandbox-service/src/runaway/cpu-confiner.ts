@@ -68,8 +68,12 @@ export class CpuConfiner {
       else this.confined.delete(sandbox.id);
     } catch (error) {
       if (error instanceof SandboxGoneError) return this.forget(sandbox.id);
-      // Refused for good (not merely the engine away, or the sandbox paused meanwhile): not asked again.
-      if (error instanceof EngineError && !(error instanceof EngineUnavailableError) && !(error instanceof SandboxNotRunningError)) this.refused.add(sandbox.id);
+      // Refused for good (not merely the engine away, or the sandbox paused meanwhile): not
+      // asked again. Expected for `docker` sandboxes on cgroup v1, hence not a warning.
+      if (error instanceof EngineError && !(error instanceof EngineUnavailableError) && !(error instanceof SandboxNotRunningError)) {
+        this.refused.add(sandbox.id);
+        return this.log.info("a busy sandbox stays on every CPU: the engine would not narrow its CPU set", { hostname: sandbox.hostname, error });
+      }
       this.log.warn(action === "confine" ? "could not keep a busy sandbox off CPU 0" : "could not give a quiet sandbox every CPU back", {
         hostname: sandbox.hostname,
         error,
