@@ -1,8 +1,9 @@
 /**
  * The playground on a real engine: a learner's machines share a private network where they
- * reach each other by name; another learner's machines, the host and the outside world are
- * out of reach; and the hostile inputs (a machine past the limit, another learner's machine,
- * a forged id, bad names) are refused in sentences.
+ * reach each other by name (and node2 joins a Docker swarm node1 starts); another learner's
+ * machines, the host and the outside world are out of reach; and the hostile inputs (a
+ * machine past the limit, another learner's machine, a forged id, bad names) are refused in
+ * sentences.
  */
 import { execFileSync } from "node:child_process";
 import { networkInterfaces } from "node:os";
@@ -122,6 +123,26 @@ describe("the playground", () => {
     expect(await lesson.request(EVENTS.playRemove, { machine: "node1" })).toMatchObject({ ok: false, error: { code: "bad_request" } });
     lesson.close();
   }, 60_000);
+
+  // Alice's two machines again (the limit is 2, and they are already up). The swarm is not
+  // left afterwards: it lives in the machines' own engines, and they are removed next.
+  it("lets node1 start a Docker swarm that node2 joins by name", async () => {
+    const address = await aliceNode1.run("hostname -i");
+    expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // Each machine's engine is started beside its shell (dojo-docker-init): wait until it answers.
+    const engineUp = "timeout 60 sh -c 'until docker info >/dev/null 2>&1; do sleep 0.5; done' && echo engine-up";
+    expect(await aliceNode1.run(engineUp, 70_000)).toBe("engine-up");
+    expect(await aliceNode2.run(engineUp, 70_000)).toBe("engine-up");
+    const joinToken = await aliceNode1.run(`docker swarm init --advertise-addr ${address} >/dev/null && docker swarm join-token -q worker`, 90_000);
+    expect(joinToken).toMatch(/^SWMTKN-1-[0-9a-z]+-[0-9a-z]+$/);
+    expect(await aliceNode2.run(`docker swarm join --token ${joinToken} node1:2377 >/dev/null && echo joined`, 90_000)).toBe("joined");
+    const nodes = await aliceNode1.run(
+      "for i in $(seq 60); do [ \"$(docker node ls --format '{{.Status}}' | grep -cx Ready)\" = 2 ] && break; sleep 0.5; done; " +
+        "docker node ls --format '{{.Hostname}} {{.Status}}' | sort",
+      60_000,
+    );
+    expect(nodes).toBe("node1 Ready\nnode2 Ready");
+  }, 300_000);
 
   it("removes a machine on request, and the network with the last one", async () => {
     const ended = aliceNode2.waitUntil(() => aliceNode2.ended[0], () => "waiting for node2 to end");
