@@ -4,14 +4,11 @@
  * 360 px without anything overflowing sideways. The pages are filled as a user sees them:
  * a workshop with three learners at different steps, their lessons connected.
  */
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import { signUp, uniqueEmail } from "./accounts";
+import { DESKTOP, checkEverySchemeAndWidth } from "./layout";
 import { LessonPage } from "./lesson-page";
 import { PAGES, appRoutes, type Room } from "./pages";
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 360, height: 740 };
 
 let room: Room;
 let instructor: BrowserContext;
@@ -73,38 +70,6 @@ test.afterAll(async () => {
   await instructor?.close();
 });
 
-/** axe's serious and critical findings, one readable line each (rule, what it wants, where). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => `${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 2).join("")}`).join(" | ")}`);
-}
-
-/**
- * Elements that make the page scroll sideways (empty when nothing does): those reaching past
- * the window's right edge, except inside a box that scrolls or clips on its own.
- */
-function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= width) return [];
-    // Clipped by a box that scrolls on its own; an absolutely positioned element only by one at or above its containing block.
-    const clipped = (el: Element) => {
-      const position = getComputedStyle(el).position;
-      if (position === "fixed") return false;
-      const start = position === "absolute" ? (el as HTMLElement).offsetParent : el.parentElement;
-      for (let up = start; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== "visible") return true;
-      return false;
-    };
-    const culprits = [...document.body.querySelectorAll("*")]
-      .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el))
-      .slice(0, 8)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`);
-    return culprits.length ? culprits : [`the page is ${document.documentElement.scrollWidth} px wide`];
-  });
-}
-
 test("every page of app/ is in the list of pages checked", () => {
   const listed = new Set(PAGES.map((p) => p.route));
   const missing = appRoutes().filter((route) => !listed.has(route));
@@ -122,21 +87,46 @@ for (const visit of PAGES) {
       await page.goto(visit.path(room));
       await expect(page.locator("main")).toHaveCount(1);
       await visit.ready?.(page);
-      expect.soft(await seriousViolations(page), "light, 1280 px").toEqual([]);
-
-      await page.emulateMedia({ colorScheme: "dark" });
-      expect.soft(await seriousViolations(page), "dark, 1280 px").toEqual([]);
-
-      await page.setViewportSize(PHONE);
-      await expect.soft.poll(() => overflowing(page), { message: "elements wider than 360 px" }).toEqual([]);
-      expect.soft(await seriousViolations(page), "dark, 360 px").toEqual([]);
-      await page.emulateMedia({ colorScheme: "light" });
-      expect.soft(await seriousViolations(page), "light, 360 px").toEqual([]);
+      await checkEverySchemeAndWidth(page);
     } finally {
       await page.close();
     }
   });
 }
+
+// A page two browsers make: the list's entry for /play/shared/[id] is a link that opens
+// nothing; this is what a guest with a valid read-only link sees. The visitor owns the
+// playground (the one "the playground" above opened), so no sandbox is added for it.
+test("a read-only guest's view of a shared playground: no serious axe violations in light and dark, and nothing overflows at 360 px", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const owner = await visitor.newPage();
+  const guestContext = await browser.newContext({ viewport: DESKTOP });
+  try {
+    await owner.goto("/play");
+    await expect(owner.locator('[data-machine="node1"]').getByTestId("terminal")).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
+    await owner.getByText("Share this playground").click();
+    await owner.getByTestId("invite-access").selectOption("read");
+    await owner.getByRole("button", { name: "Create invite link" }).click();
+    const link = await owner.getByTestId("invite-link").inputValue();
+    expect(link).toMatch(/\/play\/shared\/[A-Za-z0-9_-]{22}$/);
+
+    const guest = await guestContext.newPage();
+    await guest.emulateMedia({ colorScheme: "light" });
+    await guest.goto(link);
+    await expect(guest.locator("main")).toHaveCount(1);
+    await expect(guest.getByTestId("guest-access").first()).toContainText("read-only");
+    await expect(guest.locator('[data-machine="node1"]').getByTestId("terminal")).toHaveAttribute("data-status", "connected", { timeout: 60_000 });
+    await checkEverySchemeAndWidth(guest);
+  } finally {
+    await guestContext.close();
+    // Revoked, so the link opens nothing once the test is done.
+    if (await owner.getByRole("button", { name: "Revoke" }).count()) {
+      await owner.getByRole("button", { name: "Revoke" }).click();
+      await expect(owner.getByTestId("invite")).toHaveCount(0);
+    }
+    await owner.close();
+  }
+});
 
 // eslint-disable-next-line no-empty-pattern -- Playwright reads fixtures from this pattern; the test uses the room's contexts instead
 test("the dashboard draws the room as a grid, with a bar per step, live; its picture is kept as an artifact", async ({}, testInfo) => {

@@ -69,6 +69,7 @@ export const PAGES: PageVisit[] = [
       await expect(page.locator('[data-machine="node1"]').getByTestId("terminal")).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
     },
   },
+  // The guest's view of a valid link takes two browsers (the owner's makes the link): a test of its own in a11y.spec.ts.
   {
     name: "a shared playground's link that opens nothing",
     route: "/play/shared/[id]",

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { LessonPage } from "./lesson-page";
 
 /**
- * Issue 13's "Done when" for sharing: a learner's playground with two machines (a listener
+ * Issue 13's "Done when" for sharing: a learner's playground with two machines (a container
  * on node1 reached from node2 by name), a read-only link a second browser watches live, a
  * third browser without a link (and one with the link after it is revoked) refused.
  */
@@ -12,15 +12,23 @@ test("a read-only invite link lets a second browser watch the playground live; w
   const node1 = new LessonPage(page, page.locator('[data-machine="node1"]'));
   await node1.waitConnected();
 
-  // A second machine; a listener on node1 answers node2 by name.
+  // A second machine; a container in node1's engine, published on node1, answers node2 by
+  // name. Its page is computed inside the container ($((6*7)) in single quotes), so neither
+  // typed command line can show the expected text by itself. busybox comes from the platform
+  // registry's mirror, as in the lessons.
   await page.getByRole("button", { name: "+ Add machine" }).click();
   const node2 = new LessonPage(page, page.locator('[data-machine="node2"]'));
   await node2.waitConnected();
   await page.getByTestId("machine-tab-node1").click();
-  await node1.run("(socat TCP-LISTEN:7000,fork,reuseaddr SYSTEM:'echo hello-from-node1' &)");
+  await node1.run(
+    "docker pull -q busybox >/dev/null && docker run -d --name web -p 7000:80 busybox" +
+      " sh -c 'mkdir -p /www && echo from-node1-container-$((6*7)) >/www/index.html && exec httpd -f -p 80 -h /www' >/dev/null && echo web-$((3+4))",
+    90_000,
+  );
+  await node1.expectLine("web-7");
   await page.getByTestId("machine-tab-node2").click();
-  await node2.run("for i in $(seq 20); do socat -T2 - TCP:node1:7000 </dev/null && break; sleep 0.3; done");
-  await node2.expectLine("hello-from-node1");
+  await node2.run("for i in $(seq 100); do curl -sf --max-time 3 http://node1:7000/ && break; sleep 0.3; done", 60_000);
+  await node2.expectLine("from-node1-container-42");
 
   // A read-only link.
   await page.getByText("Share this playground").click();
