@@ -44,7 +44,7 @@ const commonFields = {
   DOJO_SECRET_FILE: z.string().min(1).optional(),
 };
 
-/** Where the sandbox service listens: the service binds it, the web app points browsers at it. */
+/** Where the sandbox service listens (the service binds it, the web app points browsers at it), and what else both read. */
 const bothFields = {
   /** Port of the sandbox service (socket.io). */
   SANDBOX_PORT: port.default(4000),
@@ -53,6 +53,12 @@ const bothFields = {
    * reads it too: a playground's invite link never lasts longer (shared/invites.ts).
    */
   SANDBOX_MAX_LIFETIME_SECONDS: seconds.default(2 * 60 * 60),
+  /**
+   * Both processes' log lines (shared/log-format.ts): `text` for people reading a terminal,
+   * `json` (one object per line via pino: the agent, or the web app and its host, on every
+   * line) for a log collector.
+   */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
 };
 
 /** The web app's settings (pages, accounts, workshops, tokens). */
@@ -146,8 +152,6 @@ const serviceSchema = z.object({
    * the web page's own host with SANDBOX_PORT, which is right for one machine.
    */
   AGENT_PUBLIC_URL: z.url().optional(),
-  /** The service's log lines: `text` for people reading a terminal, `json` (one object per line, with the agent) for a log collector. */
-  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   /** How often this agent tells the register it is alive and how many places it has free. */
   AGENT_HEARTBEAT_SECONDS: seconds.max(60).default(5),
   /** A sandbox with no terminal attached for this long is removed. */

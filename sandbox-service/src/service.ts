@@ -31,6 +31,7 @@ import { joinCluster } from "./agents/cluster";
 import { AgentMetrics, METRICS_CONTENT_TYPE } from "./metrics/agent-metrics";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
 import { createDatabase, type Database } from "../../shared/db/client";
+import { providerOf } from "../../shared/db/url";
 import { findInvite } from "../../shared/db/invites";
 import { logSandboxEvents } from "./events/sandbox-event-log";
 import { CheckRunner } from "./checks/check-runner";
@@ -95,6 +96,9 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   // platform's capacity (the manager and the pool report what they hold) and the pool's
   // extra demand (the workshop hub writes it, the pool reads it).
   const capacity = new Capacity(config.SANDBOX_MAX_TOTAL);
+  const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
+  // PostgreSQL is what several agents share (README, Many machines); SQLite is one machine.
+  const severalAgents = database !== null && providerOf(config.DATABASE_URL) === "postgresql";
   const demand = new PoolDemand();
   const pool = new WarmPool(
     engine,
@@ -130,6 +134,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
       maxTerminals: config.SANDBOX_MAX_TERMINALS,
       resetsPerMinute: config.SANDBOX_RESETS_PER_MINUTE,
       playgroundMaxMachines: config.PLAYGROUND_MAX_MACHINES,
+      severalAgents,
     },
     log,
     now,
@@ -152,7 +157,6 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     log,
     now,
   );
-  const database = overrides.database === undefined ? createDatabase(config.DATABASE_URL) : overrides.database;
   // The platform's own requests; this server never listens, the public one hands them over.
   const platform: HttpServer = createServer((req, res) => {
     if (req.url === "/healthz") {
@@ -217,7 +221,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
   const cluster = joinCluster(io, database ? config.DATABASE_URL : null, log);
   // This agent in the register the web app places learners by (no database: not placed, tests).
   const presence = database
-    ? new AgentPresence(database, capacity, { id: config.AGENT_ID, publicUrl: config.AGENT_PUBLIC_URL ?? null, heartbeatMs: config.AGENT_HEARTBEAT_SECONDS * 1000 }, log, now)
+    ? new AgentPresence(database, capacity, { id: config.AGENT_ID, publicUrl: config.AGENT_PUBLIC_URL ?? null, heartbeatMs: config.AGENT_HEARTBEAT_SECONDS * 1000, provider: providerOf(config.DATABASE_URL) }, log, now)
     : null;
   const recordQueue = new RecordQueue(log);
   const records = database ? new RecordStore(database, recordQueue) : null;

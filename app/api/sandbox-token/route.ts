@@ -18,6 +18,7 @@ import { accountIdOfLearner } from "@/lib/data/accounts";
 import { isTransientDatabaseError } from "@/shared/db/errors";
 import { recordLearnerSeen } from "@/lib/data/learners";
 import { workshopForLesson } from "@/shared/db/workshops";
+import { webLog } from "@/lib/log";
 import { webMetrics } from "@/lib/metrics";
 import { PinnedAgentsUnavailableError, placeLearner, type Placement } from "@/lib/placement";
 import { sandboxUrlOf } from "@/lib/sandbox-url";
@@ -42,13 +43,17 @@ export async function POST(request: NextRequest) {
 
   // validate the body
   const body = requestSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return refuse(400, "The request must name a lesson.");
+  if (!body.success) {
+    webLog().info("sandbox token refused: the request names no lesson");
+    return refuse(400, "The request must name a lesson.");
+  }
 
   // the lesson must exist; its frontmatter decides the sandbox template (the playground's machines are `docker` sandboxes)
   const lesson =
     body.data.lesson === PLAYGROUND_LESSON ? { meta: { slug: PLAYGROUND_LESSON, template: PLAYGROUND_TEMPLATE } } : await findLesson(body.data.lesson);
   if (!lesson) {
     webMetrics().tokens.inc({ outcome: "unknown_lesson" });
+    webLog().info("sandbox token refused: no such lesson", { lesson: body.data.lesson });
     return refuse(404, `There is no lesson called "${body.data.lesson}".`);
   }
 
@@ -57,6 +62,7 @@ export async function POST(request: NextRequest) {
   const learner = identifyLearner(request.cookies.get(LEARNER_COOKIE)?.value, settings.DOJO_SECRET);
   if (learner.kind === "forged") {
     webMetrics().tokens.inc({ outcome: "forged_cookie" });
+    webLog().warn("sandbox token refused: a learner cookie this platform did not sign (cleared)", { lesson: lesson.meta.slug });
     const response = refuse(401, "Your learner cookie was not issued by this platform, so it has been cleared. Reload the page to continue as a new learner.");
     response.cookies.delete(LEARNER_COOKIE);
     return response;
@@ -65,11 +71,15 @@ export async function POST(request: NextRequest) {
   // a guest: the invite decides whose playground and how far (never the browser)
   let guest: { owner: string; invite: InviteRecord } | null = null;
   if (body.data.invite !== undefined) {
-    if (lesson.meta.slug !== PLAYGROUND_LESSON) return refuse(400, "An invite link opens a playground, not a lesson.");
+    if (lesson.meta.slug !== PLAYGROUND_LESSON) {
+      webLog().info("sandbox token refused: an invite link asked for a lesson", { learner: learner.id, lesson: lesson.meta.slug });
+      return refuse(400, "An invite link opens a playground, not a lesson.");
+    }
     const invite = await findInviteByLink(db(), body.data.invite);
     const refusal = inviteRefusal(invite, invite?.ownerId ?? "", new Date());
     if (refusal || !invite) {
       webMetrics().tokens.inc({ outcome: "invite_refused" });
+      webLog().info("sandbox token refused: invite link not usable", { learner: learner.id, owner: invite?.ownerId ?? null, reason: refusal ?? "unknown" });
       return refuse(403, INVITE_REFUSALS[refusal ?? "unknown"]);
     }
     guest = { owner: invite.ownerId, invite };
@@ -83,6 +93,7 @@ export async function POST(request: NextRequest) {
     const accountHolder = learner.kind === "known" && (await accountIdOfLearner(db(), learner.id)) !== null;
     if (!workshop && !accountHolder && !(await takeAttempt(db(), attemptLimits(settings).sandboxToken, clientAddress(request.headers)))) {
       webMetrics().tokens.inc({ outcome: "rate_limited" });
+      webLog().info("sandbox token refused: too many from this client address in the last minute", { learner: learner.id, lesson: lesson.meta.slug });
       return refuse(
         429,
         "Too many sandboxes were asked for from your network in the last minute. This page tries again by itself in a moment.",
@@ -97,6 +108,7 @@ export async function POST(request: NextRequest) {
     // one waits, since nothing they pass could be recorded without their row.
     if (learner.kind !== "known") {
       webMetrics().tokens.inc({ outcome: "database_away" });
+      webLog().warn("sandbox token refused: the database is not answering and the learner is new", { learner: learner.id, lesson: lesson.meta.slug, error });
       return refuse(503, "The platform's database is not answering right now. Your sandbox starts as soon as it is back; this page keeps trying.");
     }
   }
@@ -109,10 +121,12 @@ export async function POST(request: NextRequest) {
   } catch (error) {
     if (error instanceof PinnedAgentsUnavailableError) {
       webMetrics().tokens.inc({ outcome: "pinned_agents_unavailable" });
+      webLog().warn("sandbox token refused: none of the workshop's agents is live and open", { learner: learner.id, lesson: lesson.meta.slug, workshop: workshop?.id ?? null, agents: workshop?.agents ?? [] });
       return refuse(503, error.message, { "retry-after": "5" });
     }
     // The database is away: the agent on this page's host (one machine) is the best guess.
     if (!isTransientDatabaseError(error)) throw error;
+    webLog().warn("placement skipped: the database is not answering; the page's own host is used", { learner: guest?.owner ?? learner.id, lesson: lesson.meta.slug, error });
   }
 
   // sign the token, for that agent only
@@ -136,6 +150,13 @@ export async function POST(request: NextRequest) {
   const sandboxUrl = placement?.publicUrl ?? sandboxUrlOf(request);
   webMetrics().tokens.inc({ outcome: "issued" });
   if (placement) webMetrics().placements.inc({ agent: placement.agentId });
+  webLog().info(placement ? "sandbox placed" : "sandbox not placed: no agent is live; the page's own host is used", {
+    learner: guest?.owner ?? learner.id,
+    lesson: lesson.meta.slug,
+    agent: placement?.agentId ?? null,
+    ...(guest ? { guest: learner.id } : {}),
+    ...(workshop ? { workshop: workshop.id } : {}),
+  });
   const response = NextResponse.json({ token, sandboxUrl, expiresAt: new Date(exp * 1000).toISOString(), workshop: workshop ? { title: workshop.title } : null });
   if (learner.kind === "new") response.cookies.set(LEARNER_COOKIE, learner.cookie, learnerCookieOptions(secure));
   return response;

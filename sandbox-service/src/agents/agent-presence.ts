@@ -5,8 +5,9 @@
  * on agents with a recent heartbeat, so an agent that dies (or loses the database) is out
  * of placement within AGENT_LIVE_SECONDS, without anyone telling anyone.
  */
-import { heartbeat, registerAgent } from "../../../shared/db/agents";
+import { heartbeat, liveAgents, registerAgent, type AgentRecord } from "../../../shared/db/agents";
 import type { Database } from "../../../shared/db/client";
+import type { DatabaseProvider } from "../../../shared/db/url";
 import type { Logger } from "../log/logger";
 import type { Capacity } from "../sessions/capacity";
 
@@ -14,6 +15,34 @@ export interface AgentPresenceOptions {
   id: string;
   publicUrl: string | null;
   heartbeatMs: number;
+  /** DATABASE_URL's kind: on SQLite, other live agents in the register get a warning (sqliteSharedWarning). */
+  provider: DatabaseProvider;
+}
+
+/**
+ * The warning an agent on SQLite logs when the register lists other agents that
+ * heartbeated within `liveMs` (null: none, or PostgreSQL). Only a warning, never a refusal
+ * to start: the other row may be this very agent under its previous AGENT_ID (renamed,
+ * then restarted within `liveMs`), or two agents on one SQLite file may be a developer's
+ * try-out on one machine; refusing would keep a working agent down for a stale row. What
+ * breaks on SQLite is the cluster (socket.io's PostgreSQL adapter is off): workshop events
+ * and dashboards stop at each agent. The sentence names the fix.
+ */
+export function sqliteSharedWarning(
+  provider: DatabaseProvider,
+  self: string,
+  agents: ReadonlyArray<Pick<AgentRecord, "id" | "heartbeatAt">>,
+  now: number,
+  liveMs: number,
+): string | null {
+  if (provider !== "sqlite") return null;
+  const others = agents.filter((agent) => agent.id !== self && now - agent.heartbeatAt.getTime() <= liveMs).map((agent) => agent.id);
+  if (others.length === 0) return null;
+  return (
+    `DATABASE_URL is a SQLite file, but other agents use it too (${others.join(", ")}, heartbeating within the last ${Math.round(liveMs / 1000)} s). ` +
+    "More than one agent needs PostgreSQL: without it the agents cannot tell each other about workshops, so instructors' dashboards miss learners placed on the others. " +
+    'Set DATABASE_URL=postgresql://… for the web app and every agent (README, "Many machines"), or run one agent only.'
+  );
 }
 
 export class AgentPresence {
@@ -61,8 +90,22 @@ export class AgentPresence {
       this.registered = true;
       this.log.info("agent registered", { agent: row.id, publicUrl: row.publicUrl ?? "(the page's host)", capacity: row.capacity });
       this.setDraining(row.draining);
+      await this.warnIfSharingSqlite(at.getTime());
     } catch (error) {
       this.log.warn("could not report to the agents' register; trying again at the next heartbeat", { agent: this.options.id, error });
+    }
+  }
+
+  /** After each registration: another agent beating in the same SQLite register is a set-up PostgreSQL is needed for. */
+  private async warnIfSharingSqlite(now: number): Promise<void> {
+    if (this.options.provider !== "sqlite") return;
+    // Another agent counts as live for three of its heartbeats (they beat at the same rate as this one).
+    const liveMs = 3 * this.options.heartbeatMs;
+    try {
+      const warning = sqliteSharedWarning(this.options.provider, this.options.id, await liveAgents(this.database, new Date(now - liveMs)), now, liveMs);
+      if (warning) this.log.warn(warning, { agent: this.options.id });
+    } catch {
+      // Only a check: the heartbeat goes on, and the next registration looks again.
     }
   }
 

@@ -9,7 +9,7 @@ import { createTemplates } from "../templates/catalog";
 import { UserFacingError } from "../user-facing-error";
 import { Capacity } from "./capacity";
 import { containerName, readIdentity, sandboxLabels } from "./identity";
-import { endMessage, REFILL_QUIET_MS, SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
+import { endMessage, queuedMessage, REFILL_QUIET_MS, SandboxManager, type SandboxManagerOptions } from "./sandbox-manager";
 import { SandboxState } from "./sandbox";
 
 const MINUTE = 60_000;
@@ -323,6 +323,22 @@ describe("SandboxManager: capacity", () => {
       phase: "queued",
       message: "Every sandbox on this platform is in use. You are number 1 in line; yours starts as soon as one is free.",
     });
+    await manager.remove(first, "idle");
+    expect((await waiting).owner.learner).toBe(other.learner);
+  });
+
+  it("says the line is this machine's when other agents may have room", async () => {
+    const { manager } = setup({ maxTotal: 1, severalAgents: true });
+    const first = await manager.open(owner, noProgress);
+    const statuses: SandboxStatus[] = [];
+    const waiting = manager.open(other, (s) => statuses.push(s));
+    await new Promise((r) => setImmediate(r));
+    expect(statuses[0]).toEqual({
+      phase: "queued",
+      message: "Every sandbox on this machine of the platform is in use. You are number 1 in its line; yours starts here as soon as one is free.",
+    });
+    // Never "this platform": another agent may well have room.
+    expect(queuedMessage(3, true)).not.toContain("this platform");
     await manager.remove(first, "idle");
     expect((await waiting).owner.learner).toBe(other.learner);
   });

@@ -64,6 +64,23 @@ export interface SandboxManagerOptions {
   resetsPerMinute: number;
   /** Machines of one learner's playground (node1 … nodeN); see shared/playground.ts. */
   playgroundMaxMachines: number;
+  /**
+   * This agent is one of the platform's machines (PostgreSQL: other agents may take
+   * learners), so "full" is said of this machine, never of the platform. Default: the
+   * platform is this one machine.
+   */
+  severalAgents?: boolean;
+}
+
+/**
+ * What a learner waiting in line reads. With several agents only this one is full: the
+ * others may have room, but the learner was placed here (their sandbox or their lesson's
+ * placement is here), so the line is this machine's.
+ */
+export function queuedMessage(place: number, severalAgents: boolean): string {
+  return severalAgents
+    ? `Every sandbox on this machine of the platform is in use. You are number ${place} in its line; yours starts here as soon as one is free.`
+    : `Every sandbox on this platform is in use. You are number ${place} in line; yours starts as soon as one is free.`;
 }
 
 export interface SandboxManagerEvents {
@@ -563,7 +580,7 @@ export class SandboxManager extends EventEmitter<SandboxManagerEvents> {
       (place) =>
         progress({
           phase: "queued",
-          message: `Every sandbox on this platform is in use. You are number ${place} in line; yours starts as soon as one is free.`,
+          message: queuedMessage(place, this.options.severalAgents ?? false),
         }),
       signal,
     );

@@ -1,0 +1,46 @@
+import { hostname } from "node:os";
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLogger } from "./log";
+
+function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, lines: () => text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the web app's log", () => {
+  it("json: one object per line, with the web app and its host on every line and the learner, lesson and agent of a placement", () => {
+    const { stream, lines } = capture();
+    const log = createLogger("json", undefined, stream);
+    log.info("sandbox placed", { learner: "learner-0123456789abcdef", lesson: "start-here", agent: "node-2" });
+    log.warn("placement skipped", { error: new TypeError("connection refused\n{\"level\":\"error\"}") });
+    const [placed, skipped] = lines();
+    expect(placed).toMatchObject({
+      level: "info",
+      msg: "sandbox placed",
+      process: "web",
+      host: hostname(),
+      learner: "learner-0123456789abcdef",
+      lesson: "start-here",
+      agent: "node-2",
+    });
+    expect(new Date(placed!.time as string).toISOString()).toBe(placed!.time);
+    // An error is its name and message, inside its own line.
+    expect(skipped).toMatchObject({ level: "warn", process: "web", error: { name: "TypeError", message: "connection refused\n{\"level\":\"error\"}" } });
+    expect(lines()).toHaveLength(2);
+  });
+
+  it("text: the service's `time level message {fields}` line on the console", () => {
+    const printed = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    createLogger("text").info("sandbox placed", { learner: "learner-0123456789abcdef", agent: "node-2" });
+    expect(printed).toHaveBeenCalledWith(expect.stringMatching(/^\d{4}-\d\d-\d\dT\S+Z info sandbox placed \{"learner":"learner-0123456789abcdef","agent":"node-2"\}$/));
+  });
+});
