@@ -4,13 +4,15 @@
  * migrations, the web app and the agent; a learner asks the web app for a sandbox token as
  * a lesson page does, connects to the agent it names and gets a shell that answers. Then
  * everything the project made (containers, network, the database's volume) and every
- * sandbox of its instance is removed, pass or fail.
+ * sandbox of its instance is removed, pass or fail. On the way the agent's service is
+ * killed with SIGKILL, and the restart policy must bring it back with the learner's sandbox.
  *
  * Needs Debian's docker-compose (v1) and the images `npm run images` builds; skips, saying
  * so, only when docker-compose is not installed (.ci/run installs it, so CI never skips).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENTS, type SandboxInfo } from "../../shared/protocol";
 import { freePort } from "../../shared/testing/free-port";
@@ -138,6 +140,34 @@ describe.skipIf(!hasCompose)("docker-compose.yml (skipped: docker-compose is not
       throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
     }
   }, 240_000);
+
+  // Issue 16: the orchestrator restarts a crashed agent (`restart: unless-stopped`), which
+  // re-adopts its sandboxes. Killed from the host (the test runs as root): a process that
+  // dies of a signal is a crash to Docker, not a `docker stop`.
+  it("starts the agent again after its service is killed with SIGKILL, and the learner gets the same sandbox and file back", async () => {
+    const { token, sandboxUrl } = await tokenFromWebApp("start-here");
+    const mark = `kept-${randomBytes(3).toString("hex")}`;
+    try {
+      const { learner, sandbox } = await openShell(sandboxUrl, token, learners);
+      expect(await learner.run(`echo ${mark} > ~/crash-mark && cat ~/crash-mark`)).toContain(mark);
+      const agent = compose("ps", "-q", "agent").trim();
+      const state = () => execFileSync("docker", ["inspect", "-f", "{{.State.Running}} {{.RestartCount}}", agent], { encoding: "utf8" }).trim();
+      const restartsBefore = Number(state().split(" ")[1]);
+      // The service's own process on the host (the container shares the host's pid namespace).
+      const servicePid = Number(execFileSync("docker", ["top", agent, "-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((line) => /node .*sandbox-service\/src\/main\.ts/.test(line))?.trim().split(/\s+/)[0]);
+      expect(servicePid, "the agent's service process").toBeGreaterThan(1);
+      process.kill(servicePid, "SIGKILL");
+      await expect.poll(() => learner.socket.connected, { timeout: 30_000 }).toBe(false);
+      // Docker starts the same container again; the page reconnects with its token.
+      for (const until = Date.now() + 150_000; Date.now() < until && !(state().startsWith("true") && Number(state().split(" ")[1]) > restartsBefore); ) await sleep(250);
+      expect(Number(state().split(" ")[1]), "Docker restarted the agent's container").toBeGreaterThan(restartsBefore);
+      const back = await openShell(sandboxUrl, token, learners, { retryForMs: 150_000 });
+      expect(back.sandbox.id, "the same sandbox, re-adopted").toBe(sandbox.id);
+      expect(await back.learner.run("cat ~/crash-mark")).toContain(mark);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logs()}`, { cause: error });
+    }
+  }, 420_000);
 
   it("tears down: nothing labelled with the project is left", () => {
     compose("down", "-v", "--remove-orphans", "--timeout", "25");
