@@ -1,24 +1,13 @@
 import { hostname } from "node:os";
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { capturedJsonLines } from "../shared/testing/captured-lines";
 import { createLogger } from "./log";
-
-function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, lines: () => text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("the web app's log", () => {
   it("json: one object per line, with the web app and its host on every line and the learner, lesson and agent of a placement", () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = capturedJsonLines();
     const log = createLogger("json", undefined, stream);
     log.info("sandbox placed", { learner: "learner-0123456789abcdef", lesson: "start-here", agent: "node-2" });
     log.warn("placement skipped", { error: new TypeError("connection refused\n{\"level\":\"error\"}") });

@@ -10,7 +10,7 @@
 import { hostname } from "node:os";
 import { pino, type DestinationStream } from "pino";
 import { webConfig } from "../shared/config";
-import { jsonLogOptions, plainFields, textLine, type LogFields, type Logger } from "../shared/log-format";
+import { fromPino, jsonLogOptions, textLogger, type LogFields, type Logger } from "../shared/log-format";
 
 export type { LogFields, Logger };
 
@@ -27,19 +27,8 @@ export function webLogBindings(): LogFields {
  * and the web app logs a few lines per page, not per keystroke).
  */
 export function createLogger(format: LogFormat, bindings: LogFields = webLogBindings(), destination?: DestinationStream): Logger {
-  if (format === "text") {
-    return {
-      info: (m, f) => console.log(textLine("info", m, f)),
-      warn: (m, f) => console.warn(textLine("warn", m, f)),
-      error: (m, f) => console.error(textLine("error", m, f)),
-    };
-  }
-  const base = pino(jsonLogOptions(bindings, pino.stdTimeFunctions.isoTime), destination ?? pino.destination({ fd: 1, sync: true }));
-  return {
-    info: (m, f) => base.info(plainFields(f), m),
-    warn: (m, f) => base.warn(plainFields(f), m),
-    error: (m, f) => base.error(plainFields(f), m),
-  };
+  if (format === "text") return textLogger;
+  return fromPino(pino(jsonLogOptions(bindings, pino.stdTimeFunctions.isoTime), destination ?? pino.destination({ fd: 1, sync: true })));
 }
 
 const holder = globalThis as typeof globalThis & { dojoWebLog?: Logger };

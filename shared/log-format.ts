@@ -5,7 +5,7 @@
  * object per line (`time`, `level` as a word, `msg`, the fields, the process's bindings).
  * Pure, with pino's types only: each process makes its own pino logger.
  */
-import type { LoggerOptions } from "pino";
+import type { Logger as PinoLogger, LoggerOptions } from "pino";
 
 export type LogFields = Record<string, unknown>;
 
@@ -38,5 +38,21 @@ export function jsonLogOptions(bindings: LogFields, isoTime: () => string): Logg
     timestamp: isoTime,
     // Levels as words ("warn"), not pino's numbers: read by people as often as by machines.
     formatters: { level: (label) => ({ level: label }) },
+  };
+}
+
+/** `text` lines on the console (warnings and errors on stderr). */
+export const textLogger: Logger = {
+  info: (m, f) => console.log(textLine("info", m, f)),
+  warn: (m, f) => console.warn(textLine("warn", m, f)),
+  error: (m, f) => console.error(textLine("error", m, f)),
+};
+
+/** A pino logger made with jsonLogOptions, behind this project's Logger (fields as plainFields). */
+export function fromPino(base: PinoLogger): Logger {
+  return {
+    info: (m, f) => base.info(plainFields(f), m),
+    warn: (m, f) => base.warn(plainFields(f), m),
+    error: (m, f) => base.error(plainFields(f), m),
   };
 }

@@ -93,21 +93,22 @@ function expectRetrySentence(error: unknown, sentence: string): void {
   expect(failure.message).toMatch(/try again/i);
 }
 
+/** Rejections nobody handled during a test: a request settled twice, or dropped, shows here. */
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  unhandled.length = 0;
+  process.on("unhandledRejection", onUnhandled);
+});
+
+afterEach(() => {
+  process.off("unhandledRejection", onUnhandled);
+  vi.useRealTimers();
+});
+
 describe("request() when the connection goes away", () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-  beforeEach(() => {
-    vi.useFakeTimers();
-    unhandled.length = 0;
-    process.on("unhandledRejection", onUnhandled);
-  });
-
-  afterEach(() => {
-    process.off("unhandledRejection", onUnhandled);
-    vi.useRealTimers();
-  });
-
   it("answers with the service's value while connected", async () => {
     const socket = new FakeSocket();
     const result = request(socket.asClient(), EVENTS.checkRun, { step: "make-a-file" });
@@ -238,20 +239,6 @@ function connectedSocket() {
 }
 
 describe("request() over socket.io-client's own Socket", () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-  beforeEach(() => {
-    vi.useFakeTimers();
-    unhandled.length = 0;
-    process.on("unhandledRejection", onUnhandled);
-  });
-
-  afterEach(() => {
-    process.off("unhandledRejection", onUnhandled);
-    vi.useRealTimers();
-  });
-
   it("answers a save that the service acknowledges", async () => {
     const { manager, socket } = connectedSocket();
     const written: FileWritten = { path: "/root/app.py", version: "none", size: 0 } as FileWritten;

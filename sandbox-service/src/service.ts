@@ -26,7 +26,7 @@ import { createTemplates } from "./templates/catalog";
 import { PoolDemand } from "./pool/pool-demand";
 import { WarmPool } from "./pool/warm-pool";
 import { Sweeper } from "./sweep/sweeper";
-import { AgentPresence } from "./agents/agent-presence";
+import { AgentPresence, otherAgentLiveMs } from "./agents/agent-presence";
 import { joinCluster } from "./agents/cluster";
 import { AgentMetrics, METRICS_CONTENT_TYPE } from "./metrics/agent-metrics";
 import { PortProxy, refuseUpgrade, sentencePage } from "./ports/port-proxy";
@@ -243,8 +243,7 @@ export async function startSandboxService(config: ServiceConfig, overrides: Serv
     {
       prewarmLeadMs: config.WORKSHOP_PREWARM_LEAD_SECONDS * 1000,
       lessonsDir: overrides.lessonsDir,
-      // Another agent counts as live for three of its heartbeats (they beat at the same rate as this one).
-      agent: { id: config.AGENT_ID, liveMs: 3 * config.AGENT_HEARTBEAT_SECONDS * 1000 },
+      agent: { id: config.AGENT_ID, liveMs: otherAgentLiveMs(config.AGENT_HEARTBEAT_SECONDS * 1000) },
     },
     log,
     now,

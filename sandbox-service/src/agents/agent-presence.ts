@@ -45,6 +45,14 @@ export function sqliteSharedWarning(
   );
 }
 
+/**
+ * How long another agent counts as live, as one agent sees it: three of its heartbeats
+ * (agents beat at the same rate), so one late beat on a busy machine does not drop it.
+ */
+export function otherAgentLiveMs(heartbeatMs: number): number {
+  return 3 * heartbeatMs;
+}
+
 export class AgentPresence {
   private timer: NodeJS.Timeout | undefined;
   private registered = false;
@@ -99,8 +107,7 @@ export class AgentPresence {
   /** After each registration: another agent beating in the same SQLite register is a set-up PostgreSQL is needed for. */
   private async warnIfSharingSqlite(now: number): Promise<void> {
     if (this.options.provider !== "sqlite") return;
-    // Another agent counts as live for three of its heartbeats (they beat at the same rate as this one).
-    const liveMs = 3 * this.options.heartbeatMs;
+    const liveMs = otherAgentLiveMs(this.options.heartbeatMs);
     try {
       const warning = sqliteSharedWarning(this.options.provider, this.options.id, await liveAgents(this.database, new Date(now - liveMs)), now, liveMs);
       if (warning) this.log.warn(warning, { agent: this.options.id });

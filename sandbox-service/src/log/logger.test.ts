@@ -1,21 +1,10 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { capturedJsonLines } from "../../../shared/testing/captured-lines";
 import { jsonLogger } from "./logger";
-
-function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, lines: () => text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) };
-}
 
 describe("jsonLogger", () => {
   it("writes one JSON object per event, with the agent on every line and errors as their name and message", () => {
-    const { stream, lines } = capture();
+    const { stream, lines } = capturedJsonLines();
     const log = jsonLogger({ agent: "node-2" }, stream);
     log.info("sandbox created", { sandbox: "3fa2c1d4e5f6", learner: "learner-0123456789abcdef" });
     log.warn("could not report", { error: new TypeError("socket hang up\n{\"level\":\"error\"}") });

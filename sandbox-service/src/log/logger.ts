@@ -6,24 +6,15 @@
  * format itself is shared/log-format.ts, which the web app's log (lib/log.ts) uses too.
  */
 import { pino, type DestinationStream } from "pino";
-import { jsonLogOptions, plainFields, textLine, type LogFields, type Logger } from "../../../shared/log-format";
+import { fromPino, jsonLogOptions, textLogger, type LogFields, type Logger } from "../../../shared/log-format";
 
 export type { LogFields, Logger };
 
-export const consoleLogger: Logger = {
-  info: (m, f) => console.log(textLine("info", m, f)),
-  warn: (m, f) => console.warn(textLine("warn", m, f)),
-  error: (m, f) => console.error(textLine("error", m, f)),
-};
+export const consoleLogger: Logger = textLogger;
 
 /** JSON lines through pino, each carrying `bindings` (the agent); to stdout unless a destination is given. */
 export function jsonLogger(bindings: LogFields, destination?: DestinationStream): Logger {
-  const base = pino(jsonLogOptions(bindings, pino.stdTimeFunctions.isoTime), destination ?? pino.destination({ fd: 1, sync: false }));
-  return {
-    info: (m, f) => base.info(plainFields(f), m),
-    warn: (m, f) => base.warn(plainFields(f), m),
-    error: (m, f) => base.error(plainFields(f), m),
-  };
+  return fromPino(pino(jsonLogOptions(bindings, pino.stdTimeFunctions.isoTime), destination ?? pino.destination({ fd: 1, sync: false })));
 }
 
 /** For tests that must not print. */
